@@ -1,0 +1,3 @@
+from quittex.cli.app import main
+
+main()

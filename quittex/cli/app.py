@@ -1,0 +1,82 @@
+"""The Typer application: a thin layer that checks options, calls the core and
+renders results. Every QuittexError becomes one message and its exit code."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import click
+import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from quittex import __version__
+from quittex.cli import console
+from quittex.errors import ExitCode, QuittexError
+
+
+class QuittexGroup(TyperGroup):
+    """Turns the core's errors into a message and an exit code, for every
+    sub-command, so no command body needs its own try/except."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except QuittexError as error:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            _report(error)
+            raise typer.Exit(int(error.exit_code)) from None
+        except KeyboardInterrupt:
+            console.err.print("[red]Interrupted.[/red] Run the same command again to resume.")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def _report(error: QuittexError) -> None:
+    console.err.print(f"[red]error:[/red] {escape(error.message)}", highlight=False)
+    if error.hint:
+        console.err.print(f"[dim]hint:[/dim] {escape(error.hint)}", highlight=False)
+
+
+app = typer.Typer(
+    cls=QuittexGroup,
+    name="quittex",
+    help="Leave X/Twitter without losing what you built there: read your X archive, "
+    "preview and republish it to Mastodon and Bluesky, and announce your departure.",
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # tokens can live in locals
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        console.out.print(f"quittex {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_show_version, is_eager=True),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+) -> None:
+    ctx.obj = {"debug": debug}
+
+
+def _register_commands() -> None:
+    # One module per command group; each exposes register(app).
+    modules: tuple = ()
+    for module in modules:
+        module.register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    app()

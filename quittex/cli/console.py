@@ -1,0 +1,21 @@
+"""The two consoles: results go to stdout, everything else to stderr."""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+
+# Tests and pipes get plain, fixed-width output; a terminal gets colours.
+_width = int(os.environ["QUITTEX_WIDTH"]) if os.environ.get("QUITTEX_WIDTH") else None
+
+out = Console(width=_width, soft_wrap=False)
+err = Console(stderr=True, width=_width)
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {message}", highlight=False)
+
+
+def info(message: str) -> None:
+    err.print(message, highlight=False)

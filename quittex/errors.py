@@ -1,0 +1,74 @@
+"""The exception family of quittex.
+
+The core raises these and never imports the CLI framework; the CLI turns each
+into one clear message and the exit code its class carries.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    BAD_INPUT = 2
+    AUTH = 3
+    PARTIAL = 4
+    RATE_LIMITED = 5
+    INTERRUPTED = 130
+
+
+class QuittexError(Exception):
+    """Base of every error quittex reports to a user as one message."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class BadInputError(QuittexError):
+    """Something the user gave us (a file, an option, a config) is unusable."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class ArchiveError(BadInputError):
+    """The archive is missing, corrupt, foreign or unsafe."""
+
+
+class NotAnXArchiveError(ArchiveError):
+    """The file is a readable zip or folder, but not an X data archive."""
+
+
+class UnsafeArchiveError(ArchiveError):
+    """The archive tries to escape its folder or inflates to an absurd size."""
+
+
+class ConfigError(BadInputError):
+    """The project file or an option value does not validate."""
+
+
+class AuthError(QuittexError):
+    """A platform refused our credentials, or none are set up."""
+
+    exit_code = ExitCode.AUTH
+
+
+class RateLimitedError(QuittexError):
+    """A platform keeps refusing us for rate limits beyond what we may wait."""
+
+    exit_code = ExitCode.RATE_LIMITED
+
+
+class PartialError(QuittexError):
+    """The run finished, but some posts failed; a later run can resume."""
+
+    exit_code = ExitCode.PARTIAL
+
+
+class PlatformError(QuittexError):
+    """A platform answered with an error we cannot recover from."""
