@@ -1,0 +1,365 @@
+"""The project file `quittex.toml`: who the collective is and where it goes.
+
+Every command reads it through `load_config()` and lays its command-line
+options over it with `ProjectConfig.merged()` (options win). A file is checked
+as a whole and every problem is reported at once, one line per field, as a
+`ConfigError`.
+
+Adding a section later (say `[migrate]` defaults) takes two steps and breaks no
+existing file: write a `Section` subclass whose fields all have defaults, and
+add it as a field of `ProjectConfig` with `Field(default_factory=...)`. Unknown
+top-level sections are kept (and written back) rather than refused, so a file
+written by a newer quittex still loads in an older one; inside a known section
+an unknown key is refused, because there it is almost always a typo.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from datetime import date as Date
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
+
+import tomli_w
+from atproto_client.models.string_formats import is_valid_handle
+from babel import Locale, UnknownLocaleError, default_locale
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+from quittex.errors import ConfigError
+
+DEFAULT_FILENAME = "quittex.toml"
+MAX_FILE_BYTES = 1_000_000  # a project file is a few hundred bytes; refuse anything absurd
+
+Language = Literal["fr", "en", "es", "it", "de"]
+LANGUAGES: tuple[str, ...] = get_args(Language)
+
+ReasonKey = Literal["ownership", "moderation", "surveillance", "disinformation", "independence"]
+REASON_KEYS: tuple[str, ...] = get_args(ReasonKey)
+
+XAccountFate = Literal["closed", "dormant"]
+
+
+# --- addresses: parsed leniently, stored in one canonical form ---------------------
+
+_MASTODON_USER = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
+_MASTODON_HANDLE = re.compile(rf"@?(?P<user>{_MASTODON_USER})@(?P<host>[^@\s/]+)")
+_MASTODON_PROFILE = re.compile(rf"https?://(?P<host>[^/\s]+)/@(?P<user>{_MASTODON_USER})/?")
+_BLUESKY_PROFILE = re.compile(r"https?://bsky\.app/profile/(?P<handle>[^/\s]+)/?")
+# The AT Protocol handle spec reserves these top-level domains.
+_BLUESKY_FORBIDDEN_TLDS = {"alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion"}
+_HOSTNAME = re.compile(r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*")
+
+
+def _check_hostname(host: str) -> str:
+    host = host.lower()
+    if not _HOSTNAME.fullmatch(host):
+        raise ValueError(f"{host!r} is not a server name like mamot.fr")
+    return host
+
+
+def parse_mastodon_address(value: str) -> str:
+    """`@user@instance`, `user@instance` or a profile URL, as `@user@instance`."""
+    text = value.strip()
+    match = _MASTODON_HANDLE.fullmatch(text) or _MASTODON_PROFILE.fullmatch(text)
+    if not match:
+        raise ValueError(f"must look like @user@instance, for example @collectif@mamot.fr (got {text!r})")
+    return f"@{match['user']}@{_check_hostname(match['host'])}"
+
+
+def parse_bluesky_handle(value: str) -> str:
+    """`name.bsky.social`, `@name.bsky.social`, a custom domain or a bsky.app
+    profile URL, as the bare handle (no `@`), which is what the protocol uses."""
+    text = value.strip()
+    profile = _BLUESKY_PROFILE.fullmatch(text)
+    handle = (profile["handle"] if profile else text.removeprefix("@")).lower()
+    if not handle.isascii() or not is_valid_handle(handle):
+        raise ValueError(f"must be a Bluesky handle like collectif.bsky.social or a domain (got {text!r})")
+    if handle.rsplit(".", 1)[-1] in _BLUESKY_FORBIDDEN_TLDS:
+        raise ValueError(f"{handle!r} ends in a domain Bluesky does not allow for handles")
+    return handle
+
+
+_HTTP_URL = TypeAdapter(Annotated[str, Field(max_length=2000)])
+
+
+def parse_web_url(value: str) -> str:
+    """An absolute http(s) URL with a real host name, kept as the user wrote it
+    (pydantic's HttpUrl would add a trailing slash the collective never typed)."""
+    text = _HTTP_URL.validate_python(value.strip())
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+        raise ValueError(f"must be a web address starting with https://, for example https://collectif.org (got {text!r})")
+    _check_hostname(parts.hostname)
+    return text
+
+
+def mastodon_profile_url(address: str) -> str:
+    _, user, host = address.split("@")
+    return f"https://{host}/@{user}"
+
+
+def bluesky_profile_url(handle: str) -> str:
+    return f"https://bsky.app/profile/{handle}"
+
+
+def parse_language(value: Any) -> Any:
+    """Accept `FR`, `fr_FR` or `fr-BE` for `fr`: people type what their system shows."""
+    if isinstance(value, str):
+        return re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+    return value
+
+
+def default_language() -> str:
+    """The system's language when quittex speaks it, English otherwise."""
+    try:
+        found = Locale.parse(default_locale() or "en").language
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "en"
+    return found if found in LANGUAGES else "en"
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+MastodonAddress = Annotated[str, AfterValidator(parse_mastodon_address)]
+BlueskyHandle = Annotated[str, AfterValidator(parse_bluesky_handle)]
+WebUrl = Annotated[str, AfterValidator(parse_web_url)]
+LanguageCode = Annotated[Language, BeforeValidator(parse_language)]
+MAX_TEXT_LENGTH = 2000
+
+
+def parse_localized_text(value: Any) -> str | dict[str, str]:
+    """Own texts are written in one language, or in several: {fr = "…", en = "…"}."""
+    if isinstance(value, str):
+        return _check_text(value)
+    if isinstance(value, Mapping) and value:
+        texts = {parse_language(lang): _check_text(text) for lang, text in value.items()}
+        if unknown := sorted(set(texts) - set(LANGUAGES)):
+            raise ValueError(f"languages must be among {', '.join(LANGUAGES)} (got {', '.join(unknown)})")
+        return texts
+    raise ValueError('must be a text, or texts by language like {fr = "…", en = "…"}')
+
+
+def _check_text(text: Any) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("must be a non-empty text")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"is {len(text)} characters long; keep it under {MAX_TEXT_LENGTH}")
+    return text.strip()
+
+
+LocalizedText = Annotated[str | dict[str, str], PlainValidator(parse_localized_text)]
+
+
+def optional(kind: Any) -> Any:
+    """`kind | None`, where an empty answer or `""` in the file also means unset."""
+    return Annotated[kind | None, BeforeValidator(_blank_to_none)]
+
+
+def pick_language(text: str | dict[str, str] | None, lang: str, fallback: str | None) -> str | None:
+    """The text in `lang`, else in the collective's own language, else any."""
+    if text is None or isinstance(text, str):
+        return text
+    for candidate in (lang, fallback):
+        if candidate in text:
+            return text[candidate]
+    return next(iter(text.values()), None)
+
+
+# --- sections -----------------------------------------------------------------------
+
+
+class Section(BaseModel):
+    """A `[section]` of quittex.toml: every field optional, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CollectiveSection(Section):
+    name: optional(Annotated[str, Field(max_length=80)]) = None
+    language: optional(LanguageCode) = None
+    # One or two sentences saying who the collective is, for the intro post.
+    description: optional(LocalizedText) = None
+
+
+class AddressesSection(Section):
+    mastodon: optional(MastodonAddress) = None
+    bluesky: optional(BlueskyHandle) = None
+    website: optional(WebUrl) = None
+    newsletter: optional(WebUrl) = None
+    # How to subscribe, in the collective's words ("write to lettre@… with 'subscribe'").
+    newsletter_subscribe: optional(LocalizedText) = None
+
+    def any_given(self) -> bool:
+        return any((self.mastodon, self.bluesky, self.website, self.newsletter, self.newsletter_subscribe))
+
+
+class LeavingSection(Section):
+    date: optional(Date) = None
+    # "closed": the X account will be deleted; "dormant": kept as a signpost, silent.
+    x_account: XAccountFate = "dormant"
+    republish_archive: bool = True
+
+
+class ReasonsSection(Section):
+    presets: list[ReasonKey] = Field(default_factory=list)
+    own: optional(LocalizedText) = None
+
+    @field_validator("presets")
+    @classmethod
+    def _unique(cls, presets: list[str]) -> list[str]:
+        return list(dict.fromkeys(presets))
+
+
+class FarewellSection(Section):
+    # Many instances allow more than 500; the publishing engine reads the real one.
+    mastodon_limit: int = Field(500, ge=100, le=100_000)
+    # The opening of the letter to elected officials ("Madame la Maire,").
+    letter_greeting: optional(Annotated[str, Field(max_length=200)]) = None
+
+
+class ProjectConfig(BaseModel):
+    """The whole project file. Unknown top-level sections are kept as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
+    collective: CollectiveSection = Field(default_factory=CollectiveSection)
+    addresses: AddressesSection = Field(default_factory=AddressesSection)
+    leaving: LeavingSection = Field(default_factory=LeavingSection)
+    reasons: ReasonsSection = Field(default_factory=ReasonsSection)
+    farewell: FarewellSection = Field(default_factory=FarewellSection)
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this configuration was read from, if any."""
+        return self._source
+
+    def unknown_sections(self) -> list[str]:
+        return sorted(self.model_extra or {})
+
+    def merged(self, overrides: Mapping[str, Mapping[str, Any]]) -> ProjectConfig:
+        """A copy with command-line values laid over the file; None means
+        "option not given" and leaves the file's value alone."""
+        data = self.to_data()
+        for section, values in overrides.items():
+            given = {key: value for key, value in values.items() if value is not None}
+            if given:
+                data[section] = {**data.get(section, {}), **given}
+        merged = config_from_data(data, origin="the command-line options")
+        merged._source = self._source
+        return merged
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for TOML, without the values left unset."""
+        return self.model_dump(mode="python", exclude_none=True)
+
+
+# --- reading and writing ------------------------------------------------------------
+
+
+def config_from_data(data: Mapping[str, Any], *, origin: str = DEFAULT_FILENAME) -> ProjectConfig:
+    try:
+        return ProjectConfig.model_validate(dict(data))
+    except ValidationError as error:
+        raise ConfigError(describe_errors(error, origin), hint=_FIX_HINT) from None
+
+
+_FIX_HINT = "Fix these lines (examples/quittex.toml shows every setting), or run `quittex init --force`."
+
+
+def describe_errors(error: ValidationError, origin: str) -> str:
+    """One line per field, in the file's own dotted names."""
+    lines = [f"{origin} is not valid:"]
+    for problem in error.errors():
+        lines.append(f"  {_location(problem['loc'])}: {_explain(problem)}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _location(parts: tuple[Any, ...]) -> str:
+    """`reasons.presets[0]`, as a person would point at it in the file."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif "[" not in str(part):  # pydantic's names for validator steps are not keys
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def _explain(problem: Mapping[str, Any]) -> str:
+    kind, message = problem["type"], problem["msg"]
+    if kind == "extra_forbidden":
+        return "unknown setting (a typo? see examples/quittex.toml for the known ones)"
+    if kind == "model_type":
+        return "must be a [section] of settings"
+    if kind.startswith(("date_", "datetime_")):
+        return f"must be a date like 2026-01-20 (got {problem['input']!r})"
+    if message.startswith("Value error, "):
+        return message.removeprefix("Value error, ")
+    if kind == "literal_error":
+        message += f" (got {problem['input']!r})"
+    return message[0].lower() + message[1:]
+
+
+def load_config(path: Path | None = None) -> ProjectConfig:
+    """The project file at `path`; without one, ./quittex.toml if it exists,
+    else an empty configuration (commands then say what they are missing)."""
+    if path is None:
+        path = Path(DEFAULT_FILENAME)
+        if not path.is_file():
+            return ProjectConfig()
+    config = config_from_data(_read_toml(path), origin=str(path))
+    config._source = path
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ConfigError(f"{path} is too large to be a quittex project file.")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"No project file at {path}.", hint="Run `quittex init` to create one.") from None
+    except (IsADirectoryError, PermissionError) as error:
+        raise ConfigError(f"Cannot read {path}: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not a UTF-8 text file.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}.", hint=_FIX_HINT) from None
+
+
+_FILE_HEADER = (
+    "# quittex project file: who the collective is and where it goes after X.\n"
+    "# Every quittex command reads it; command-line options win over it.\n\n"
+)
+
+
+def save_config(config: ProjectConfig, path: Path, *, overwrite: bool = False) -> Path:
+    """Write the file atomically (a crash never leaves half a file behind)."""
+    if path.exists() and not overwrite:
+        raise ConfigError(f"{path} already exists.", hint="Use --force to replace it.")
+    text = _FILE_HEADER + tomli_w.dumps(config.to_data())
+    directory = path.parent if str(path.parent) else Path(".")
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False, suffix=".tmp") as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)
+    return path
