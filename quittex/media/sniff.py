@@ -1,0 +1,71 @@
+"""Say what a file really is from its first bytes, so that a `.jpg` that is a
+PDF or a video gets a message a person understands instead of "cannot
+identify image file"."""
+
+from __future__ import annotations
+
+# ISO base media (MP4, QuickTime, HEIF, AVIF) brands at offset 8 of an
+# `ftyp` box, and what to call them.
+_FTYP_BRANDS = {
+    b"qt  ": "a QuickTime video",
+    b"heic": "a HEIC photo",
+    b"heix": "a HEIC photo",
+    b"mif1": "a HEIF photo",
+    b"msf1": "a HEIF image sequence",
+    b"avif": "an AVIF image",
+    b"avis": "an AVIF image sequence",
+    b"M4A ": "an M4A audio file",
+    b"3gp4": "a 3GP video",
+    b"3gp5": "a 3GP video",
+}
+
+_PREFIXES = (
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive or office document"),
+    (b"\x1aE\xdf\xa3", "a WebM/Matroska video"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"BM", "a BMP image"),
+    (b"ID3", "an MP3 audio file"),
+    (b"OggS", "an Ogg audio or video file"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\x00\x00\x01\xba", "an MPEG video"),
+    (b"8BPS", "a Photoshop document"),
+)
+
+_TEXT_STARTS = (
+    (b"<!doctype html", "an HTML page"),
+    (b"<html", "an HTML page"),
+    (b"<svg", "an SVG drawing"),
+    (b"<?xml", "an XML file"),
+    (b"{", "a JSON or text file"),
+    (b"[", "a JSON or text file"),
+)
+
+
+def describe_bytes(head: bytes) -> str:
+    """What `head` (the first bytes of a file, 64 are plenty) looks like,
+    as a noun phrase: "a PDF document", "an MP4 video", "an empty file"."""
+    if not head:
+        return "an empty file"
+    if head[4:8] == b"ftyp":
+        return _FTYP_BRANDS.get(head[8:12], "an MP4 video")
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"AVI ", b"WAVE"):
+        return {b"WEBP": "a WebP image", b"AVI ": "an AVI video", b"WAVE": "a WAV audio file"}[head[8:12]]
+    for prefix, what in _PREFIXES:
+        if head.startswith(prefix):
+            return what
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for prefix, what in _TEXT_STARTS:
+        if text.startswith(prefix):
+            return what
+    return "unrecognised data"
+
+
+def looks_like_iso_media(head: bytes) -> bool:
+    """True for the ISO base media family (MP4, QuickTime, 3GP...)."""
+    return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
