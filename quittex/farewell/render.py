@@ -1,0 +1,248 @@
+"""Rendering the farewell kit: templates in, texts that fit their platform out.
+
+A post that must fit one post (x, bio, intro) is rendered at the richest level
+of detail first ("full"), then "short", then "minimal"; the first that fits
+wins, and if none does the collective gets a clear error, never a text over
+the limit. A thread is rendered in full and cut into numbered posts. Letters
+and the long text have no limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import jinja2
+from babel.lists import format_list
+from jinja2.sandbox import SandboxedEnvironment
+
+from quittex.config import ProjectConfig, default_language
+from quittex.errors import BadInputError
+from quittex.farewell.context import check_ready, farewell_context
+from quittex.farewell.facets import bluesky_rich_text
+from quittex.farewell.limits import BLUESKY_POST, UNLIMITED, X_BIO, X_POST, Limit, Measure, mastodon_post
+from quittex.farewell.split import split_thread
+
+Format = Literal["x", "thread", "long", "intro", "bio", "letter"]
+FORMATS: tuple[str, ...] = get_args(Format)
+DETAILS = ("full", "short", "minimal")
+MAX_TEMPLATE_BYTES = 200_000
+
+
+class TextTooLongError(BadInputError):
+    """Even the shortest form of a text is over its platform's limit."""
+
+
+@dataclass(frozen=True)
+class Post:
+    text: str
+    measure: Measure
+    # Bluesky link facets (app.bsky.richtext.facet models), UTF-8 byte offsets.
+    facets: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class FarewellText:
+    format: str
+    platform: str
+    lang: str
+    detail: str
+    posts: tuple[Post, ...]
+
+    @property
+    def text(self) -> str:
+        """Ready to paste: a thread's posts are separated by a `---` line."""
+        return "\n\n---\n\n".join(post.text for post in self.posts)
+
+    @property
+    def fits(self) -> bool:
+        return all(post.measure.fits for post in self.posts)
+
+
+@dataclass(frozen=True)
+class FarewellKit:
+    lang: str
+    texts: list[FarewellText]
+    # Formats left out of "all", and why (no new account for an intro post).
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CustomTemplate:
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One text to produce: a format, for one platform, under one limit."""
+
+    format: str
+    platform: str
+    limit: Limit
+    shape: Literal["post", "thread", "document"]
+
+
+# --- the public entry points ---------------------------------------------------------
+
+
+def render_farewell(
+    config: ProjectConfig,
+    *,
+    formats: Iterable[str] = FORMATS,
+    lang: str | None = None,
+    template: CustomTemplate | None = None,
+) -> FarewellKit:
+    """Every text of `formats` in `lang` (default: the collective's language)."""
+    formats = list(formats)
+    if template and len(formats) != 1:
+        raise BadInputError("A custom template is written for one format.", hint="Give --format with --template.")
+    explicit_intro = formats == ["intro"]
+    check_ready(config, needs_new_account=explicit_intro)
+    lang = lang or config.collective.language or default_language()
+    context = farewell_context(config, lang)
+    kit = FarewellKit(lang=lang, texts=[], skipped=[])
+    for fmt in formats:
+        targets = _targets(fmt, config)
+        if not targets:
+            kit.skipped.append(f"{fmt}: no Mastodon or Bluesky address to introduce")
+        for target in targets:
+            jinja_template = _compile(template, lang) if template else _shipped(fmt, lang)
+            kit.texts.append(_produce(target, jinja_template, context, lang, config.addresses.mastodon))
+    return kit
+
+
+def read_template(path: Path) -> CustomTemplate:
+    """A collective's own template file, checked like any outside input."""
+    try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise BadInputError(f"{path} is too large to be a template.")
+        return CustomTemplate(str(path), path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInputError(f"No template file at {path}.") from None
+    except (IsADirectoryError, PermissionError) as error:
+        raise BadInputError(f"Cannot read {path}: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path} is not a UTF-8 text file.") from None
+
+
+def template_variables() -> list[str]:
+    """The names a template may use (besides `detail` and `platform`)."""
+    return sorted({*farewell_context_names(), "detail", "platform"})
+
+
+def farewell_context_names() -> list[str]:
+    empty = ProjectConfig.model_validate({"collective": {"name": "-"}, "addresses": {"website": "https://a.org"}})
+    return list(farewell_context(empty, "en"))
+
+
+# --- targets and shapes ----------------------------------------------------------------
+
+
+def _targets(fmt: str, config: ProjectConfig) -> list[_Target]:
+    if fmt not in FORMATS:
+        raise BadInputError(f"Unknown format {fmt!r}; choose among {', '.join(FORMATS)} or all.")
+    if fmt == "intro":
+        return _intro_targets(config)
+    return [
+        {
+            "x": _Target("x", "x", X_POST, "post"),
+            "thread": _Target("thread", "x", X_POST, "thread"),
+            "long": _Target("long", "web", UNLIMITED, "document"),
+            "bio": _Target("bio", "x", X_BIO, "post"),
+            "letter": _Target("letter", "letter", UNLIMITED, "document"),
+        }[fmt]
+    ]
+
+
+def _intro_targets(config: ProjectConfig) -> list[_Target]:
+    targets = []
+    if config.addresses.mastodon:
+        targets.append(_Target("intro", "mastodon", mastodon_post(config.farewell.mastodon_limit), "post"))
+    if config.addresses.bluesky:
+        targets.append(_Target("intro", "bluesky", BLUESKY_POST, "post"))
+    return targets
+
+
+def _produce(
+    target: _Target, template: jinja2.Template, context: dict[str, Any], lang: str, mastodon: str | None
+) -> FarewellText:
+    def render(detail: str) -> str:
+        return _render(template, {**context, "detail": detail, "platform": target.platform})
+
+    def as_post(text: str) -> Post:
+        if target.platform == "bluesky":
+            rich = bluesky_rich_text(text, mastodon)
+            return Post(rich.text, target.limit.measure(rich.text), rich.facets)
+        return Post(text, target.limit.measure(text))
+
+    if target.shape == "thread":
+        posts = tuple(as_post(text) for text in split_thread(render("full"), target.limit))
+        return FarewellText(target.format, target.platform, lang, "full", posts)
+    if target.shape == "document":
+        return FarewellText(target.format, target.platform, lang, "full", (as_post(render("full")),))
+    return _first_that_fits(target, lang, lambda detail: as_post(render(detail)))
+
+
+def _first_that_fits(target: _Target, lang: str, make_post: Callable[[str], Post]) -> FarewellText:
+    for detail in DETAILS:
+        post = make_post(detail)
+        if post.measure.fits:
+            return FarewellText(target.format, target.platform, lang, detail, (post,))
+    raise TextTooLongError(
+        f"The {target.format} text for {target.platform} ({lang}) is {post.measure.describe()} "
+        f"even in its shortest form, over the limit.",
+        hint="Shorten the collective's name or addresses, or the template's minimal form.",
+    )
+
+
+# --- templates ------------------------------------------------------------------------
+
+
+@cache
+def _environment(lang: str) -> SandboxedEnvironment:
+    # Sandboxed: a collective's template is outside input like any other.
+    env = SandboxedEnvironment(
+        loader=jinja2.PackageLoader("quittex.farewell", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["and_list"] = lambda items: format_list([str(item) for item in items], locale=lang)
+    env.filters["capfirst"] = lambda text: text[:1].upper() + text[1:]
+    env.filters["bare"] = lambda url: url.split("://", 1)[-1].rstrip("/")
+    return env
+
+
+def _shipped(fmt: str, lang: str) -> jinja2.Template:
+    return _environment(lang).get_template(f"{lang}/{fmt}.j2")
+
+
+def _compile(template: CustomTemplate, lang: str) -> jinja2.Template:
+    try:
+        return _environment(lang).from_string(template.source)
+    except jinja2.TemplateSyntaxError as error:
+        raise BadInputError(f"{template.name}, line {error.lineno}: {error.message}") from None
+
+
+def _render(template: jinja2.Template, variables: dict[str, Any]) -> str:
+    name = template.name or "the template"
+    try:
+        return _tidy(template.render(variables))
+    except jinja2.UndefinedError as error:
+        raise BadInputError(
+            f"{name}: {error.message}.", hint=f"Templates can use: {', '.join(template_variables())}."
+        ) from None
+    except jinja2.TemplateError as error:  # includes the sandbox's SecurityError
+        raise BadInputError(f"{name}: {error}") from None
+
+
+def _tidy(text: str) -> str:
+    """No trailing spaces, never more than one blank line, nothing around."""
+    lines = (line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
