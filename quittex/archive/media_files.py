@@ -63,10 +63,16 @@ def best_mp4(media: RawMedia) -> str | None:
 
 
 def media_from_raw(tweet_id: str, items: list[RawMedia], index: MediaIndex, warnings: list[str]) -> list[Media]:
-    used: set[str] = set()
+    items = _unique(items)
+    # Exact names first, for every item, so that a fallback never takes the
+    # file another item of the same tweet is named for.
+    names: list[str | None] = [expected_name(tweet_id, raw) for raw in items]
+    names = [n if n in index.sizes else None for n in names]
+    used = {n for n in names if n}
     result = []
-    for position, raw in enumerate(_unique(items), 1):
-        name = _locate(tweet_id, raw, index, used)
+    for position, (raw, name) in enumerate(zip(items, names, strict=True), 1):
+        if name is None:
+            name = _fallback(tweet_id, raw, index, used)
         if name is None:
             kind = _KIND_NAMES.get(raw.type, raw.type)
             expected = expected_name(tweet_id, raw) or f"{tweet_id}-…"
@@ -87,10 +93,7 @@ def _unique(items: list[RawMedia]) -> list[RawMedia]:
     return unique
 
 
-def _locate(tweet_id: str, raw: RawMedia, index: MediaIndex, used: set[str]) -> str | None:
-    name = expected_name(tweet_id, raw)
-    if name in index.sizes and name not in used:
-        return name
+def _fallback(tweet_id: str, raw: RawMedia, index: MediaIndex, used: set[str]) -> str | None:
     wanted = VIDEO_EXTENSIONS if raw.type in ("video", "animated_gif") else PHOTO_EXTENSIONS
     for candidate in sorted(index.by_tweet.get(tweet_id, ())):
         if candidate not in used and candidate.lower().endswith(wanted):

@@ -70,7 +70,9 @@ def root(
 
 def _register_commands() -> None:
     # One module per command group; each exposes register(app).
-    modules: tuple = ()
+    from quittex.cli import inspect_cmd
+
+    modules: tuple = (inspect_cmd,)
     for module in modules:
         module.register(app)
 

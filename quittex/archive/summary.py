@@ -1,0 +1,95 @@
+"""What an archive holds, as the figures `quittex inspect` shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from quittex.archive.reader import Archive, count_kinds
+
+PSEUDO_LANGUAGES = {"qme", "qht", "qam", "qct", "qst", "zxx", "und", "art"}
+
+
+@dataclass
+class Summary:
+    username: str
+    account_id: str
+    display_name: str | None
+    tweets: int
+    retweets: int
+    replies_to_others: int
+    self_replies: int
+    originals: int
+    threads: int
+    thread_fragments: int
+    note_tweets_merged: int
+    note_tweets_unmatched: int
+    edits_collapsed: int
+    circle_tweets_excluded: int
+    media_items: int
+    media_missing: int
+    media_by_kind: dict[str, int]
+    first_date: str | None
+    last_date: str | None
+    parts_read: int
+    languages: dict[str, int]
+    top_hashtags: list[tuple[str, int]]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["top_hashtags"] = [{"tag": tag, "count": count} for tag, count in self.top_hashtags]
+        return data
+
+
+def summarize(archive: Archive, top: int = 10) -> Summary:
+    kinds = count_kinds(archive)
+    own = [t for t in archive.tweets if not t.is_retweet]
+    media = [m for t in own for m in t.media]
+    threads = [t for t in archive.threads if len(t.tweets) >= 2]
+    return Summary(
+        username=archive.account.username,
+        account_id=archive.account.account_id,
+        display_name=archive.account.display_name,
+        tweets=len(archive.tweets),
+        retweets=kinds["retweets"],
+        replies_to_others=kinds["replies_to_others"],
+        self_replies=kinds["self_replies"],
+        originals=kinds["originals"],
+        threads=len(threads),
+        thread_fragments=sum(1 for t in threads if t.fragment),
+        note_tweets_merged=archive.stats.note_tweets_merged,
+        note_tweets_unmatched=archive.stats.note_tweets - archive.stats.note_tweets_merged,
+        edits_collapsed=archive.stats.edits_collapsed,
+        circle_tweets_excluded=archive.stats.circle_excluded,
+        media_items=len(media),
+        media_missing=sum(1 for m in media if m.path is None),
+        media_by_kind=dict(Counter(m.kind for m in media).most_common()),
+        first_date=_iso(min(t.created_at for t in archive.tweets)) if archive.tweets else None,
+        last_date=_iso(max(t.created_at for t in archive.tweets)) if archive.tweets else None,
+        parts_read=archive.stats.parts_read,
+        languages=dict(Counter(_language(t.lang) for t in own).most_common()),
+        top_hashtags=Counter(tag.lower() for t in own for tag in t.hashtags).most_common(top),
+        warnings=_warnings(archive),
+    )
+
+
+def _iso(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _language(lang: str | None) -> str:
+    return "none" if not lang or lang in PSEUDO_LANGUAGES else lang
+
+
+def _warnings(archive: Archive) -> list[str]:
+    warnings = list(archive.warnings)
+    missing = [t for t in archive.tweets if t.warnings and not t.is_retweet]
+    for tweet in missing[:20]:
+        warnings += [f"tweet {tweet.id}: {w}" for w in tweet.warnings]
+    if len(missing) > 20:
+        warnings.append(f"… and {len(missing) - 20} more tweets with warnings")
+    unmatched = archive.stats.note_tweets - archive.stats.note_tweets_merged
+    if unmatched:
+        warnings.append(f"{unmatched} long posts (note tweets) matched no tweet and will not be published")
+    return warnings
