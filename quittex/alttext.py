@@ -1,0 +1,387 @@
+"""Alt text: the archive has none, so people write it in a spreadsheet.
+
+`export_alt_text_csv` writes one row per media item with an empty `alt_text`
+column; `load_alt_text_csv` reads the filled file back, checked line by line.
+
+The file is made for spreadsheet programs, because that is where our users
+will fill it:
+
+- UTF-8 **with a BOM**: without it Excel reads the file as Windows-1252 and
+  turns every accent and emoji into garbage; LibreOffice, Numbers and Google
+  Sheets accept the BOM.
+- **Semicolons** between cells by default: Excel in French, Spanish, Italian
+  and German expects them (the comma is their decimal mark) and otherwise
+  shows the whole row in one cell; LibreOffice asks and detects either.
+  `delimiter=","` is there for English-language Excel.
+- Reading back accepts what those programs save after editing: `;`, `,` or
+  tab; UTF-8 with or without BOM, UTF-16 ("Unicode text"), or Windows-1252
+  (Excel's plain "CSV" in Western Europe); rows whose trailing empty cells
+  were dropped.
+- Rows are matched on `media_path`, never on `tweet_id`: spreadsheets turn
+  19-digit ids into 1.09218E+18 and lose the digits when they save.
+- A cell that starts with `=`, `+`, `-` or `@` would run as a formula: it is
+  written with a leading apostrophe, which the loader removes again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+
+import regex
+
+from quittex.errors import BadInputError
+from quittex.models import Media, Tweet
+
+COLUMNS = ("tweet_id", "date_utc", "tweet_url", "text_excerpt", "media_path", "media_kind", "alt_text")
+PATH_COLUMN = "media_path"
+ALT_COLUMN = "alt_text"
+EXCERPT_GRAPHEMES = 100
+MASTODON_ALT_LIMIT = 1500  # characters (code points), the instance may say otherwise
+BLUESKY_ALT_LIMIT = 2000  # graphemes: what the official app allows
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_REPORTED_PROBLEMS = 20
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_DELIMITERS = (";", ",", "\t")
+_GRAPHEME = regex.compile(r"\X")
+_CONTROL = regex.compile(r"[\p{Cc}--[\n\t]]", flags=regex.V1)
+
+
+@dataclass(frozen=True, slots=True)
+class AltTextExport:
+    """What `export_alt_text_csv` wrote."""
+
+    path: Path
+    rows: int
+    prefilled: int
+    media_without_file: int
+
+
+def export_alt_text_csv(
+    tweets: Iterable[Tweet],
+    username: str,
+    path: str | os.PathLike,
+    *,
+    existing: Mapping[str, str] | None = None,
+    delimiter: str = ";",
+    overwrite: bool = False,
+) -> AltTextExport:
+    """Write one row per media item of `tweets` (in their order) to `path`.
+
+    `existing` pre-fills alt texts already written (from an earlier file), so
+    exporting again after an archive update loses no work. Media whose file
+    is missing from the archive are left out (they cannot be published). The
+    file is written whole or not at all; an existing file is refused unless
+    `overwrite`, because it may hold hours of someone's writing.
+    """
+    target = Path(path)
+    if delimiter not in _DELIMITERS:
+        raise ValueError(f"unsupported delimiter {delimiter!r}")
+    if target.exists() and not overwrite:
+        raise BadInputError(
+            f"{target} already exists", hint="Choose another file name, or allow overwriting it."
+        )
+    rows, missing = _rows(tweets, username, existing or {})
+    _write_atomically(target, rows, delimiter)
+    prefilled = sum(1 for row in rows if row[-1])
+    return AltTextExport(target, len(rows), prefilled, missing)
+
+
+def _rows(tweets: Iterable[Tweet], username: str, existing: Mapping[str, str]) -> tuple[list[list[str]], int]:
+    rows: list[list[str]] = []
+    missing = 0
+    for tweet in tweets:
+        for media in tweet.media:
+            if media.path is None:
+                missing += 1
+                continue
+            rows.append(_row(tweet, media, username, existing.get(media.path, "")))
+    return rows, missing
+
+
+def _row(tweet: Tweet, media: Media, username: str, alt: str) -> list[str]:
+    date = tweet.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    return [
+        tweet.id,
+        date,
+        tweet.url(username),
+        _cell(text_excerpt(tweet.text)),
+        _cell(media.path or ""),
+        media.kind,
+        _cell(alt),
+    ]
+
+
+def _cell(value: str) -> str:
+    """Defuse spreadsheet formulas (CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _write_atomically(target: Path, rows: list[list[str]], delimiter: str) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".alt-text-", suffix=".csv", dir=folder)
+    except OSError as error:
+        raise BadInputError(f"cannot write in {folder}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise BadInputError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def text_excerpt(text: str, max_graphemes: int = EXCERPT_GRAPHEMES) -> str:
+    """The start of a tweet on one line, cut between graphemes, with "…"
+    when something was cut."""
+    flat = " ".join(text.split())
+    graphemes = _GRAPHEME.findall(flat)
+    if len(graphemes) <= max_graphemes:
+        return flat
+    return "".join(graphemes[: max_graphemes - 1]).rstrip() + "…"
+
+
+def grapheme_count(text: str) -> int:
+    return len(_GRAPHEME.findall(text))
+
+
+def clip_alt_text(text: str, *, max_characters: int | None = None, max_graphemes: int | None = None) -> str:
+    """`text` cut (between graphemes, with "…") to fit both limits given: a
+    last safeguard before upload, for alt text that did not come through
+    `load_alt_text_csv`."""
+    graphemes = _GRAPHEME.findall(text)
+    if _fits(graphemes, max_characters, max_graphemes):
+        return text
+    kept: list[str] = []
+    for grapheme in graphemes:
+        if not _fits([*kept, grapheme, "…"], max_characters, max_graphemes):
+            break
+        kept.append(grapheme)
+    return "".join(kept).rstrip() + "…" if kept else ""
+
+
+def _fits(graphemes: list[str], max_characters: int | None, max_graphemes: int | None) -> bool:
+    if max_graphemes is not None and len(graphemes) > max_graphemes:
+        return False
+    return max_characters is None or sum(map(len, graphemes)) <= max_characters
+
+
+def media_missing_alt_text(tweets: Iterable[Tweet], alt_texts: Mapping[str, str]) -> list[tuple[Tweet, Media]]:
+    """Media (with a file) that have no alt text yet, for the dry run."""
+    return [
+        (tweet, media)
+        for tweet in tweets
+        for media in tweet.media
+        if media.path is not None and not alt_texts.get(media.path, "").strip()
+    ]
+
+
+def load_alt_text_csv(
+    path: str | os.PathLike,
+    *,
+    mastodon_limit: int | None = MASTODON_ALT_LIMIT,
+    bluesky_limit: int | None = BLUESKY_ALT_LIMIT,
+    known_paths: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """The filled alt texts of a CSV, by media path.
+
+    Every line is checked before anything is returned: unknown columns, rows
+    that do not fit the header, the same media given two different texts,
+    texts over a platform's limit (pass None for a platform not in use, or an
+    instance's own `description_limit`), media not in the archive (when
+    `known_paths` is given). All problems are reported together, with their
+    line numbers, in one BadInputError.
+    """
+    source = Path(path)
+    text = _decode(_read_limited(source), source)
+    rows = _records(text, source)
+    reader = _AltTextReader(source, mastodon_limit, bluesky_limit, known_paths)
+    return reader.read(rows)
+
+
+def _read_limited(source: Path) -> bytes:
+    try:
+        if source.stat().st_size > MAX_FILE_BYTES:
+            raise BadInputError(f"{source} is too large for an alt-text file")
+        return source.read_bytes()
+    except OSError as error:
+        raise BadInputError(f"cannot read {source}: {error.strerror or error}") from None
+
+
+def _decode(data: bytes, source: Path) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadInputError(
+        f"{source} is not a text file in a known encoding",
+        hint='Save it from your spreadsheet as "CSV UTF-8".',
+    )
+
+
+def _records(text: str, source: Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) for each non-blank record, header first."""
+    if not text.strip():
+        raise BadInputError(f"{source} is empty", hint="Export the alt-text file again.")
+    delimiter = _detect_delimiter(text, source)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                records.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise BadInputError(f"{source}, line {line}: the CSV is malformed ({error})") from None
+    return records
+
+
+def _detect_delimiter(text: str, source: Path) -> str:
+    first_line = text.lstrip("\ufeff").splitlines()[0]
+    for delimiter in _DELIMITERS:
+        cells = {cell.strip().strip('"').lower() for cell in first_line.split(delimiter)}
+        if {PATH_COLUMN, ALT_COLUMN} <= cells:
+            return delimiter
+    raise BadInputError(
+        f"{source}, line 1: the header must name the columns {PATH_COLUMN} and {ALT_COLUMN}",
+        hint="Export the alt-text file again and fill in the alt_text column without renaming columns.",
+    )
+
+
+class _AltTextReader:
+    """Checks the records of one file and gathers every problem found."""
+
+    def __init__(
+        self,
+        source: Path,
+        mastodon_limit: int | None,
+        bluesky_limit: int | None,
+        known_paths: Iterable[str] | None,
+    ) -> None:
+        self.source = source
+        self.mastodon_limit = mastodon_limit
+        self.bluesky_limit = bluesky_limit
+        self.known = frozenset(known_paths) if known_paths is not None else None
+        self.problems: list[str] = []
+        self.alt_texts: dict[str, str] = {}
+        self.lines: dict[str, int] = {}
+
+    def read(self, records: list[tuple[int, list[str]]]) -> dict[str, str]:
+        (_, header), *rows = records
+        columns = self._columns(header)
+        if columns is not None:
+            for line, cells in rows:
+                self._row(line, cells, columns)
+        if self.problems:
+            raise self._error()
+        return self.alt_texts
+
+    def _columns(self, header: list[str]) -> list[str] | None:
+        names = [cell.strip().lower() for cell in header]
+        unknown = [name for name in names if name and name not in COLUMNS]
+        repeated = sorted({name for name in names if name and names.count(name) > 1})
+        if unknown:
+            self.problems.append(
+                f"line 1: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}"
+            )
+        if repeated:
+            self.problems.append(f"line 1: column(s) {', '.join(repeated)} appear more than once")
+        return None if unknown or repeated else names
+
+    def _row(self, line: int, cells: list[str], columns: list[str]) -> None:
+        extra = [cell for cell in cells[len(columns) :] if cell.strip()]
+        if extra:
+            self.problems.append(f"line {line}: {len(cells)} cells, but the header has {len(columns)} columns")
+            return
+        unnamed = [cell for name, cell in zip(columns, cells) if not name and cell.strip()]
+        if unnamed:
+            self.problems.append(f"line {line}: a value in a column without a name")
+            return
+        row = dict(zip(columns, cells))
+        media_path = _uncell(row.get(PATH_COLUMN, "").strip())
+        alt = _clean_alt(_uncell(row.get(ALT_COLUMN, "")))
+        self._record(line, media_path, alt)
+
+    def _record(self, line: int, media_path: str, alt: str) -> None:
+        if not media_path:
+            if alt:
+                self.problems.append(f"line {line}: alt text without a media_path")
+            return
+        if self.known is not None and media_path not in self.known:
+            self.problems.append(f"line {line}: {media_path} is not a media file of this archive")
+            return
+        if not alt:
+            return
+        if not self._within_limits(line, alt):
+            return
+        self._remember(line, media_path, alt)
+
+    def _within_limits(self, line: int, alt: str) -> bool:
+        characters, graphemes = len(alt), grapheme_count(alt)
+        fits = True
+        if self.mastodon_limit is not None and characters > self.mastodon_limit:
+            self.problems.append(
+                f"line {line}: the alt text has {characters:,} characters; "
+                f"Mastodon accepts {self.mastodon_limit:,}"
+            )
+            fits = False
+        if self.bluesky_limit is not None and graphemes > self.bluesky_limit:
+            self.problems.append(
+                f"line {line}: the alt text has {graphemes:,} characters; "
+                f"Bluesky accepts {self.bluesky_limit:,}"
+            )
+            fits = False
+        return fits
+
+    def _remember(self, line: int, media_path: str, alt: str) -> None:
+        previous = self.alt_texts.get(media_path)
+        if previous is not None and previous != alt:
+            self.problems.append(
+                f"line {line}: {media_path} already has a different alt text on line "
+                f"{self.lines[media_path]}"
+            )
+            return
+        self.alt_texts[media_path] = alt
+        self.lines.setdefault(media_path, line)
+
+    def _error(self) -> BadInputError:
+        shown = self.problems[:MAX_REPORTED_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        lines = "\n".join(f"  {problem}" for problem in shown)
+        tail = f"\n  ... and {more} more" if more else ""
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        return BadInputError(
+            f"{self.source}: {count} {noun} in the alt-text file:\n{lines}{tail}",
+            hint="Correct these lines in your spreadsheet, save as CSV and run again.",
+        )
+
+
+def _uncell(value: str) -> str:
+    """Undo `_cell`: drop the apostrophe that defused a formula."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _clean_alt(value: str) -> str:
+    """NFC, Unix line ends, no control characters, no surrounding blanks."""
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    return text.strip()
