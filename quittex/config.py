@@ -48,6 +48,8 @@ MAX_FILE_BYTES = 1_000_000  # a project file is a few hundred bytes; refuse anyt
 
 Language = Literal["fr", "en", "es", "it", "de"]
 LANGUAGES: tuple[str, ...] = get_args(Language)
+# Dates and lists are written the European way (the English texts use British spelling).
+BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES", "it": "it_IT", "de": "de_DE"}
 
 ReasonKey = Literal["ownership", "moderation", "surveillance", "disinformation", "independence"]
 REASON_KEYS: tuple[str, ...] = get_args(ReasonKey)
@@ -232,7 +234,7 @@ class FarewellSection(Section):
     # Many instances allow more than 500; the publishing engine reads the real one.
     mastodon_limit: int = Field(500, ge=100, le=100_000)
     # The opening of the letter to elected officials ("Madame la Maire,").
-    letter_greeting: optional(Annotated[str, Field(max_length=200)]) = None
+    letter_greeting: optional(LocalizedText) = None
 
 
 class ProjectConfig(BaseModel):

@@ -11,7 +11,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from quittex.config import ProjectConfig, bluesky_profile_url, mastodon_profile_url, pick_language
+from quittex.config import BABEL_LOCALES, ProjectConfig, bluesky_profile_url, mastodon_profile_url, pick_language
 from quittex.errors import ConfigError
 from quittex.farewell.presets import Reason, chosen_reasons
 
@@ -54,7 +54,7 @@ def farewell_context(config: ProjectConfig, lang: str) -> dict[str, Any]:
         **_accounts(config),
         "website": config.addresses.website,
         "newsletter": _newsletter(config, lang),
-        "date": format_date(config.leaving.date, format="long", locale=lang) if config.leaving.date else None,
+        "date": format_date(config.leaving.date, format="long", locale=BABEL_LOCALES[lang]) if config.leaving.date else None,
         "date_iso": config.leaving.date.isoformat() if config.leaving.date else None,
         "reasons": chosen_reasons(config.reasons.presets, lang),
         "own_reason": pick_language(config.reasons.own, lang, own_lang),

@@ -20,7 +20,7 @@ import jinja2
 from babel.lists import format_list
 from jinja2.sandbox import SandboxedEnvironment
 
-from quittex.config import ProjectConfig, default_language
+from quittex.config import BABEL_LOCALES, ProjectConfig, default_language
 from quittex.errors import BadInputError
 from quittex.farewell.context import check_ready, farewell_context
 from quittex.farewell.facets import bluesky_rich_text
@@ -213,7 +213,7 @@ def _environment(lang: str) -> SandboxedEnvironment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["and_list"] = lambda items: format_list([str(item) for item in items], locale=lang)
+    env.filters["and_list"] = lambda items: format_list([str(item) for item in items], locale=BABEL_LOCALES[lang])
     env.filters["capfirst"] = lambda text: text[:1].upper() + text[1:]
     env.filters["bare"] = lambda url: url.split("://", 1)[-1].rstrip("/")
     return env
