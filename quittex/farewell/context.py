@@ -16,6 +16,13 @@ from quittex.errors import ConfigError
 from quittex.farewell.presets import Reason, chosen_reasons
 
 
+# What farewell_context() provides; a test keeps the two in step.
+CONTEXT_VARIABLES = (
+    "lang", "name", "description", "mastodon", "bluesky", "website", "newsletter", "date", "date_iso",
+    "reasons", "own_reason", "x_account", "republish_archive", "greeting",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Account:
     handle: str  # as people write it: @user@instance, @name.bsky.social
@@ -79,4 +86,4 @@ def _newsletter(config: ProjectConfig, lang: str) -> Newsletter | None:
     return Newsletter(config.addresses.newsletter, subscribe)
 
 
-__all__ = ["Account", "Newsletter", "Reason", "check_ready", "farewell_context"]
+__all__ = ["CONTEXT_VARIABLES", "Account", "Newsletter", "Reason", "check_ready", "farewell_context"]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from atproto import client_utils
-from atproto_client.models.utils import get_model_as_dict
 from twitter_text import extract_urls_with_indices
 
 from quittex.config import mastodon_profile_url
@@ -26,9 +25,6 @@ class RichText:
     text: str
     # app.bsky.richtext.facet#main models, ready for a post record.
     facets: tuple[Any, ...]
-
-    def facets_as_data(self) -> list[dict[str, Any]]:
-        return [get_model_as_dict(facet) for facet in self.facets]
 
 
 def bluesky_rich_text(text: str, mastodon_address: str | None = None) -> RichText:

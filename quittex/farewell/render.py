@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import jinja2
+from atproto_client.models.utils import get_model_as_dict
 from babel.lists import format_list
 from jinja2.sandbox import SandboxedEnvironment
 
 from quittex.config import BABEL_LOCALES, ProjectConfig, default_language
 from quittex.errors import BadInputError
-from quittex.farewell.context import check_ready, farewell_context
+from quittex.farewell.context import CONTEXT_VARIABLES, check_ready, farewell_context
 from quittex.farewell.facets import bluesky_rich_text
 from quittex.farewell.limits import BLUESKY_POST, UNLIMITED, X_BIO, X_POST, Limit, Measure, mastodon_post
 from quittex.farewell.split import split_thread
@@ -62,6 +63,24 @@ class FarewellText:
     def fits(self) -> bool:
         return all(post.measure.fits for post in self.posts)
 
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "platform": self.platform,
+            "lang": self.lang,
+            "detail": self.detail,
+            "fits": self.fits,
+            "posts": [_post_data(post, with_facets=self.platform == "bluesky") for post in self.posts],
+        }
+
+
+def _post_data(post: Post, *, with_facets: bool) -> dict[str, Any]:
+    measure = post.measure
+    data = {"text": post.text, "length": measure.count, "limit": measure.limit, "unit": measure.unit, "fits": measure.fits}
+    if with_facets:
+        data["facets"] = [get_model_as_dict(facet) for facet in post.facets]
+    return data
+
 
 @dataclass(frozen=True)
 class FarewellKit:
@@ -69,6 +88,15 @@ class FarewellKit:
     texts: list[FarewellText]
     # Formats left out of "all", and why (no new account for an intro post).
     skipped: list[str] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"lang": self.lang, "texts": [text.to_data() for text in self.texts], "skipped": self.skipped}
+
+    def plain(self) -> str:
+        """Clean text to paste; with several texts, a header line before each."""
+        if len(self.texts) == 1:
+            return self.texts[0].text
+        return "\n\n".join(f"===== {text.format} · {text.platform} =====\n\n{text.text}" for text in self.texts)
 
 
 @dataclass(frozen=True)
@@ -131,13 +159,8 @@ def read_template(path: Path) -> CustomTemplate:
 
 
 def template_variables() -> list[str]:
-    """The names a template may use (besides `detail` and `platform`)."""
-    return sorted({*farewell_context_names(), "detail", "platform"})
-
-
-def farewell_context_names() -> list[str]:
-    empty = ProjectConfig.model_validate({"collective": {"name": "-"}, "addresses": {"website": "https://a.org"}})
-    return list(farewell_context(empty, "en"))
+    """Every name a template may use."""
+    return sorted({*CONTEXT_VARIABLES, "detail", "platform"})
 
 
 # --- targets and shapes ----------------------------------------------------------------

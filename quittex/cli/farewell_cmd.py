@@ -1,0 +1,114 @@
+"""`quittex farewell`: the texts a collective posts when it leaves X."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pyperclip
+import typer
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
+
+from quittex.cli import console
+from quittex.config import LANGUAGES, ProjectConfig, load_config
+from quittex.errors import BadInputError
+from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
+
+LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
+FormatChoice = Enum("FormatChoice", {name: name for name in (*FORMATS, "all")}, type=str)
+
+_PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "web": "website / newsletter", "letter": "letter"}
+
+
+def farewell(
+    lang: Annotated[
+        LanguageChoice | None, typer.Option("--lang", "-l", help="Language of the texts (default: the project file's).")
+    ] = None,
+    fmt: Annotated[
+        FormatChoice,
+        typer.Option(
+            "--format",
+            "-f",
+            help="x: one X post · thread: a numbered X thread · long: a Markdown letter for your site or "
+            "newsletter · intro: the first post on Mastodon and Bluesky · bio: the X profile bio · "
+            "letter: to elected officials still on X · all: every one.",
+        ),
+    ] = FormatChoice.all,
+    plain: Annotated[bool, typer.Option("--plain", help="Print clean text to paste, without frames.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    copy: Annotated[bool, typer.Option("--copy", help="Also copy the texts to the clipboard, when there is one.")] = False,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="Your own Jinja2 template for the chosen --format (same variables, same limits)."),
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", "-c", help="The project file (default: ./quittex.toml).")
+    ] = None,
+    mastodon_limit: Annotated[
+        int | None, typer.Option("--mastodon-limit", help="Your Mastodon instance's post limit (default 500).")
+    ] = None,
+) -> None:
+    """Write the farewell announcements, each within its platform's limit, in your language."""
+    if plain and as_json:
+        raise BadInputError("--plain and --json are two different outputs: choose one.")
+    project = _project(config_file, mastodon_limit)
+    formats = FORMATS if fmt.value == "all" else (fmt.value,)
+    custom = read_template(template) if template else None
+    kit = render_farewell(project, formats=formats, lang=lang.value if lang else None, template=custom)
+    _show(kit, plain=plain, as_json=as_json)
+    if copy:
+        _copy(kit.plain())
+
+
+def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:
+    project = load_config(config_file).merged({"farewell": {"mastodon_limit": mastodon_limit}})
+    for section in project.unknown_sections():
+        console.warn(f"[{escape(section)}] in the project file is unknown to this quittex: kept, but ignored.")
+    return project
+
+
+def _show(kit: FarewellKit, *, plain: bool, as_json: bool) -> None:
+    if as_json:
+        console.print_json(kit.to_data())
+    elif plain:
+        typer.echo(kit.plain())
+    else:
+        for text in kit.texts:
+            _show_panels(text)
+        console.info("[dim]--plain prints the texts without frames, ready to paste; --copy copies them.[/dim]")
+    for note in kit.skipped:
+        console.info(f"[dim]skipped {escape(note)}[/dim]")
+
+
+def _show_panels(text: FarewellText) -> None:
+    title = f"{text.format} · {_PLATFORM_NAMES.get(text.platform, text.platform)}"
+    for number, post in enumerate(text.posts, start=1):
+        part = f" · {number}/{len(text.posts)}" if len(text.posts) > 1 else ""
+        console.out.print(
+            Panel(Text(post.text), title=escape(title + part), subtitle=escape(_subtitle(text, post)), title_align="left")
+        )
+
+
+def _subtitle(text: FarewellText, post) -> str:
+    parts = [post.measure.describe() + (" ✓" if post.measure.fits else " ✗ too long")]
+    if text.detail != "full":
+        parts.append(f"{text.detail} form, to fit")
+    if post.facets:
+        parts.append(f"{len(post.facets)} link facets")
+    return " · ".join(parts)
+
+
+def _copy(text: str) -> None:
+    try:
+        pyperclip.copy(text)
+    except pyperclip.PyperclipException:
+        console.warn("No clipboard is available here; the texts are printed above.")
+        return
+    console.info("Copied to the clipboard.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("farewell")(farewell)
