@@ -38,7 +38,8 @@ from quittex.media.limits import MIME_JPEG, MIME_PNG, BlueskyLimits, ImageTarget
 from quittex.media.sniff import describe_bytes
 from quittex.media.strip import strip_jpeg_metadata, strip_png_metadata
 
-ACCEPTED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+# MPO (multi-picture JPEG) is opened by the JPEG plugin.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 # Pillow's own decompression-bomb threshold (a 12,000 x 7,450 panorama):
 # an archive photo never comes close, a hostile file is refused before its
 # pixels are allocated.
@@ -127,9 +128,14 @@ class _Source:
     def __init__(self, data: bytes, name: str | None) -> None:
         self.data = data
         self.name = name
-        self.image = _decode(data, name)
+        # Pillow warns about odd but readable files (corrupt EXIF, malformed
+        # MPO index): we handle those, a user's terminal need not hear it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            self.image = _decode(data, name)
+            self.orientation = _orientation(self.image)
         self.format = "JPEG" if self.image.format == "MPO" else self.image.format
-        self.orientation = _orientation(self.image)
         self.icc: bytes | None = self.image.info.get("icc_profile") or None
         self._stripped: bytes | None | bool = False
         self._upright: tuple[Image.Image, bytes | None] | None = None
@@ -151,7 +157,9 @@ class _Source:
         if self._upright is None:
             image = self.image
             if self.orientation != 1:
-                image = _transpose(image)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    image = _transpose(image)
             image, icc = _display_mode(image, self.icc)
             # Nothing in `info` (EXIF, XMP, comments) may follow the pixels
             # into a file: pillow copies some of it when saving.
@@ -196,9 +204,7 @@ def _decode(data: bytes, name: str | None) -> Image.Image:
 
 def _open(data: bytes, name: str | None) -> Image.Image:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        return Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(name) from None
     except UnidentifiedImageError:

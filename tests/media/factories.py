@@ -9,10 +9,11 @@ import struct
 import zlib
 
 from PIL import Image
+from PIL.TiffImagePlugin import IFDRational
 
 # A recognisable GPS position: 48.8584 N, 2.2945 E (the Eiffel Tower).
-GPS_LATITUDE = ((48, 1), (51, 1), (3024, 100))
-GPS_LONGITUDE = ((2, 1), (17, 1), (4020, 100))
+GPS_LATITUDE = (IFDRational(48, 1), IFDRational(51, 1), IFDRational(3024, 100))
+GPS_LONGITUDE = (IFDRational(2, 1), IFDRational(17, 1), IFDRational(4020, 100))
 XMP_PACKET = (
     b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
