@@ -296,7 +296,9 @@ def write_archive(spec: ArchiveSpec, dest: Path, *, form: str = "zip", nest: str
         dest.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, content in files.items():
-                archive.writestr(prefix + name, content)
+                # A fixed date keeps the bytes of a regenerated archive the same.
+                info = zipfile.ZipInfo(prefix + name, date_time=(2024, 11, 20, 10, 0, 0))
+                archive.writestr(info, content, zipfile.ZIP_DEFLATED)
         return dest
     for name, content in files.items():
         path = dest / prefix / name

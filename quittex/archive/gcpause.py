@@ -20,5 +20,8 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # What was built is long-lived: move it out of the collector's sight,
+        # so later collections (and the one at exit) do not walk it again.
+        gc.freeze()
         if was_enabled:
             gc.enable()
