@@ -290,7 +290,7 @@ _FIX_HINT = "Fix these lines (examples/quittex.toml shows every setting), or run
 
 def describe_errors(error: ValidationError, origin: str) -> str:
     """One line per field, in the file's own dotted names."""
-    lines = [f"{origin} is not valid:"]
+    lines = [f"Problems in {origin}:"]
     for problem in error.errors():
         lines.append(f"  {_location(problem['loc'])}: {_explain(problem)}")
     return "\n".join(dict.fromkeys(lines))
