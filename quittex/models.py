@@ -114,7 +114,14 @@ class Thread:
 
     tweets: list[Tweet]
     fragment: bool = False
+    # tweet id → id of the tweet it continues in this thread. The first tweet
+    # has none. After selection a tweet whose parent was left out continues
+    # from its nearest kept ancestor.
+    parents: dict[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> Tweet:
         return self.tweets[0]
+
+    def parent_id(self, tweet: Tweet) -> str | None:
+        return self.parents.get(tweet.id)

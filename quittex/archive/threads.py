@@ -68,7 +68,8 @@ def build_threads(tweets: dict[str, Tweet], account_id: str | None) -> list[Thre
         if len(members) > 1:
             members.sort(key=lambda t: int(t.id))
         fragment = is_self_reply(root, account_id) and root.in_reply_to_id is not None
-        threads.append(Thread(tweets=members, fragment=fragment))
+        parents = {t.id: t.in_reply_to_id for t in members[1:]} if len(members) > 1 else {}
+        threads.append(Thread(tweets=members, fragment=fragment, parents=parents))
     threads.sort(key=lambda t: int(t.root.id))
     return threads
 
