@@ -401,6 +401,38 @@ def test_heic_and_avif_are_reported_as_unsupported_photos():
     assert error.problem == "unsupported" and "HEIC" in error.message and error.hint
 
 
+_SAMPLES = {
+    "jpeg": jpeg_bytes(noisy((48, 32)), exif=exif_with(gps=True, orientation=6)),
+    "progressive": jpeg_bytes(noisy((48, 32)), progressive=True),
+    "png": png_bytes(noisy((48, 32), "RGBA")),
+    "gif": None,
+}
+_gif = io.BytesIO()
+noisy((48, 32)).convert("P").save(_gif, "GIF")
+_SAMPLES["gif"] = _gif.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(_SAMPLES)),
+    st.lists(st.tuples(st.integers(0, 3000), st.binary(min_size=1, max_size=6)), max_size=4),
+    st.integers(0, 400),
+)
+def test_damaged_files_give_a_media_error_or_a_clean_image(kind, patches, cut):
+    """Fuzz: whatever the damage, a clean image within limits or a MediaError,
+    never another exception."""
+    data = bytearray(_SAMPLES[kind])
+    for position, replacement in patches:
+        position %= len(data)
+        data[position : position + len(replacement)] = replacement
+    data = bytes(data[: max(0, len(data) - cut)])
+    try:
+        prepared = prepare_image(data, BLUESKY)
+    except MediaError:
+        return
+    assert_clean_and_within(prepared, BLUESKY.image_target)
+
+
 def test_empty_file():
     assert prepare_fails(b"").problem == "empty"
 
