@@ -7,8 +7,17 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 \
-    | grep -v "is ignored: it is neither a file nor a directory" || true
+if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]' > .venv/install.log 2>&1; then
+    grep -v "is ignored: it is neither a file nor a directory" .venv/install.log >&2
+    exit 1
+fi
+
+# Headless Chromium, to check the HTML preview the way a person sees it.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Chromium (Debian package) for the preview tests…" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 # The real Bluesky PDS for the integration tests (cached in .cache/pds).
 if [ -f scripts/pds/install.sh ]; then
