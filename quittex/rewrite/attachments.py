@@ -1,0 +1,54 @@
+"""Which media go into which post: in tweet order, never dropped, never mixed
+where a platform forbids it (a video or GIF always travels alone)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from quittex.models import Media
+from quittex.rewrite.draft import DraftMedia, DraftWarning
+from quittex.rewrite.measure import grapheme_count, truncate_graphemes
+
+_KINDS = ("photo", "video", "animated_gif")
+
+
+def plan_media(
+    media: Sequence[Media],
+    *,
+    per_post: int,
+    alt_texts: Mapping[str, str],
+    alt_limit: int,
+) -> tuple[list[list[DraftMedia]], list[DraftWarning]]:
+    """Groups of media, one group per post (the first rides with the text)."""
+    warnings: list[DraftWarning] = []
+    usable = [_draft_media(m, alt_texts, alt_limit, warnings) for m in media]
+    groups = _group([m for m in usable if m is not None], per_post)
+    if len(groups) > 1:
+        warnings.append(DraftWarning("media_overflow", f"{sum(map(len, groups))} media need {len(groups)} posts here: the rest follow as replies"))
+    return groups, warnings
+
+
+def _draft_media(media: Media, alt_texts: Mapping[str, str], alt_limit: int, warnings: list[DraftWarning]) -> DraftMedia | None:
+    if not media.path:
+        warnings.append(DraftWarning("media_missing", f"{media.kind} {media.media_id} is missing from the archive and is left out"))
+        return None
+    if media.kind not in _KINDS:
+        warnings.append(DraftWarning("media_unknown", f"{media.path}: unknown media kind {media.kind!r}, left out"))
+        return None
+    alt = alt_texts.get(media.path, "").strip()
+    if grapheme_count(alt) > alt_limit:
+        warnings.append(DraftWarning("alt_truncated", f"alt text of {media.path} cut to {alt_limit} characters"))
+        alt = truncate_graphemes(alt, alt_limit)
+    return DraftMedia(path=media.path, kind=media.kind, alt=alt, source=media)
+
+
+def _group(media: list[DraftMedia], per_post: int) -> list[list[DraftMedia]]:
+    groups: list[list[DraftMedia]] = []
+    for item in media:
+        alone = item.kind != "photo"
+        last = groups[-1] if groups else None
+        if alone or last is None or len(last) >= per_post or last[0].kind != "photo":
+            groups.append([item])
+        else:
+            last.append(item)
+    return groups

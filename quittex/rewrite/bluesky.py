@@ -1,0 +1,123 @@
+"""Bluesky's rules: 300 graphemes and 3000 bytes, facets over UTF-8 bytes,
+links shown short with the full URL in the facet, mentions only by DID."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from quittex.models import Tweet
+from quittex.rewrite.draft import BlueskyDraft, Draft, DraftWarning, Feature
+from quittex.rewrite.language import bluesky_langs
+from quittex.rewrite.links import display_url, facet_uri, profile_url
+from quittex.rewrite.measure import bluesky_size, grapheme_count, truncate_graphemes
+from quittex.rewrite.options import BlueskyOptions, MentionMode
+from quittex.rewrite.pieces import Pending, Piece, with_text
+from quittex.rewrite.publish import PublishContext, valid_did
+from quittex.rewrite.rules import PlatformRules, dominating, safe_mention
+from quittex.rewrite.tokens import QuoteTarget, Token
+
+# How a link to a migrated post reads once known; measured in advance.
+SAMPLE_POST_URL = "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefghijk"
+MAX_TAG_GRAPHEMES = 64
+MAX_TAG_BYTES = 640
+
+
+class BlueskyRules(PlatformRules):
+    name = "bluesky"
+
+    @property
+    def settings(self) -> BlueskyOptions:
+        return self.options.bluesky
+
+    def mapped_handle(self, x_handle: str) -> str | None:
+        entry = self.options.handle_map.get(x_handle.lower())
+        return entry.bluesky if entry else None
+
+    def display(self, url: str) -> str:
+        return display_url(facet_uri(url)) if self.settings.shorten_links else url
+
+    def link_piece(self, url: str) -> Piece:
+        return Piece(self.display(url), atomic=True, feature=Feature("link", facet_uri(url)))
+
+    def own_link_piece(self, url: str, tweet_id: str) -> Piece:
+        shown = self.display(url)
+        worst = dominating([shown, display_url(SAMPLE_POST_URL)])
+        pending = Pending("own_link", tweet_id, url)
+        return Piece(shown, atomic=True, feature=Feature("link", facet_uri(url)), worst=worst, pending=pending)
+
+    def mention_piece(self, token: Token) -> Piece:
+        name = self.mention_name(token)
+        mapped = self.mapped_handle(token.value)
+        if mapped:
+            text = "@" + mapped
+            worst = dominating([text, safe_mention(name)])
+            return Piece(text, atomic=True, worst=worst, pending=Pending("mention", mapped, name))
+        if self.options.mentions == MentionMode.LINK:
+            return Piece("@" + name, atomic=True, feature=Feature("link", profile_url(token.value)))
+        return Piece(safe_mention(name), atomic=True)
+
+    def hashtag_piece(self, token: Token) -> Piece:
+        tag = token.value
+        valid = tag and not any(c.isspace() for c in tag)
+        if valid and grapheme_count(tag) <= MAX_TAG_GRAPHEMES and len(tag.encode()) <= MAX_TAG_BYTES:
+            return Piece(token.text, atomic=True, feature=Feature("tag", tag))
+        return Piece(token.text, atomic=True)
+
+    def quote_pieces(self, quote: QuoteTarget | None) -> list[Piece]:
+        if quote is None or not quote.own:
+            return super().quote_pieces(quote)
+        # Becomes a record embed: no text, unless the quoted post is missing
+        # at publish time and a link has to stand in for it.
+        worst = dominating([self.display(quote.url), display_url(SAMPLE_POST_URL)])
+        return [Piece("", atomic=True, worst=worst, pending=Pending("quote", quote.tweet_id, quote.url))]
+
+    def degrade(self, piece: Piece) -> Piece:
+        if piece.feature is None or piece.feature.kind != "link" or grapheme_count(piece.text) <= 4:
+            return super().degrade(piece)
+        shorter = display_url(piece.feature.value)
+        if grapheme_count(shorter) >= grapheme_count(piece.text):
+            shorter = truncate_graphemes(piece.text, grapheme_count(piece.text) // 2)
+        worst = dominating([shorter, display_url(SAMPLE_POST_URL)]) if piece.pending else None
+        return replace(piece, text=shorter, worst=worst)
+
+    def fits(self, text: str, tweet: Tweet, locale: str) -> bool:
+        graphemes, size = bluesky_size(text)
+        return graphemes <= self.settings.max_graphemes and size <= self.settings.max_bytes
+
+    def media_per_post(self) -> int:
+        return self.settings.max_images
+
+    def alt_limit(self) -> int:
+        return self.settings.max_alt_graphemes
+
+    def new_draft(self, tweet: Tweet, locale: str, **common) -> Draft:
+        labels = [self.settings.sensitive_label] if self.sensitive(tweet) else []
+        return BlueskyDraft(langs=bluesky_langs(tweet.lang), labels=labels, sensitive=bool(labels), **common)
+
+    def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:
+        pending = piece.pending
+        if pending is None:
+            return piece, None
+        if pending.kind == "mention":
+            return self._resolve_mention(piece, context)
+        # links=False: the resolved links did not fit; the X ones always do.
+        post = context.migrated_post(pending.key) if links else None
+        if pending.kind == "quote" and post is not None and post.uri and post.cid:
+            return with_text(piece, "", None), None
+        if post is None or not post.url:
+            shown = self.display(pending.original)
+            warning = _not_migrated(pending.key) if links else None
+            return with_text(piece, shown, Feature("link", facet_uri(pending.original))), warning
+        return with_text(piece, display_url(post.url), Feature("link", post.url)), None
+
+    def _resolve_mention(self, piece: Piece, context: PublishContext) -> tuple[Piece, DraftWarning | None]:
+        handle = piece.pending.key
+        did = valid_did(context.resolve_did(handle))
+        if did:
+            return with_text(piece, piece.text, Feature("mention", did)), None
+        warning = DraftWarning("mention_unresolved", f"@{handle} did not resolve to an account: written as {safe_mention(piece.pending.original)}")
+        return with_text(piece, safe_mention(piece.pending.original), None), warning
+
+
+def _not_migrated(tweet_id: str) -> DraftWarning:
+    return DraftWarning("link_not_migrated", f"your tweet {tweet_id} has no migrated post: the link points to X")

@@ -1,0 +1,80 @@
+"""The original-date note ("Publié sur X le 4 mars 2019") and the other words a reader sees."""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+from quittex.models import Tweet
+from quittex.rewrite.language import primary_language
+from quittex.rewrite.options import LOCALES
+from quittex.rewrite.tokens import Token
+
+# (original post, retweet)
+NOTE_TEMPLATES: dict[str, tuple[str, str]] = {
+    "fr": ("Publié sur X le {date}", "Retweeté sur X le {date}"),
+    "en": ("Posted on X on {date}", "Retweeted on X on {date}"),
+    "es": ("Publicado en X el {date}", "Retuiteado en X el {date}"),
+    "it": ("Pubblicato su X il {date}", "Ritwittato su X il {date}"),
+    "de": ("Am {date} auf X veröffentlicht", "Am {date} auf X retweetet"),
+}
+SPOILER_TEXTS: dict[str, str] = {
+    "fr": "Contenu sensible",
+    "en": "Sensitive content",
+    "es": "Contenido sensible",
+    "it": "Contenuto sensibile",
+    "de": "Sensibler Inhalt",
+}
+
+
+def dominant_locale(tweets: Sequence[Tweet]) -> str | None:
+    """The supported language most of `tweets` are written in, if any."""
+    languages = [primary_language(t.lang) for t in tweets]
+    counts = Counter(lang for lang in languages if lang in LOCALES)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def tweet_locale(tweet: Tweet, *, forced: str | None, thread_locale: str | None, fallback: str) -> str:
+    if forced:
+        return forced
+    own = primary_language(tweet.lang)
+    if own in LOCALES:
+        return own
+    return thread_locale or fallback
+
+
+def local_time(moment: datetime, zone: str) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def note_template(locale: str, *, retweet: bool, override: str | None) -> str:
+    return override or NOTE_TEMPLATES[locale][1 if retweet else 0]
+
+
+def note_tokens(template: str, *, moment: datetime, locale: str, zone: str, url: str) -> list[Token]:
+    """The note as tokens: its {url}, if any, is a link like any other."""
+    local = local_time(moment, zone)
+    values = {
+        "date": format_date(local.date(), format="long", locale=locale),
+        "time": format_time(local.timetz(), format="short", locale=locale),
+    }
+    tokens: list[Token] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            tokens.append(Token("text", literal))
+        if name == "url":
+            tokens.append(Token("link", url, url))
+        elif name:
+            tokens.append(Token("text", values[name]))
+    return tokens
+
+
+def spoiler_text(locale: str, override: str | None) -> str:
+    return override if override is not None else SPOILER_TEXTS[locale]

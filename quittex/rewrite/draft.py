@@ -1,0 +1,231 @@
+"""The posts the rewriting produces: one `Draft` per post, in posting order.
+
+A draft is complete for a dry run. Right before posting, `finalize()` (see
+`quittex.rewrite.publish`) swaps in what only exists then: the URL or record
+of an already migrated post, the DID behind a Bluesky handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, ClassVar, Literal
+
+from quittex.models import Media, MediaKind
+from quittex.rewrite.options import Platform
+
+WILL_LINK = "will link to the migrated post"
+FeatureKind = Literal["link", "tag", "mention"]
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """One post of the migration: the `part`-th post made from tweet `tweet_id`."""
+
+    tweet_id: str
+    part: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tweet_id": self.tweet_id, "part": self.part}
+
+
+@dataclass(frozen=True, slots=True)
+class DraftWarning:
+    """Something a user should know about this post. `code` is stable, `message` is English."""
+
+    code: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class DraftMedia:
+    path: str
+    kind: MediaKind
+    alt: str = ""
+    # The archive's description of the file, for the media stage (size, aspect ratio).
+    source: Media | None = field(default=None, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "kind": self.kind, "alt": self.alt}
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """A Bluesky rich-text feature: a link URI, a tag without '#', or a mention DID."""
+
+    kind: FeatureKind
+    value: str
+
+    def to_json(self) -> dict[str, str]:
+        key = {"link": "uri", "tag": "tag", "mention": "did"}[self.kind]
+        return {"$type": f"app.bsky.richtext.facet#{self.kind}", key: self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A feature over UTF-8 bytes [byte_start, byte_end) of the post text."""
+
+    byte_start: int
+    byte_end: int
+    feature: Feature
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": {"byteStart": self.byte_start, "byteEnd": self.byte_end},
+            "features": [self.feature.to_json()],
+        }
+
+    def shifted(self, by: int) -> Facet:
+        return Facet(self.byte_start + by, self.byte_end + by, self.feature)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkToMigrated:
+    """The post links to one of the account's own tweets, migrated too."""
+
+    tweet_id: str
+    url: str  # the original URL on X, kept when the migrated post cannot be found
+
+    def to_json(self) -> dict[str, str]:
+        return {"tweet_id": self.tweet_id, "url": self.url, "note": WILL_LINK}
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteEmbed:
+    """Bluesky: the post quotes one of the account's own migrated tweets.
+
+    `uri`/`cid` are filled by `finalize()`; until then the embed is pending.
+    """
+
+    tweet_id: str
+    url: str
+    uri: str | None = None
+    cid: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": "record", "tweet_id": self.tweet_id, "url": self.url}
+        if self.uri:
+            data.update(uri=self.uri, cid=self.cid)
+        else:
+            data["note"] = WILL_LINK
+        return data
+
+    def record(self) -> dict[str, Any] | None:
+        """The `app.bsky.embed.record` object, once resolved."""
+        if not (self.uri and self.cid):
+            return None
+        return {"$type": "app.bsky.embed.record", "record": {"uri": self.uri, "cid": self.cid}}
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMention:
+    """Bluesky: a handle-map mention that becomes a mention facet once its DID is known."""
+
+    x_handle: str
+    handle: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"x_handle": self.x_handle, "handle": self.handle}
+
+
+def iso_utc(moment: datetime, *, millis: bool = False) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    spec = "milliseconds" if millis else "seconds"
+    return moment.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+@dataclass(kw_only=True, slots=True)
+class Draft:
+    """One post to create. `parent` is the post it replies to (None: top level)."""
+
+    platform: ClassVar[Platform]
+    tweet_id: str
+    part: int
+    parts: int
+    parent: PostRef | None
+    root: PostRef | None
+    created_at: datetime
+    text: str
+    media: list[DraftMedia] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+    sensitive: bool = False
+    is_retweet: bool = False
+    links_to_migrated: list[LinkToMigrated] = field(default_factory=list)
+    warnings: list[DraftWarning] = field(default_factory=list)
+    final: bool = False
+    # The text's building blocks, so finalize() can rebuild it (see pieces.py).
+    layout: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def ref(self) -> PostRef:
+        return PostRef(self.tweet_id, self.part)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "platform": self.platform,
+            "tweet_id": self.tweet_id,
+            "part": self.part,
+            "parts": self.parts,
+            "parent": self.parent.to_json() if self.parent else None,
+            "root": self.root.to_json() if self.root else None,
+            "created_at": iso_utc(self.created_at),
+            "text": self.text,
+            "media": [m.to_json() for m in self.media],
+            "langs": list(self.langs),
+            "sensitive": self.sensitive,
+            "links_to_migrated": [link.to_json() for link in self.links_to_migrated],
+            "warnings": [w.to_json() for w in self.warnings],
+        }
+        data.update(self._platform_json())
+        return data
+
+    def _platform_json(self) -> dict[str, Any]:
+        return {}
+
+
+@dataclass(kw_only=True, slots=True)
+class MastodonDraft(Draft):
+    platform: ClassVar[Platform] = "mastodon"
+    visibility: str = "unlisted"
+    language: str | None = None
+    spoiler_text: str = ""
+
+    def _platform_json(self) -> dict[str, Any]:
+        return {"visibility": self.visibility, "language": self.language, "spoiler_text": self.spoiler_text}
+
+
+@dataclass(kw_only=True, slots=True)
+class BlueskyDraft(Draft):
+    platform: ClassVar[Platform] = "bluesky"
+    facets: list[Facet] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    quote: QuoteEmbed | None = None
+    pending_mentions: list[PendingMention] = field(default_factory=list)
+
+    @property
+    def record_created_at(self) -> str:
+        """`createdAt` for the record: the tweet's time, plus a millisecond per part
+        so that the posts of one tweet keep their order in feeds."""
+        return iso_utc(self.created_at + timedelta(milliseconds=self.part), millis=True)
+
+    def record_facets(self) -> list[dict[str, Any]]:
+        return [facet.to_json() for facet in self.facets]
+
+    def record_labels(self) -> dict[str, Any] | None:
+        if not self.labels:
+            return None
+        return {"$type": "com.atproto.label.defs#selfLabels", "values": [{"val": v} for v in self.labels]}
+
+    def _platform_json(self) -> dict[str, Any]:
+        return {
+            "facets": self.record_facets(),
+            "labels": list(self.labels),
+            "record_created_at": self.record_created_at,
+            "embed": self.quote.to_json() if self.quote else None,
+            "pending_mentions": [m.to_json() for m in self.pending_mentions],
+        }

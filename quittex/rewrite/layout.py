@@ -1,0 +1,121 @@
+"""How one tweet becomes posts: its body in as many parts as needed, then
+one post per extra media group.
+
+A post reads: body, the quoted post (first post only), then a last line with
+the part number ("2/3", only when there is more than one post) and the date
+note (first post only), blank lines between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from quittex.errors import BadInputError
+from quittex.rewrite.pieces import Piece, Rendered, join_blocks, render
+from quittex.rewrite.split import split_body
+
+META_SEPARATOR = " · "
+
+
+@dataclass(frozen=True, slots=True)
+class PartLayout:
+    body: tuple[Piece, ...]
+    quote: tuple[Piece, ...] = ()
+    meta: tuple[Piece, ...] = ()
+
+    def render(self, *, measured: bool = False) -> Rendered:
+        blocks = (self.body, self.quote, self.meta)
+        return join_blocks([render(block, measured=measured) for block in blocks])
+
+    def pieces(self) -> tuple[Piece, ...]:
+        return self.body + self.quote + self.meta
+
+
+@dataclass(slots=True)
+class TweetLayout:
+    parts: list[PartLayout]  # text posts first, then media-only posts
+    note_omitted: bool = False
+    overflow: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Blocks:
+    body: Sequence[Piece]
+    quote: Sequence[Piece]
+    note: Sequence[Piece]
+    media_posts: int  # media groups; all but the first need a post of their own
+
+
+FitsText = Callable[[str], bool]
+
+
+def numbering(index: int, total: int) -> str:
+    return f"{index + 1}/{total}"
+
+
+def meta_pieces(index: int, total: int, note: Sequence[Piece]) -> tuple[Piece, ...]:
+    meta = [Piece(numbering(index, total))] if total > 1 else []
+    if note and meta:
+        meta.append(Piece(META_SEPARATOR))
+    return tuple(meta + list(note))
+
+
+class LayoutPlanner:
+    def __init__(self, blocks: Blocks, fits_text: FitsText, *, note_can_split: bool) -> None:
+        self.blocks = blocks
+        self.fits_text = fits_text
+        self.note_can_split = note_can_split
+        self.extra_posts = max(blocks.media_posts - 1, 0)
+
+    def part(self, index: int, body: Sequence[Piece], total: int, *, note: bool = True) -> PartLayout:
+        first = index == 0
+        note_pieces = self.blocks.note if first and note else ()
+        quote = tuple(self.blocks.quote) if first else ()
+        return PartLayout(tuple(body), quote, meta_pieces(index, total, note_pieces))
+
+    def fits(self, layout: PartLayout) -> bool:
+        return self.fits_text(layout.render(measured=True).text)
+
+    def plan(self) -> TweetLayout:
+        if self.extra_posts == 0:
+            single = self._single()
+            if single is not None:
+                return single
+        return self._split()
+
+    def _single(self) -> TweetLayout | None:
+        whole = self.part(0, self.blocks.body, 1)
+        if self.fits(whole):
+            return TweetLayout([whole])
+        bare = self.part(0, self.blocks.body, 1, note=False)
+        if self.blocks.note and not self.note_can_split and self.fits(bare):
+            return TweetLayout([bare], note_omitted=True)
+        return None
+
+    def _split(self) -> TweetLayout:
+        # Part numbers are measured at their widest ("k/9", "k/99"…) and the
+        # split redone if the count turns out to need another digit.
+        widest = 9
+        while True:
+            result = split_body(self.blocks.body, lambda k, body: self.fits(self.part(k, body, widest)))
+            text_posts = max(len(result.parts), 1)
+            total = text_posts + self.extra_posts
+            if total <= widest:
+                break
+            widest = widest * 10 + 9
+        bodies = result.parts or [[]]
+        parts = [self.part(k, body, total) for k, body in enumerate(bodies)]
+        parts += [self.part(text_posts + j, (), total) for j in range(self.extra_posts)]
+        return TweetLayout(parts, overflow=result.overflow)
+
+    def check_room(self, platform_name: str) -> None:
+        """The date note, content warning and numbering must leave room for text."""
+        if not self.fits(self.part(0, (Piece("x" * 40),), 99)):
+            raise BadInputError(
+                f"The date note or content warning is too long for a {platform_name} post.",
+                hint="Shorten the date note template or the content warning, or turn the note off.",
+            )
+
+    def fits_alone(self, piece: Piece) -> bool:
+        return self.fits(self.part(0, (piece,), 99))

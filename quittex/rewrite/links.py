@@ -1,0 +1,60 @@
+"""What a URL in a tweet is (a t.co leftover, a status on X, anything else) and how it reads."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from quittex.rewrite.measure import graphemes
+
+_STATUS = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:i/web|(\w{1,50}))/status(?:es)?/(\d{1,25})(?:[/?#].*)?$",
+    re.IGNORECASE,
+)
+# A t.co link the reader could not expand (cut retweet text, old tweets).
+TCO = re.compile(r"(?<![\w.@/-])(?:https?://)?t\.co/[A-Za-z0-9]+", re.IGNORECASE)
+# Shown path length on Bluesky, as its own app shortens links.
+DISPLAY_PATH_GRAPHEMES = 15
+
+
+def is_tco(url: str) -> bool:
+    return TCO.fullmatch(url.strip()) is not None
+
+
+def status_target(url: str) -> tuple[str | None, str] | None:
+    """(screen name or None, tweet id) when `url` points at a post on X."""
+    match = _STATUS.match(url.strip())
+    if not match:
+        return None
+    return match[1], match[2]
+
+
+def status_url(screen_name: str, tweet_id: str) -> str:
+    return f"https://x.com/{screen_name}/status/{tweet_id}"
+
+
+def profile_url(screen_name: str) -> str:
+    return f"https://x.com/{screen_name}"
+
+
+def facet_uri(url: str) -> str:
+    """A link facet needs a full URI; X sometimes expands to a bare domain."""
+    return url if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) else f"https://{url}"
+
+
+def display_url(url: str) -> str:
+    """Host and the start of the path: "example.org/2019/03/mani…"."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    rest = url.split("://", 1)[1][len(parts.netloc) :]
+    if rest == "/":
+        rest = ""
+    clusters = graphemes(rest)
+    if len(clusters) > DISPLAY_PATH_GRAPHEMES:
+        rest = "".join(clusters[: DISPLAY_PATH_GRAPHEMES - 2]) + "…"
+    return host + rest

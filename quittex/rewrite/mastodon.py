@@ -1,0 +1,80 @@
+"""Mastodon's rules: URLs count 23, no facets, a content warning counts too,
+and only an ASCII '@' followed by a name makes a mention."""
+
+from __future__ import annotations
+
+from quittex.models import Tweet
+from quittex.rewrite.datenote import spoiler_text
+from quittex.rewrite.draft import Draft, DraftWarning, MastodonDraft
+from quittex.rewrite.language import bluesky_langs, mastodon_language
+from quittex.rewrite.links import facet_uri, profile_url
+from quittex.rewrite.measure import mastodon_length
+from quittex.rewrite.options import MastodonOptions, MentionMode
+from quittex.rewrite.pieces import Pending, Piece, with_text
+from quittex.rewrite.publish import PublishContext
+from quittex.rewrite.rules import PlatformRules, safe_mention
+from quittex.rewrite.tokens import Token
+
+
+class MastodonRules(PlatformRules):
+    name = "mastodon"
+
+    @property
+    def settings(self) -> MastodonOptions:
+        return self.options.mastodon
+
+    def mapped_handle(self, x_handle: str) -> str | None:
+        entry = self.options.handle_map.get(x_handle.lower())
+        return entry.mastodon if entry else None
+
+    def link_piece(self, url: str) -> Piece:
+        return Piece(facet_uri(url), atomic=True)
+
+    def own_link_piece(self, url: str, tweet_id: str) -> Piece:
+        # Any status URL counts 23 like this one: no stand-in needed.
+        return Piece(facet_uri(url), atomic=True, pending=Pending("own_link", tweet_id, url))
+
+    def mention_piece(self, token: Token) -> Piece:
+        mapped = self.mapped_handle(token.value)
+        if mapped:
+            return Piece("@" + mapped, atomic=True)
+        if self.options.mentions == MentionMode.LINK:
+            return Piece(profile_url(token.value), atomic=True)
+        return Piece(safe_mention(self.mention_name(token)), atomic=True)
+
+    def spoiler(self, tweet: Tweet, locale: str) -> str:
+        return spoiler_text(locale, self.settings.spoiler_text) if self.sensitive(tweet) else ""
+
+    def fits(self, text: str, tweet: Tweet, locale: str) -> bool:
+        length = mastodon_length(text, self.spoiler(tweet, locale), url_weight=self.settings.characters_reserved_per_url)
+        return length <= self.settings.max_characters
+
+    def media_per_post(self) -> int:
+        return self.settings.max_media_attachments
+
+    def alt_limit(self) -> int:
+        return self.settings.description_limit
+
+    def new_draft(self, tweet: Tweet, locale: str, **common) -> Draft:
+        return MastodonDraft(
+            visibility=self.settings.visibility,
+            langs=bluesky_langs(tweet.lang),
+            language=mastodon_language(tweet.lang),
+            spoiler_text=self.spoiler(tweet, locale),
+            sensitive=self.sensitive(tweet),
+            **common,
+        )
+
+    def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:
+        if piece.pending is None:
+            return piece, None
+        if not links:
+            return with_text(piece, piece.text, None), None
+        post = context.migrated_post(piece.pending.key)
+        if post is None or not post.url:
+            return with_text(piece, piece.text, None), _not_migrated(piece.pending.key)
+        return with_text(piece, post.url, None), None
+
+
+def _not_migrated(tweet_id: str) -> DraftWarning:
+    return DraftWarning("link_not_migrated", f"your tweet {tweet_id} has no migrated post: the link points to X")

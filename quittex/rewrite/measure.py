@@ -1,0 +1,67 @@
+"""How long a post is, counted the way each server counts it.
+
+Both servers count grapheme clusters (what a reader sees as one character),
+but each with the Unicode data of its own runtime. Unicode 15.1 started
+joining Indic conjuncts ("क्ष") into one cluster; a server on older data still
+counts two. We count them apart, so our count is never below a server's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import regex
+from mastodon._url_regex import url_regex as _MASTODON_URL  # Mastodon.py's port of the server's URL pattern
+
+_GRAPHEME = regex.compile(r"\X")
+_CONJUNCT_JOIN = regex.compile(
+    r"\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*(?=\p{InCB=Consonant})"
+)
+# Mastodon counts a remote mention "@user@domain" as "@user" (same pattern as
+# Mastodon.py's get_status_length).
+_MASTODON_REMOTE_MENTION = re.compile(
+    r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9\.\-]+[a-z0-9]+)", re.IGNORECASE
+)
+
+
+def graphemes(text: str) -> list[str]:
+    """The grapheme clusters of `text`, in order."""
+    return _GRAPHEME.findall(text)
+
+
+def grapheme_count(text: str) -> int:
+    """Grapheme clusters, never fewer than any current server counts."""
+    if text.isascii():
+        # ASCII has no multi-character cluster except CR LF.
+        return len(text) - text.count("\r\n")
+    return len(_GRAPHEME.findall(text)) + len(_CONJUNCT_JOIN.findall(text))
+
+
+def utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def bluesky_size(text: str) -> tuple[int, int]:
+    """(graphemes, UTF-8 bytes): Bluesky limits a post on both."""
+    return grapheme_count(text), utf8_len(text)
+
+
+def mastodon_length(text: str, spoiler_text: str = "", *, url_weight: int = 23) -> int:
+    """The length Mastodon checks against `max_characters`.
+
+    Every URL counts `url_weight` (the instance's `characters_reserved_per_url`),
+    a remote mention counts without its domain, and the content warning counts
+    too. Mastodon.py's `get_status_length()` does the same with a fixed 23 and
+    needs an optional dependency, hence this port.
+    """
+    countable = _MASTODON_URL.sub(lambda m: m.group(2) + "x" * url_weight, text)
+    countable = _MASTODON_REMOTE_MENTION.sub(r"\1@\3", countable)
+    return grapheme_count(countable) + grapheme_count(spoiler_text)
+
+
+def truncate_graphemes(text: str, limit: int, ellipsis: str = "…") -> str:
+    """`text` cut to at most `limit` clusters (ellipsis included), never inside one."""
+    clusters = graphemes(text)
+    if len(clusters) <= limit:
+        return text
+    return "".join(clusters[: max(limit - len(ellipsis), 0)]) + ellipsis

@@ -1,0 +1,90 @@
+"""Pieces: tokens rendered for one platform, the unit the splitter cuts between.
+
+A piece knows its text in the dry run, the longest text it may take once
+resolved at publish time (so that a post measured now still fits then), the
+Bluesky facet feature over it, and what is left to resolve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from quittex.rewrite.draft import Facet, Feature
+from quittex.rewrite.measure import utf8_len
+
+PendingKind = Literal["own_link", "mention", "quote"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """What a piece waits for: a migrated post (by tweet id) or a DID (by handle)."""
+
+    kind: PendingKind
+    key: str
+    original: str  # own_link/quote: the X URL; mention: the X screen name
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    text: str
+    atomic: bool = False
+    feature: Feature | None = None
+    worst: str | None = None
+    pending: Pending | None = None
+
+    @property
+    def measured(self) -> str:
+        return self.text if self.worst is None else self.worst
+
+
+def text_piece(text: str) -> Piece:
+    return Piece(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    text: str
+    facets: tuple[Facet, ...] = ()
+
+    def strip(self) -> Rendered:
+        stripped = self.text.lstrip()
+        shift = utf8_len(self.text) - utf8_len(stripped)
+        facets = tuple(f.shifted(-shift) for f in self.facets)
+        return Rendered(stripped.rstrip(), facets)
+
+
+def render(pieces: Iterable[Piece], *, measured: bool = False) -> Rendered:
+    """The text of `pieces` with facets over their byte ranges."""
+    chunks, facets, offset = [], [], 0
+    for piece in pieces:
+        text = piece.measured if measured else piece.text
+        size = utf8_len(text)
+        if piece.feature is not None and size and not measured:
+            facets.append(Facet(offset, offset + size, piece.feature))
+        chunks.append(text)
+        offset += size
+    return Rendered("".join(chunks), tuple(facets))
+
+
+def join_blocks(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered:
+    """Non-empty blocks one after the other, a blank line between them."""
+    text, facets = "", []
+    for block in (b.strip() for b in blocks):
+        if not block.text:
+            continue
+        if text:
+            text += separator
+        offset = utf8_len(text)
+        facets += [f.shifted(offset) for f in block.facets]
+        text += block.text
+    return Rendered(text, tuple(facets))
+
+
+def map_pieces(pieces: Sequence[Piece], change: Callable[[Piece], Piece]) -> tuple[Piece, ...]:
+    return tuple(change(p) for p in pieces)
+
+
+def with_text(piece: Piece, text: str, feature: Feature | None) -> Piece:
+    return replace(piece, text=text, feature=feature, worst=None, pending=None)

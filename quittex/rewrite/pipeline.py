@@ -1,0 +1,323 @@
+"""The shared pipeline: a thread of tweets → the drafts of one platform, in posting order.
+
+tweet → tokens (tokens.py) → pieces (the platform module) → parts
+(layout.py, split.py) → drafts (draft.py), media grouped alongside
+(attachments.py). Parents chain the posts: the parts of a tweet follow each
+other, and a self-reply continues from the last post of the tweet it answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import regex
+
+from quittex.errors import BadInputError
+from quittex.models import Thread, Tweet
+from quittex.rewrite.attachments import plan_media
+from quittex.rewrite.bluesky import BlueskyRules
+from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, tweet_locale
+from quittex.rewrite.draft import (
+    BlueskyDraft,
+    Draft,
+    DraftMedia,
+    DraftWarning,
+    LinkToMigrated,
+    PendingMention,
+    PostRef,
+    QuoteEmbed,
+)
+from quittex.rewrite.layout import Blocks, LayoutPlanner, PartLayout, TweetLayout
+from quittex.rewrite.links import status_url
+from quittex.rewrite.mastodon import MastodonRules
+from quittex.rewrite.measure import utf8_len
+from quittex.rewrite.options import PLATFORMS, Platform, RewriteOptions
+from quittex.rewrite.pieces import Piece
+from quittex.rewrite.publish import PublishContext
+from quittex.rewrite.rules import PlatformRules
+from quittex.rewrite.tokens import TokenContext, tokenize
+
+RULES: dict[str, type[PlatformRules]] = {"mastodon": MastodonRules, "bluesky": BlueskyRules}
+# Runs of combining marks long enough to make one cluster heavier than a post.
+_LONG_CLUSTER_HINT = regex.compile(r"[\p{M}\u200d\ufe0f]{31,}")
+_CLUSTER = regex.compile(r"\X")
+_STREAM_SAFE_LENGTH = 31  # a base character and 30 marks (UAX #15)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    platform: Platform
+    tweet_id: str
+    code: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"platform": self.platform, "tweet_id": self.tweet_id, "code": self.code, "message": self.message}
+
+
+@dataclass(slots=True)
+class RewriteResult:
+    platform: Platform
+    drafts: list[Draft] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def extend(self, other: RewriteResult) -> None:
+        self.drafts += other.drafts
+        self.skipped += other.skipped
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSource:
+    """What `finalize()` needs to rebuild a draft's text."""
+
+    part: PartLayout
+    rules: PlatformRules
+    tweet: Tweet
+    locale: str
+
+    def fits(self, text: str) -> bool:
+        return self.rules.fits(text, self.tweet, self.locale)
+
+
+class Rewriter:
+    """Rewrites threads for the platforms, with one account's options.
+
+    `username` is the archive's X screen name: links to its tweets become
+    links to the migrated posts. `migrated_ids`, when given, are the tweets
+    that exist or will exist on the new platforms (this selection plus the
+    journal); a link to any other own tweet stays a link to X.
+    """
+
+    def __init__(self, username: str, options: RewriteOptions | None = None, migrated_ids: Iterable[str] | None = None) -> None:
+        if not username or not username.strip():
+            raise BadInputError("The archive's username is needed to recognise links to its own tweets.")
+        self.username = username.strip().lstrip("@")
+        self.options = options or RewriteOptions()
+        self.migrated_ids = frozenset(migrated_ids) if migrated_ids is not None else None
+        self.rules = {name: RULES[name](self.options) for name in PLATFORMS}
+
+    def rewrite(self, thread: Thread | Tweet, platform: Platform) -> RewriteResult:
+        if platform not in self.rules:
+            raise BadInputError(f"Unknown platform {platform!r}: choose among {', '.join(PLATFORMS)}.")
+        tweets = thread.tweets if isinstance(thread, Thread) else [thread]
+        return _ThreadWriter(self, self.rules[platform], tweets).write()
+
+    def rewrite_all(self, threads: Iterable[Thread | Tweet], platforms: Sequence[Platform] = PLATFORMS) -> dict[Platform, RewriteResult]:
+        results = {name: RewriteResult(name) for name in platforms}
+        for thread in threads:
+            for name in platforms:
+                results[name].extend(self.rewrite(thread, name))
+        return results
+
+
+def rewrite_thread(
+    thread: Thread | Tweet,
+    platform: Platform,
+    *,
+    username: str,
+    options: RewriteOptions | None = None,
+    migrated_ids: Iterable[str] | None = None,
+) -> RewriteResult:
+    """The drafts of one thread (or single tweet) for one platform."""
+    return Rewriter(username, options, migrated_ids).rewrite(thread, platform)
+
+
+class _ThreadWriter:
+    def __init__(self, rewriter: Rewriter, rules: PlatformRules, tweets: Sequence[Tweet]) -> None:
+        self.rewriter = rewriter
+        self.rules = rules
+        self.tweets = list(tweets)
+        self.by_id = {t.id: t for t in self.tweets}
+        self.last_post: dict[str, PostRef | None] = {}
+        self.root: PostRef | None = None
+        self.thread_locale = dominant_locale(self.tweets)
+        self.result = RewriteResult(rules.name)
+
+    def write(self) -> RewriteResult:
+        for index, tweet in enumerate(self.tweets):
+            parent_tweet = self._parent_tweet(index, tweet)
+            parent = self.last_post.get(parent_tweet.id) if parent_tweet else None
+            drafts = self._tweet(tweet, index, parent_tweet, parent)
+            self.last_post[tweet.id] = drafts[-1].ref if drafts else parent
+            self.result.drafts += drafts
+        return self.result
+
+    def _parent_tweet(self, index: int, tweet: Tweet) -> Tweet | None:
+        if index == 0:
+            return None
+        earlier = self.by_id.get(tweet.in_reply_to_id or "")
+        return earlier if earlier is not None and earlier is not tweet else self.tweets[index - 1]
+
+    def _tweet(self, tweet: Tweet, index: int, parent_tweet: Tweet | None, parent: PostRef | None) -> list[Draft]:
+        rules, options = self.rules, self.rewriter.options
+        locale = tweet_locale(tweet, forced=options.locale, thread_locale=self.thread_locale, fallback=options.fallback_locale)
+        content = tokenize(tweet, self._token_context(tweet, index))
+        groups, media_warnings = plan_media(tweet.media, per_post=rules.media_per_post(), alt_texts=options.alt_texts, alt_limit=rules.alt_limit())
+        warnings = [DraftWarning("archive", w) for w in tweet.warnings] + content.warnings + media_warnings
+        body = rules.body_pieces(content.tokens)
+        quote = rules.quote_pieces(content.quote)
+        if not any(p.text.strip() for p in body) and not quote and not groups:
+            self.result.skipped.append(Skipped(rules.name, tweet.id, "empty", "nothing is left to post once links X could not expand are removed"))
+            return []
+        note = self._note(tweet, parent_tweet, locale)
+        planner = self._planner(tweet, locale, Blocks(body, quote, note, len(groups)))
+        planner = self._shrink_oversized(planner, warnings)
+        layout = planner.plan()
+        if layout.note_omitted:
+            warnings.append(DraftWarning("date_note_omitted", "the date note is left out so that the tweet fits in one post"))
+        return self._drafts(tweet, locale, layout, groups, parent, warnings)
+
+    def _token_context(self, tweet: Tweet, index: int) -> TokenContext:
+        rewriter = self.rewriter
+        replying_to = (tweet.in_reply_to_screen_name or "").lower()
+        self_reply = index > 0 or replying_to == rewriter.username.lower()
+        return TokenContext(rewriter.username, rewriter.migrated_ids, self_reply, self.rules.drop_mention)
+
+    def _note(self, tweet: Tweet, parent_tweet: Tweet | None, locale: str) -> list[Piece]:
+        options, settings = self.rewriter.options, self.rules.settings
+        if not (options.date_note and settings.date_note):
+            return []
+        if parent_tweet is not None and self._local_date(parent_tweet) == self._local_date(tweet):
+            return []  # a thread tweet of the same day: its first post has the date
+        override = settings.date_note_template or options.date_note_template
+        template = note_template(locale, retweet=tweet.is_retweet, override=override)
+        url = status_url(self.rewriter.username, tweet.id)
+        tokens = note_tokens(template, moment=tweet.created_at, locale=locale, zone=options.timezone, url=url)
+        return self.rules.note_pieces(tokens)
+
+    def _local_date(self, tweet: Tweet) -> date:
+        return local_time(tweet.created_at, self.rewriter.options.timezone).date()
+
+    def _planner(self, tweet: Tweet, locale: str, blocks: Blocks) -> LayoutPlanner:
+        planner = LayoutPlanner(
+            blocks,
+            lambda text: self.rules.fits(text, tweet, locale),
+            note_can_split=self.rules.settings.date_note_can_split,
+        )
+        planner.check_room(self.rules.name.capitalize())
+        return planner
+
+    def _shrink_oversized(self, planner: LayoutPlanner, warnings: list[DraftWarning]) -> LayoutPlanner:
+        """Every unit the splitter moves must fit a post on its own."""
+        body = [self._shrink(piece, planner, warnings) for piece in planner.blocks.body]
+        planner.blocks = replace(planner.blocks, body=body)
+        return planner
+
+    def _shrink(self, piece: Piece, planner: LayoutPlanner, warnings: list[DraftWarning]) -> Piece:
+        if not piece.atomic:
+            return _trim_heavy_clusters(piece, planner, warnings)
+        if utf8_len(piece.measured) <= 40:
+            return piece  # check_room() guarantees room for this much
+        while piece.atomic and not planner.fits_alone(piece):
+            piece = self.rules.degrade(piece)
+            warnings.append(DraftWarning("entity_shortened", f"{piece.text[:40]}… is too long for one post and was shortened"))
+        return piece
+
+    def _drafts(self, tweet: Tweet, locale: str, layout: TweetLayout, groups: list[list[DraftMedia]], parent: PostRef | None, warnings: list[DraftWarning]) -> list[Draft]:
+        total = len(layout.parts)
+        text_posts = total - max(len(groups) - 1, 0)
+        drafts = []
+        for k, part in enumerate(layout.parts):
+            media = groups[0] if k == 0 and groups else groups[k - text_posts + 1] if k >= text_posts else []
+            part_warnings = list(warnings) if k == 0 else []
+            if layout.overflow:
+                part_warnings.append(DraftWarning("over_limit", "a part could not be cut small enough for the platform"))
+            drafts.append(self._draft(tweet, locale, part, k, total, parent if k == 0 else PostRef(tweet.id, k - 1), media, part_warnings))
+        return drafts
+
+    def _draft(self, tweet: Tweet, locale: str, part: PartLayout, k: int, total: int, parent: PostRef | None, media: list[DraftMedia], warnings: list[DraftWarning]) -> Draft:
+        rendered = part.render()
+        ref = PostRef(tweet.id, k)
+        if self.root is None:
+            self.root = ref
+        draft = self.rules.new_draft(
+            tweet,
+            locale,
+            tweet_id=tweet.id,
+            part=k,
+            parts=total,
+            parent=parent,
+            root=None if ref == self.root else self.root,
+            created_at=tweet.created_at,
+            text=rendered.text,
+            media=list(media),
+            is_retweet=tweet.is_retweet,
+            links_to_migrated=_links_to_migrated(part),
+            warnings=warnings,
+            layout=DraftSource(part, self.rules, tweet, locale),
+        )
+        if isinstance(draft, BlueskyDraft):
+            draft.facets = list(rendered.facets)
+            draft.quote = _pending_quote(part)
+            draft.pending_mentions = _pending_mentions(part)
+        return draft
+
+
+def _trim_heavy_clusters(piece: Piece, planner: LayoutPlanner, warnings: list[DraftWarning]) -> Piece:
+    if not _LONG_CLUSTER_HINT.search(piece.text):
+        return piece
+    clusters = []
+    for cluster in _CLUSTER.findall(piece.text):
+        if len(cluster) > _STREAM_SAFE_LENGTH and not planner.fits_alone(Piece(cluster)):
+            warnings.append(DraftWarning("cluster_trimmed", "a character carrying hundreds of accents was trimmed to fit"))
+            cluster = cluster[:_STREAM_SAFE_LENGTH]
+        clusters.append(cluster)
+    return replace(piece, text="".join(clusters))
+
+
+def _links_to_migrated(part: PartLayout) -> list[LinkToMigrated]:
+    return [LinkToMigrated(p.pending.key, p.pending.original) for p in part.pieces() if p.pending and p.pending.kind == "own_link"]
+
+
+def _pending_quote(part: PartLayout) -> QuoteEmbed | None:
+    quotes = [p.pending for p in part.quote if p.pending and p.pending.kind == "quote"]
+    return QuoteEmbed(quotes[0].key, quotes[0].original) if quotes else None
+
+
+def _pending_mentions(part: PartLayout) -> list[PendingMention]:
+    return [PendingMention(p.pending.original, p.pending.key) for p in part.pieces() if p.pending and p.pending.kind == "mention"]
+
+
+def finalize(draft: Draft, context: PublishContext) -> Draft:
+    """`draft` as it must be posted now: links to migrated posts, quote embeds
+    and Bluesky mention DIDs resolved through `context`. Call it right before
+    posting, when every earlier post of the run is in the journal."""
+    source = draft.layout
+    if draft.final or not isinstance(source, DraftSource):
+        return draft
+    part, warnings = _resolve(source, context, links=True)
+    rendered = part.render()
+    if not source.fits(rendered.text):
+        part, warnings = _resolve(source, context, links=False)
+        rendered = part.render()
+        warnings.append(DraftWarning("links_kept_on_x", "links to migrated posts did not fit: they point to X"))
+    changes: dict = {"text": rendered.text, "final": True, "warnings": draft.warnings + warnings}
+    if isinstance(draft, BlueskyDraft):
+        quote = draft.quote
+        # An own quote whose text resolved to nothing is a record embed.
+        embedded = quote is not None and bool(part.quote) and not "".join(p.text for p in part.quote)
+        post = context.migrated_post(quote.tweet_id) if embedded and quote else None
+        changes.update(
+            facets=list(rendered.facets),
+            pending_mentions=[],
+            quote=replace(quote, uri=post.uri, cid=post.cid) if post else None,
+        )
+    return replace(draft, **changes)
+
+
+def _resolve(source: DraftSource, context: PublishContext, *, links: bool) -> tuple[PartLayout, list[DraftWarning]]:
+    warnings: list[DraftWarning] = []
+
+    def resolve_block(block: tuple[Piece, ...]) -> tuple[Piece, ...]:
+        resolved = []
+        for piece in block:
+            piece, warning = source.rules.resolve(piece, context, links=links)
+            resolved.append(piece)
+            if warning:
+                warnings.append(warning)
+        return tuple(resolved)
+
+    part = source.part
+    return PartLayout(resolve_block(part.body), resolve_block(part.quote), resolve_block(part.meta)), warnings

@@ -1,0 +1,150 @@
+"""What every platform module provides, and what they share.
+
+A platform module turns tokens into pieces (how a link, a mention, a hashtag
+reads there), says whether a text fits, which fields its drafts carry, and
+how pending pieces resolve at publish time.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import replace
+from math import ceil
+
+from quittex.models import Tweet
+from quittex.rewrite.draft import Draft
+from quittex.rewrite.measure import grapheme_count, utf8_len
+from quittex.rewrite.options import BlueskyOptions, MastodonOptions, MentionMode, Platform, RewriteOptions
+from quittex.rewrite.pieces import Piece
+from quittex.rewrite.tokens import UNMARKED_MENTION, QuoteTarget, Token
+
+SAFE_AT = "＠"  # FULLWIDTH COMMERCIAL AT: reads as "@", never parsed as a mention
+
+
+def safe_mention(name: str) -> str:
+    return SAFE_AT + name
+
+
+def dominating(texts: Sequence[str]) -> str:
+    """A stand-in at least as long as each of `texts` in graphemes and in bytes."""
+    clusters = max(grapheme_count(t) for t in texts)
+    size = max(utf8_len(t) for t in texts)
+    if clusters == 0:
+        return ""
+    last_cluster_bytes = max(size - (clusters - 1), 1)
+    # "x" plus combining marks (2 bytes each) stays one cluster.
+    return "x" * (clusters - 1) + "x" + "\u0301" * ceil((last_cluster_bytes - 1) / 2)
+
+
+class PlatformRules(ABC):
+    name: Platform
+
+    def __init__(self, options: RewriteOptions) -> None:
+        self.options = options
+
+    @property
+    @abstractmethod
+    def settings(self) -> MastodonOptions | BlueskyOptions: ...
+
+    # -- mentions -----------------------------------------------------------
+    @abstractmethod
+    def mapped_handle(self, x_handle: str) -> str | None:
+        """The account this X handle maps to here, from the handle map."""
+
+    def drop_mention(self, x_handle: str) -> bool:
+        return self.options.mentions == MentionMode.DROP and self.mapped_handle(x_handle) is None
+
+    # -- pieces -------------------------------------------------------------
+    def body_pieces(self, tokens: Sequence[Token]) -> list[Piece]:
+        return neutralize_mentions([self.piece(t) for t in tokens])
+
+    def piece(self, token: Token) -> Piece:
+        if token.kind == "text":
+            return Piece(token.text)
+        if token.kind == "link":
+            return self.link_piece(token.value)
+        if token.kind == "own_link":
+            return self.own_link_piece(token.value, token.tweet_id or "")
+        if token.kind == "mention":
+            return self.mention_piece(token)
+        if token.kind == "hashtag":
+            return self.hashtag_piece(token)
+        return Piece(token.text, atomic=True)  # cashtags and unmarked #words
+
+    @abstractmethod
+    def link_piece(self, url: str) -> Piece: ...
+
+    @abstractmethod
+    def own_link_piece(self, url: str, tweet_id: str) -> Piece: ...
+
+    @abstractmethod
+    def mention_piece(self, token: Token) -> Piece: ...
+
+    def hashtag_piece(self, token: Token) -> Piece:
+        return Piece(token.text, atomic=True)
+
+    def quote_pieces(self, quote: QuoteTarget | None) -> list[Piece]:
+        if quote is None:
+            return []
+        if quote.own:
+            return [self.own_link_piece(quote.url, quote.tweet_id)]
+        return [self.link_piece(quote.url)]
+
+    def note_pieces(self, tokens: Sequence[Token]) -> list[Piece]:
+        return [self.link_piece(t.value) if t.kind == "link" else Piece(t.text) for t in tokens]
+
+    def degrade(self, piece: Piece) -> Piece:
+        """A piece too long for any post: keep its text, let it be cut."""
+        return Piece(piece.text)
+
+    # -- measuring, drafts, publishing -------------------------------------
+    @abstractmethod
+    def fits(self, text: str, tweet: Tweet, locale: str) -> bool: ...
+
+    @abstractmethod
+    def media_per_post(self) -> int: ...
+
+    @abstractmethod
+    def alt_limit(self) -> int: ...
+
+    @abstractmethod
+    def new_draft(self, tweet: Tweet, locale: str, **common) -> Draft: ...
+
+    @abstractmethod
+    def resolve(self, piece: Piece, context) -> Piece:
+        """`piece` as it must be posted, given what the publish context knows."""
+
+    def sensitive(self, tweet: Tweet) -> bool:
+        return tweet.possibly_sensitive and self.options.mark_sensitive
+
+    def mention_name(self, token: Token) -> str:
+        """The name as the tweet wrote it ("@LaQuadrature", not the lower-cased value)."""
+        typed = token.text.lstrip("@＠")
+        return typed if typed.lower() == token.value.lower() else token.value
+
+
+def neutralize_mentions(pieces: list[Piece]) -> list[Piece]:
+    """Turn any '@' that Mastodon would still read as a mention into '＠'.
+
+    Tokens already cover every mention of the original text; this catches the
+    ones that removing a token brought to life ("@a@bc" once "@a" is dropped).
+    """
+    out: list[Piece] = []
+    previous = ""
+    for piece in pieces:
+        if not piece.atomic and "@" in piece.text:
+            piece = replace(piece, text=_neutralize(piece.text, previous))
+        out.append(piece)
+        previous = piece.text[-1:] or previous
+    return out
+
+
+def _neutralize(text: str, previous: str) -> str:
+    context = previous + text
+    chars = list(text)
+    for match in UNMARKED_MENTION.finditer(context):
+        at = match.start() - len(previous)
+        if at >= 0 and chars[at] == "@":
+            chars[at] = SAFE_AT
+    return "".join(chars)
