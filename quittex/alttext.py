@@ -212,10 +212,16 @@ def load_alt_text_csv(
 def _read_limited(source: Path) -> bytes:
     try:
         if source.stat().st_size > MAX_FILE_BYTES:
-            raise BadInputError(f"{source} is too large for an alt-text file")
+            raise BadInputError(
+                f"{source} is too large for an alt-text file",
+                hint="Give the CSV written by the alt-text export, filled in.",
+            )
         return source.read_bytes()
     except OSError as error:
-        raise BadInputError(f"cannot read {source}: {error.strerror or error}") from None
+        raise BadInputError(
+            f"cannot read {source}: {error.strerror or error}",
+            hint="Check the file name and that the file is not open in a program that locks it.",
+        ) from None
 
 
 def _decode(data: bytes, source: Path) -> str:
@@ -248,7 +254,10 @@ def _records(text: str, source: Path) -> list[tuple[int, list[str]]]:
                 records.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise BadInputError(f"{source}, line {line}: the CSV is malformed ({error})") from None
+        raise BadInputError(
+            f"{source}, line {line}: the CSV is malformed ({error})",
+            hint="Check the quotes on that line, or save the file again from your spreadsheet as CSV.",
+        ) from None
     return records
 
 
