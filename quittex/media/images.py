@@ -300,7 +300,7 @@ def _unchanged_pixels(source: _Source, target: ImageTarget) -> PreparedImage | N
 def _reencoded(source: _Source, target: ImageTarget) -> PreparedImage:
     image, icc = source.upright()
     image = _fit_pixels(image, target.pixel_budget)
-    if target.allow_png and (_has_alpha(image) or source.format in _LOSSLESS_SOURCES):
+    if target.allow_png and _png_worth_trying(source, image, target):
         data = _encode_png(image, icc)
         if len(data) <= target.max_bytes:
             return _result(data, MIME_PNG, image, target)
@@ -313,29 +313,70 @@ def _result(data: bytes, mime: str, image: Image.Image, target: ImageTarget) -> 
     return PreparedImage(strip(data), mime, image.width, image.height, target.name, reencoded=True)
 
 
+def _expected_size(source: _Source, image: Image.Image) -> float:
+    """What re-encoding `image` the way the source was encoded would weigh:
+    bytes scale roughly with pixels."""
+    return len(source.data) * (image.width * image.height) / source.pixels
+
+
+def _png_worth_trying(source: _Source, image: Image.Image, target: ImageTarget) -> bool:
+    """PNG for transparency and for lossless sources (screenshots, drawings),
+    unless a PNG source already shows it cannot fit: zlib will not do much
+    better the second time, and encoding a large PNG is slow."""
+    if not (_has_alpha(image) or source.format in _LOSSLESS_SOURCES):
+        return False
+    return source.format != "PNG" or _expected_size(source, image) <= target.max_bytes
+
+
 def _jpeg_within(
     image: Image.Image, icc: bytes | None, target: ImageTarget, source: _Source
 ) -> tuple[Image.Image, bytes]:
-    """Quality steps first, then smaller and smaller pictures."""
+    """The source's own quality if that fits, else the best quality step that
+    fits, else smaller and smaller pictures."""
     tables = source.jpeg_tables()
-    data = _encode_jpeg(image, icc, tables=tables) if tables else b""
-    for quality in JPEG_QUALITIES:
-        if data and len(data) <= target.max_bytes:
+    if tables and _expected_size(source, image) <= target.max_bytes:
+        data = _encode_jpeg(image, icc, tables=tables)
+        if len(data) <= target.max_bytes:
             return image, data
-        data = _encode_jpeg(image, icc, quality=quality)
-    while len(data) > target.max_bytes:
+    data, smallest = _best_quality(image, icc, target.max_bytes)
+    if data is not None:
+        return image, data
+    return _shrunk_until_fits(image, icc, target, smallest, source.name)
+
+
+def _best_quality(image: Image.Image, icc: bytes | None, max_bytes: int) -> tuple[bytes | None, int]:
+    """The highest of JPEG_QUALITIES that fits (bisection: size grows with
+    quality, so 2-3 encodings instead of 5), and the smallest size seen."""
+    low, high = 0, len(JPEG_QUALITIES) - 1
+    best, smallest = None, 0
+    while low <= high:
+        middle = (low + high) // 2
+        data = _encode_jpeg(image, icc, quality=JPEG_QUALITIES[middle])
+        if len(data) <= max_bytes:
+            best, high = data, middle - 1
+        else:
+            smallest, low = len(data), middle + 1
+    return best, smallest
+
+
+def _shrunk_until_fits(
+    image: Image.Image, icc: bytes | None, target: ImageTarget, size: int, name: str | None
+) -> tuple[Image.Image, bytes]:
+    while True:
         # Bytes scale roughly with pixels; aim a little under, never shrink
         # by more than half a step so the picture stays as large as it can.
-        scale = min(0.9, max(0.5, math.sqrt(target.max_bytes / len(data)) * 0.95))
+        scale = min(0.9, max(0.5, math.sqrt(target.max_bytes / size) * 0.95))
         image = _resize(image, scale)
         if min(image.size) < _MIN_SIDE:
             raise MediaError(
                 f"no JPEG encoding fits within {target.max_bytes:,} bytes",
                 problem="cannot_fit",
-                name=source.name,
+                name=name,
             )
         data = _encode_jpeg(image, icc, quality=SHRINK_QUALITY)
-    return image, data
+        if len(data) <= target.max_bytes:
+            return image, data
+        size = len(data)
 
 
 def _encode_jpeg(
