@@ -30,6 +30,7 @@ _UNMARKED_HASHTAG = re.compile(r"(?<![\w&/])[#＃]\w+")
 _RETWEET_PREFIX = re.compile(r"^RT @(\w{1,50}):")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _GAP_SPACE = re.compile(r"[ \t]+")
+_CLOSING = (",", ".", ";", ")", "]", "…")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +197,12 @@ def _close_gaps(tokens: list[Token]) -> list[Token]:
 
 def _join_after_gap(out: list[Token], token: Token) -> Token:
     before = out[-1].text if out else ""
+    if before[-1:] in (" ", "\t") and token.text[:1] in _CLOSING:
+        out[-1] = Token(out[-1].kind, before.rstrip(" \t"), out[-1].value, out[-1].tweet_id)
+        return token
     if not before or before[-1].isspace():
         return Token("text", _GAP_SPACE.sub("", token.text[:1]) + token.text[1:])
-    if token.text[:1] in " \t" and token.text[1:2] in (",", ".", ";", ":", "!", "?", ")", ""):
+    if token.text[:1] in " \t" and token.text[1:2] in (*_CLOSING, ""):
         return Token("text", token.text[1:])
     return token
 

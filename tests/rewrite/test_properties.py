@@ -1,0 +1,154 @@
+"""Property tests: random texts mixing scripts, emoji, combining marks, URLs,
+hashtags and mentions, at random limits, must always give valid posts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quittex.models import Span, Thread
+from quittex.rewrite import BlueskyDraft, BlueskyOptions, MastodonDraft, MastodonOptions, RewriteOptions, Rewriter
+
+from .checks import (
+    assert_facets_exact,
+    assert_no_mastodon_mention,
+    assert_restores,
+    assert_within_limits,
+)
+from .factories import WHEN, tweet
+
+WORD_PIECES = [
+    "liberté", "e\u0301te\u0301", "n\u0303o\u0308", "Z\u0334\u0335\u0336a", "état", "ünïcödé",
+    "👩‍👩‍👧‍👦", "👍🏽", "🇫🇷", "🏳️‍🌈", "❤️", "😀", "🤌",
+    "漢字", "東京都", "中文字符", "한국어", "カタカナ",
+    "مرحبا", "שלום", "\u200fعربي\u200f", "क्षत्रिय", "नमस्ते",
+    "word", "the", "a", "ok", "123",
+]
+SEPARATORS = [" ", " ", " ", ", ", ". ", "! ", "? ", "\n", "\n\n", "。", " — ", "… "]
+DOMAINS = ["example.com", "laquadrature.net", "exämple.org", "a.co", "very-long-domain-name-for-tests.example.org"]
+
+
+@st.composite
+def entities(draw):
+    kind = draw(st.sampled_from(["link", "hashtag", "mention"]))
+    if kind == "link":
+        path = draw(st.text(alphabet="abcdefghij0123456789-_/", max_size=80))
+        query = draw(st.sampled_from(["", "?q=1", "?utm_source=x&id=42", "#frag"]))
+        url = f"https://{draw(st.sampled_from(DOMAINS))}/{path}{query}"
+        return kind, url, url
+    if kind == "hashtag":
+        tag = draw(st.sampled_from(["Libertés", "RGPD", "直播", "مرحبا", "Résistance2019", "x" * 70]))
+        return kind, "#" + tag, tag
+    name = draw(st.from_regex(r"[A-Za-z0-9_]{1,15}", fullmatch=True))
+    return kind, "@" + name, name
+
+
+@st.composite
+def tweet_texts(draw, *, tco: bool = False):
+    """(text, spans): words and entities, entities set apart by spaces as on X."""
+    text, spans = "", []
+    for _ in range(draw(st.integers(1, 120))):
+        choice = draw(st.integers(0, 9))
+        if choice < 3:
+            kind, shown, value = draw(entities())
+            text += " " if text and not text[-1].isspace() else ""
+            spans.append(Span(kind, len(text), len(text) + len(shown), value))
+            text += shown + " "
+        elif tco and choice == 3:
+            text += " https://t.co/" + draw(st.from_regex(r"[A-Za-z0-9]{10}", fullmatch=True)) + " "
+        else:
+            text += draw(st.sampled_from(WORD_PIECES)) + draw(st.sampled_from(SEPARATORS))
+    return text, spans
+
+
+def options_for(draw_limits) -> RewriteOptions:
+    max_characters, max_graphemes, max_bytes, note = draw_limits
+    return RewriteOptions(
+        locale="en",
+        date_note=note,
+        mastodon=MastodonOptions(max_characters=max_characters),
+        bluesky=BlueskyOptions(max_graphemes=max_graphemes, max_bytes=max_bytes),
+    )
+
+
+limits = st.tuples(
+    st.sampled_from([100, 280, 500, 500]),
+    st.sampled_from([80, 300, 300]),
+    st.sampled_from([400, 3000, 3000]),
+    st.booleans(),
+)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def limits_of(options: RewriteOptions) -> dict:
+    return {
+        "max_characters": options.mastodon.max_characters,
+        "max_graphemes": options.bluesky.max_graphemes,
+        "max_bytes": options.bluesky.max_bytes,
+    }
+
+
+@SETTINGS
+@given(tweet_texts(), limits)
+def test_every_post_fits_and_the_parts_restore_the_text(text_and_spans, drawn_limits):
+    text, spans = text_and_spans
+    options = options_for(drawn_limits)
+    source = tweet(text, spans=spans, lang="fr")
+    rewriter = Rewriter("collectif", options)
+    for platform in ("mastodon", "bluesky"):
+        drafts = rewriter.rewrite(source, platform).drafts
+        for draft in drafts:
+            assert_within_limits(draft, **limits_of(options))
+            if isinstance(draft, BlueskyDraft):
+                assert_facets_exact(draft)
+                assert not any(f.feature.kind == "mention" for f in draft.facets)
+            else:
+                assert_no_mastodon_mention(draft)
+        numbered = len(drafts) > 1
+        assert all((f"{d.part + 1}/{d.parts}" in d.text) == numbered for d in drafts)
+        assert_restores(text.strip(), drafts)
+
+
+@SETTINGS
+@given(tweet_texts(tco=True), limits)
+def test_no_tco_link_survives(text_and_spans, drawn_limits):
+    text, spans = text_and_spans
+    source = tweet(text + " https://t.co/AbCdEf1234", spans=spans)
+    for platform in ("mastodon", "bluesky"):
+        for draft in Rewriter("collectif", options_for(drawn_limits)).rewrite(source, platform).drafts:
+            assert "t.co/" not in draft.text.lower()
+            assert_within_limits(draft, **limits_of(options_for(drawn_limits)))
+            if isinstance(draft, BlueskyDraft):
+                assert all("t.co/" not in f.feature.value for f in draft.facets)
+
+
+@SETTINGS
+@given(st.lists(tweet_texts(), min_size=1, max_size=4), limits)
+def test_a_thread_becomes_one_reply_chain(texts, drawn_limits):
+    tweets = []
+    for index, (text, spans) in enumerate(texts):
+        parent = tweets[-1].id if tweets else None
+        tweets.append(tweet(text, spans=spans, id=str(500 + index), in_reply_to_id=parent, created_at=WHEN + timedelta(minutes=index)))
+    for platform in ("mastodon", "bluesky"):
+        drafts = Rewriter("collectif", options_for(drawn_limits)).rewrite(Thread(tweets), platform).drafts
+        assert drafts[0].parent is None and drafts[0].root is None
+        for previous, draft in zip(drafts, drafts[1:]):
+            assert draft.parent == previous.ref
+            assert draft.root == drafts[0].ref
+        assert [d.tweet_id for d in drafts] == sorted(d.tweet_id for d in drafts)
+
+
+@SETTINGS
+@given(tweet_texts(), st.sampled_from(["plain", "link", "drop"]))
+def test_no_mention_in_any_mode(text_and_spans, mode):
+    text, spans = text_and_spans
+    options = RewriteOptions(mentions=mode, locale="en")
+    source = tweet(text + " @unlisted_on_x @a@bc.example", spans=spans)
+    for platform in ("mastodon", "bluesky"):
+        for draft in Rewriter("collectif", options).rewrite(source, platform).drafts:
+            if isinstance(draft, MastodonDraft):
+                assert_no_mastodon_mention(draft)
+            else:
+                assert not any(f.feature.kind == "mention" for f in draft.facets)
