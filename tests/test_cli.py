@@ -1,0 +1,72 @@
+"""The CLI shell: version, help for every command, errors and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from quittex import __version__
+from quittex.cli.app import app
+from quittex.errors import AuthError, ExitCode, PartialError, QuittexError
+from tests.cli_helpers import run_cli
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"quittex {__version__}"
+
+
+def test_python_dash_m_runs_the_cli():
+    result = subprocess.run([sys.executable, "-m", "quittex", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def all_commands(group=None, prefix=()):
+    group = group or typer.main.get_command(app)
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from all_commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("command", list(all_commands()), ids=" ".join)
+def test_every_command_has_help(command):
+    result = run_cli(*command, "--help")
+    assert result.exit_code == 0
+    click_command = typer.main.get_command(app)
+    for name in command:
+        click_command = click_command.commands[name]
+    assert click_command.help or click_command.short_help, f"{command} has no help text"
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [(QuittexError("boom"), 1), (AuthError("refused"), 3), (PartialError("some failed"), 4)],
+)
+def test_errors_become_one_message_and_their_exit_code(error, code, monkeypatch):
+    def explode(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("quittex.archive.load_archive", explode)
+    result = run_cli("inspect", "whatever.zip")
+    assert result.exit_code == code == int(error.exit_code)
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(monkeypatch):
+    monkeypatch.setattr("quittex.archive.load_archive", lambda *a, **k: (_ for _ in ()).throw(AuthError("refused")))
+    with pytest.raises(AuthError):
+        run_cli("--debug", "inspect", "whatever.zip")
+
+
+def test_ctrl_c_exits_130(monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("quittex.archive.load_archive", interrupt)
+    result = run_cli("inspect", "whatever.zip")
+    assert result.exit_code == ExitCode.INTERRUPTED == 130
+    assert "resume" in result.stderr
