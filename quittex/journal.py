@@ -1,0 +1,253 @@
+"""The durable ledger that makes every run resumable and duplicate-free.
+
+One SQLite file per (source X account, platform, target account). Each post
+of the migration, keyed by (tweet id, part), goes pending → sending → done
+(or failed / skipped, and undone after `quittex undo`). "sending" is
+committed *before* the request leaves and "done" right after the answer, so
+a crash at any instant leaves either a settled row or a "sending" row that
+the next run reconciles with the platform before sending again.
+
+Writes are synchronous (WAL, synchronous=FULL): a post the platform accepted
+is never forgotten by a power cut a millisecond later. A lock file keeps two
+runs from publishing to the same account at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from quittex import paths
+from quittex.errors import QuittexError
+
+SCHEMA_VERSION = 1
+STATES = ("pending", "sending", "done", "failed", "skipped", "undone")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS posts (
+    tweet_id TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'done', 'failed', 'skipped', 'undone')),
+    tweet_created_at TEXT NOT NULL,
+    request_key TEXT,
+    remote_id TEXT,
+    remote_cid TEXT,
+    remote_url TEXT,
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    sent_at TEXT,
+    done_at TEXT,
+    PRIMARY KEY (tweet_id, part)
+);
+CREATE INDEX IF NOT EXISTS posts_state ON posts (state);
+"""
+
+
+class JournalBusyError(QuittexError):
+    """Another run holds this journal."""
+
+
+@dataclass(frozen=True)
+class Remote:
+    """Where a post landed: Mastodon status id, or Bluesky at:// URI and CID."""
+
+    id: str
+    url: str | None = None
+    cid: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    tweet_id: str
+    part: int
+    tweet_created_at: datetime
+
+
+@dataclass(frozen=True)
+class Entry:
+    tweet_id: str
+    part: int
+    state: str
+    tweet_created_at: str
+    request_key: str | None
+    remote: Remote | None
+    reason: str | None
+    attempts: int
+    sent_at: datetime | None
+    done_at: datetime | None
+
+
+def journal_path(platform: str, source_account: str, target_account: str, state_dir: Path | None = None) -> Path:
+    folder = state_dir or paths.state_dir()
+    safe = re.sub(r"[^A-Za-z0-9_.@-]+", "_", target_account).strip("_") or "account"
+    return folder / f"{source_account}-{platform}-{safe}.sqlite3"
+
+
+class Journal:
+    def __init__(self, path: Path, platform: str, source_account: str, target_account: str) -> None:
+        self.path = path
+        self.platform = platform
+        paths.private_dir(path.parent)
+        self._lock = _acquire_lock(path.with_suffix(".lock"))
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        os.chmod(path, 0o600)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+        self._check_meta(platform, source_account, target_account)
+
+    @classmethod
+    def open(cls, platform: str, source_account: str, target_account: str, state_dir: Path | None = None) -> Journal:
+        return cls(journal_path(platform, source_account, target_account, state_dir), platform, source_account, target_account)
+
+    def close(self) -> None:
+        self._db.close()
+        self._lock.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- planning ------------------------------------------------------------
+    def plan(self, posts: Iterable[PlannedPost]) -> int:
+        """Record the posts this run wants. Posts already settled keep their
+        state; unsettled ones the new plan no longer wants are forgotten, so a
+        run with other options re-plans only what is not done. Returns how
+        many posts are new."""
+        wanted = {(p.tweet_id, p.part): p for p in posts}
+        with self._transaction():
+            known = {(r[0], r[1]): r[2] for r in self._db.execute("SELECT tweet_id, part, state FROM posts")}
+            stale = [key for key, state in known.items() if state in ("pending", "failed", "skipped") and key not in wanted]
+            self._db.executemany("DELETE FROM posts WHERE tweet_id = ? AND part = ?", stale)
+            new = [p for key, p in wanted.items() if key not in known]
+            self._db.executemany(
+                "INSERT INTO posts (tweet_id, part, state, tweet_created_at) VALUES (?, ?, 'pending', ?)",
+                [(p.tweet_id, p.part, _iso(p.tweet_created_at)) for p in new],
+            )
+        return len(new)
+
+    # -- state changes, each its own durable transaction ----------------------
+    def mark_sending(self, tweet_id: str, part: int, request_key: str) -> None:
+        self._update(
+            tweet_id, part, "state = 'sending', request_key = ?, attempts = attempts + 1, sent_at = ?, reason = NULL",
+            request_key, _now(),
+        )  # fmt: skip
+
+    def mark_done(self, tweet_id: str, part: int, remote: Remote) -> None:
+        self._update(
+            tweet_id, part, "state = 'done', remote_id = ?, remote_cid = ?, remote_url = ?, done_at = ?, reason = NULL",
+            remote.id, remote.cid, remote.url, _now(),
+        )  # fmt: skip
+
+    def mark_failed(self, tweet_id: str, part: int, reason: str) -> None:
+        self._update(tweet_id, part, "state = 'failed', reason = ?", reason)
+
+    def mark_skipped(self, tweet_id: str, part: int, reason: str) -> None:
+        self._update(tweet_id, part, "state = 'skipped', reason = ?", reason)
+
+    def mark_pending(self, tweet_id: str, part: int) -> None:
+        """Back to pending: reconciliation found the post was never created."""
+        self._update(tweet_id, part, "state = 'pending'")
+
+    def mark_undone(self, tweet_id: str, part: int) -> None:
+        self._update(tweet_id, part, "state = 'undone', reason = 'deleted by quittex undo'")
+
+    # -- reading -------------------------------------------------------------
+    def get(self, tweet_id: str, part: int) -> Entry | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM posts WHERE tweet_id = ? AND part = ?", (tweet_id, part)).fetchone()
+        return _entry(row) if row else None
+
+    def entries(self, *states: str) -> list[Entry]:
+        query = f"SELECT {_COLUMNS} FROM posts"
+        if states:
+            query += f" WHERE state IN ({', '.join('?' * len(states))})"
+        query += " ORDER BY tweet_created_at, CAST(tweet_id AS INTEGER), part"
+        return [_entry(row) for row in self._db.execute(query, states)]
+
+    def counts(self) -> Counter:
+        return Counter(dict(self._db.execute("SELECT state, COUNT(*) FROM posts GROUP BY state").fetchall()))
+
+    def remote(self, tweet_id: str, part: int = 0) -> Remote | None:
+        entry = self.get(tweet_id, part)
+        return entry.remote if entry and entry.state == "done" else None
+
+    def last_done(self) -> Entry | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM posts WHERE state = 'done' ORDER BY done_at DESC LIMIT 1").fetchone()
+        return _entry(row) if row else None
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    # -- internals -----------------------------------------------------------
+    def _update(self, tweet_id: str, part: int, assignments: str, *values: object) -> None:
+        with self._transaction():
+            cursor = self._db.execute(f"UPDATE posts SET {assignments} WHERE tweet_id = ? AND part = ?", (*values, tweet_id, part))
+        if cursor.rowcount != 1:
+            raise KeyError(f"post {tweet_id}/{part} is not in the journal")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _check_meta(self, platform: str, source: str, target: str) -> None:
+        wanted = {"schema_version": str(SCHEMA_VERSION), "platform": platform, "source_account": source, "target_account": target}
+        with self._transaction():
+            existing = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            if existing.get("schema_version", str(SCHEMA_VERSION)) != str(SCHEMA_VERSION):
+                raise QuittexError(f"{self.path} was written by another version of quittex (schema {existing['schema_version']}).")
+            for key, value in wanted.items():
+                if key in existing and existing[key] != value:
+                    raise QuittexError(f"{self.path} belongs to {key} {existing[key]!r}, not {value!r}.")
+            self._db.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", wanted.items())
+            self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", (_now(),))
+
+
+_COLUMNS = "tweet_id, part, state, tweet_created_at, request_key, remote_id, remote_cid, remote_url, reason, attempts, sent_at, done_at"
+
+
+def _entry(row: tuple) -> Entry:
+    tweet_id, part, state, created, key, remote_id, cid, url, reason, attempts, sent_at, done_at = row
+    remote = Remote(remote_id, url, cid) if remote_id else None
+    return Entry(tweet_id, part, state, created, key, remote, reason, attempts, _parse(sent_at), _parse(done_at))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _acquire_lock(path: Path):
+    handle = open(path, "a+")  # noqa: SIM115 - held for the journal's lifetime
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise JournalBusyError(
+            "Another quittex run is publishing to this account right now.",
+            hint="Wait for it to finish, or stop it (Ctrl-C) and run again.",
+        ) from None
+    return handle
