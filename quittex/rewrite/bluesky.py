@@ -9,7 +9,7 @@ from quittex.models import Tweet
 from quittex.rewrite.draft import BlueskyDraft, Draft, DraftWarning, Feature
 from quittex.rewrite.language import bluesky_langs
 from quittex.rewrite.links import display_url, facet_uri, profile_url
-from quittex.rewrite.measure import bluesky_size, grapheme_count, truncate_graphemes
+from quittex.rewrite.measure import bluesky_fits, grapheme_count, truncate_graphemes
 from quittex.rewrite.options import BlueskyOptions, MentionMode
 from quittex.rewrite.pieces import Pending, Piece, with_text
 from quittex.rewrite.publish import PublishContext, valid_did
@@ -81,8 +81,7 @@ class BlueskyRules(PlatformRules):
         return replace(piece, text=shorter, worst=worst)
 
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool:
-        graphemes, size = bluesky_size(text)
-        return graphemes <= self.settings.max_graphemes and size <= self.settings.max_bytes
+        return bluesky_fits(text, max_graphemes=self.settings.max_graphemes, max_bytes=self.settings.max_bytes)
 
     def media_per_post(self) -> int:
         return self.settings.max_images

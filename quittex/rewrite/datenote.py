@@ -5,7 +5,8 @@ from __future__ import annotations
 import string
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -61,10 +62,7 @@ def note_template(locale: str, *, retweet: bool, override: str | None) -> str:
 def note_tokens(template: str, *, moment: datetime, locale: str, zone: str, url: str) -> list[Token]:
     """The note as tokens: its {url}, if any, is a link like any other."""
     local = local_time(moment, zone)
-    values = {
-        "date": format_date(local.date(), format="long", locale=locale),
-        "time": format_time(local.timetz(), format="short", locale=locale),
-    }
+    values = {"date": _long_date(local.date(), locale), "time": _short_time(local.timetz(), locale)}
     tokens: list[Token] = []
     for literal, name, _, _ in string.Formatter().parse(template):
         if literal:
@@ -78,3 +76,13 @@ def note_tokens(template: str, *, moment: datetime, locale: str, zone: str, url:
 
 def spoiler_text(locale: str, override: str | None) -> str:
     return override if override is not None else SPOILER_TEXTS[locale]
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, locale: str) -> str:
+    return format_date(day, format="long", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _short_time(moment: time, locale: str) -> str:
+    return format_time(moment, format="short", locale=locale)

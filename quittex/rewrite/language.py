@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # X tags posts it could not classify with pseudo-languages: und (undetermined),
 # zxx (no text), art, and private-use codes q** (qme: media only, qam: mentions
@@ -16,6 +17,7 @@ _TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _MASTODON_ONLY = {"fil": "tl"}
 
 
+@lru_cache(maxsize=256)
 def bcp47(x_lang: str | None) -> str | None:
     """The tweet's language as a BCP-47 tag ("fr", "zh-CN"), or None if X did not know it."""
     if not x_lang:

@@ -8,7 +8,7 @@ from quittex.rewrite.datenote import spoiler_text
 from quittex.rewrite.draft import Draft, DraftWarning, MastodonDraft
 from quittex.rewrite.language import bluesky_langs, mastodon_language
 from quittex.rewrite.links import facet_uri, profile_url
-from quittex.rewrite.measure import mastodon_length
+from quittex.rewrite.measure import mastodon_fits
 from quittex.rewrite.options import MastodonOptions, MentionMode
 from quittex.rewrite.pieces import Pending, Piece, with_text
 from quittex.rewrite.publish import PublishContext
@@ -46,8 +46,13 @@ class MastodonRules(PlatformRules):
         return spoiler_text(locale, self.settings.spoiler_text) if self.sensitive(tweet) else ""
 
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool:
-        length = mastodon_length(text, self.spoiler(tweet, locale), url_weight=self.settings.characters_reserved_per_url)
-        return length <= self.settings.max_characters
+        settings = self.settings
+        return mastodon_fits(
+            text,
+            self.spoiler(tweet, locale),
+            url_weight=settings.characters_reserved_per_url,
+            max_characters=settings.max_characters,
+        )
 
     def media_per_post(self) -> int:
         return self.settings.max_media_attachments

@@ -37,8 +37,18 @@ def grapheme_count(text: str) -> int:
     return len(_GRAPHEME.findall(text)) + len(_CONJUNCT_JOIN.findall(text))
 
 
+def at_most_graphemes(text: str, limit: int) -> bool:
+    """grapheme_count(text) <= limit, without counting when the answer is plain:
+    a text never has more clusters (even counted our way) than code points."""
+    return len(text) <= limit or grapheme_count(text) <= limit
+
+
 def utf8_len(text: str) -> int:
     return len(text.encode("utf-8"))
+
+
+def bluesky_fits(text: str, *, max_graphemes: int, max_bytes: int) -> bool:
+    return at_most_graphemes(text, max_graphemes) and utf8_len(text) <= max_bytes
 
 
 def bluesky_size(text: str) -> tuple[int, int]:
@@ -54,9 +64,20 @@ def mastodon_length(text: str, spoiler_text: str = "", *, url_weight: int = 23) 
     too. Mastodon.py's `get_status_length()` does the same with a fixed 23 and
     needs an optional dependency, hence this port.
     """
-    countable = _MASTODON_URL.sub(lambda m: m.group(2) + "x" * url_weight, text)
-    countable = _MASTODON_REMOTE_MENTION.sub(r"\1@\3", countable)
+    countable = text
+    if "://" in countable:  # the URL pattern is costly; most posts have no URL
+        countable = _MASTODON_URL.sub(lambda m: m.group(2) + "x" * url_weight, countable)
+    if "@" in countable:
+        countable = _MASTODON_REMOTE_MENTION.sub(r"\1@\3", countable)
     return grapheme_count(countable) + grapheme_count(spoiler_text)
+
+
+def mastodon_fits(text: str, spoiler_text: str, *, url_weight: int, max_characters: int) -> bool:
+    # Without a URL (which may weigh more than it is long), code points bound
+    # the count from above: no need to count.
+    if "://" not in text and len(text) + len(spoiler_text) <= max_characters:
+        return True
+    return mastodon_length(text, spoiler_text, url_weight=url_weight) <= max_characters
 
 
 def truncate_graphemes(text: str, limit: int, ellipsis: str = "…") -> str:

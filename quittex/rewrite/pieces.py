@@ -50,6 +50,8 @@ class Rendered:
 
     def strip(self) -> Rendered:
         stripped = self.text.lstrip()
+        if not self.facets:
+            return Rendered(stripped.rstrip())
         shift = utf8_len(self.text) - utf8_len(stripped)
         facets = tuple(f.shifted(-shift) for f in self.facets)
         return Rendered(stripped.rstrip(), facets)
@@ -57,13 +59,14 @@ class Rendered:
 
 def render(pieces: Iterable[Piece], *, measured: bool = False) -> Rendered:
     """The text of `pieces` with facets over their byte ranges."""
+    if measured:
+        return Rendered("".join(p.measured for p in pieces))
     chunks, facets, offset = [], [], 0
     for piece in pieces:
-        text = piece.measured if measured else piece.text
-        size = utf8_len(text)
-        if piece.feature is not None and size and not measured:
+        size = utf8_len(piece.text)
+        if piece.feature is not None and size:
             facets.append(Facet(offset, offset + size, piece.feature))
-        chunks.append(text)
+        chunks.append(piece.text)
         offset += size
     return Rendered("".join(chunks), tuple(facets))
 
@@ -76,8 +79,9 @@ def join_blocks(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered
             continue
         if text:
             text += separator
-        offset = utf8_len(text)
-        facets += [f.shifted(offset) for f in block.facets]
+        if block.facets:
+            offset = utf8_len(text)
+            facets += [f.shifted(offset) for f in block.facets]
         text += block.text
     return Rendered(text, tuple(facets))
 

@@ -131,28 +131,48 @@ def split_body(pieces: Sequence[Piece], fits: Fits) -> Split:
     start = body.skip_space(0)
     while start < len(body.text):
         index = len(result.parts)
-        if fits(index, body.slice(start, len(body.text))):
-            result.parts.append(body.slice(start, len(body.text)))
-            break
-        end = _furthest_fitting_cut(body, start, index, fits)
-        if end is None:
+        furthest = _furthest_fitting_end(body, start, index, fits)
+        if furthest is None:
             end, result.overflow = _smallest_cut(body, start), True
+        elif furthest == len(body.text):
+            end = furthest
+        else:
+            end = _preferred_cut(body, start, bisect_left(body.positions, furthest))
         result.parts.append(body.slice(start, end))
         start = body.skip_space(end)
     return result
 
 
-def _furthest_fitting_cut(body: Body, start: int, index: int, fits: Fits) -> int | None:
-    low = bisect_right(body.positions, start)
-    high = bisect_left(body.positions, len(body.text)) - 1
-    best = None
+def _furthest_fitting_end(body: Body, start: int, index: int, fits: Fits) -> int | None:
+    """The furthest cut (or the very end) that `fits`.
+
+    Galloping, then halving: the cost follows the size of a post, not the
+    length of what is left, so a 25,000-character note costs little more per
+    post than a tweet.
+    """
+    ends = body.positions[bisect_right(body.positions, start) :] + [len(body.text)]
+
+    def ok(i: int) -> bool:
+        return fits(index, body.slice(start, ends[i]))
+
+    good, bad, step = -1, len(ends), 1
+    while good + step < len(ends):
+        if not ok(good + step):
+            bad = good + step
+            break
+        good, step = good + step, step * 2
+    else:
+        if good < len(ends) - 1 and ok(len(ends) - 1):
+            return len(body.text)
+        bad = len(ends) - 1 if good < len(ends) - 1 else len(ends)
+    low, high = good + 1, bad - 1
     while low <= high:
         middle = (low + high) // 2
-        if fits(index, body.slice(start, body.positions[middle])):
-            best, low = middle, middle + 1
+        if ok(middle):
+            good, low = middle, middle + 1
         else:
             high = middle - 1
-    return None if best is None else _preferred_cut(body, start, best)
+    return None if good < 0 else ends[good]
 
 
 def _preferred_cut(body: Body, start: int, best: int) -> int:

@@ -172,6 +172,8 @@ def _sanitize(text: str, content: TweetContent) -> str:
 
 
 def _remove_tco(text: str, content: TweetContent) -> str:
+    if "t.co/" not in text.lower():
+        return text
     for match in TCO.finditer(text):
         content.warnings.append(DraftWarning("tco_removed", f"removed a t.co link the archive could not expand ({match[0]})"))
     # Take the space before a removed link along when nothing but space follows.
