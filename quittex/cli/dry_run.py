@@ -1,0 +1,133 @@
+"""Rendering a migration plan: terminal preview, JSON Lines, HTML page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import msgspec
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from quittex.cli import console
+from quittex.errors import ArchiveError, BadInputError
+from quittex.plan import MigrationPlan, PlatformPlan
+from quittex.publish.estimate import human_duration
+from quittex.rewrite.draft import Draft
+
+_MEDIA_ICONS = {"photo": "🖼", "video": "🎞", "animated_gif": "🎞 GIF"}
+
+
+def json_lines(plan: MigrationPlan) -> None:
+    """One JSON object per post that would be created, in posting order."""
+    encoder = msgspec.json.Encoder()
+    out = sys.stdout
+    for platform_plan in plan.platforms.values():
+        for draft in platform_plan.drafts:
+            out.write(encoder.encode(draft.to_json()).decode() + "\n")
+    out.flush()
+
+
+def terminal(plan: MigrationPlan, username: str, show: int) -> None:
+    for platform_plan in plan.platforms.values():
+        _posts(platform_plan, username, show)
+    console.out.print(_summary(plan))
+    console.out.print("[dim]Nothing was published (dry run).[/dim]")
+
+
+def _posts(platform_plan: PlatformPlan, username: str, show: int) -> None:
+    name = platform_plan.platform.capitalize()
+    console.out.rule(f"[bold]{name}[/bold]: {len(platform_plan.drafts)} posts")
+    depth: dict[tuple[str, int], int] = {}
+    for index, draft in enumerate(platform_plan.drafts):
+        parent = (draft.parent.tweet_id, draft.parent.part) if draft.parent else None
+        depth[(draft.tweet_id, draft.part)] = min(depth.get(parent, -1) + 1, 1) if parent else 0
+        if index < show:
+            console.out.print(_post_panel(draft, depth[(draft.tweet_id, draft.part)], username))
+    hidden = len(platform_plan.drafts) - show
+    if hidden > 0:
+        console.out.print(f"[dim]… and {hidden:,} more {name} posts (see them all with --json or --preview FILE.html)[/dim]")
+
+
+def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
+    lines = [escape(draft.text)]
+    for media in draft.media:
+        alt = f" — alt: {escape(media.alt)}" if media.alt else " [yellow](no alt text)[/yellow]"
+        lines.append(f"{_MEDIA_ICONS.get(media.kind, media.kind)} {escape(media.path)}{alt}")
+    for link in draft.links_to_migrated:
+        lines.append(f"[cyan]↪ {escape(link.url)}: will link to the migrated post[/cyan]")
+    quote = getattr(draft, "quote", None)
+    if quote is not None:
+        lines.append(f"[cyan]↪ quotes your tweet {quote.tweet_id}: will embed the migrated post[/cyan]")
+    labels = getattr(draft, "labels", None)
+    if labels:
+        lines.append(f"[bold]label: {', '.join(labels)}[/bold]")
+    for warning in draft.warnings:
+        lines.append(f"[yellow]⚠ {escape(warning.message)}[/yellow]")
+    part = f" · part {draft.part + 1}/{draft.parts}" if draft.parts > 1 else ""
+    reply = " · ↳ reply" if draft.parent else ""
+    title = f"{draft.created_at:%Y-%m-%d %H:%M} · tweet {draft.tweet_id}{part}{reply}"
+    spoiler = getattr(draft, "spoiler_text", "")
+    if spoiler:
+        lines.insert(0, f"[bold]CW: {escape(spoiler)}[/bold]")
+    panel = Panel("\n".join(lines), title=title, title_align="left", border_style="blue" if depth == 0 else "dim")
+    panel.padding = (0, 1)
+    if depth:
+        from rich.padding import Padding
+
+        return Padding(panel, (0, 0, 0, 4))  # type: ignore[return-value]
+    return panel
+
+
+def _summary(plan: MigrationPlan) -> Table:
+    table = Table(title=f"Migration plan: {plan.tweets:,} tweets selected", title_justify="left")
+    table.add_column("")
+    for platform in plan.platforms:
+        table.add_column(platform.capitalize(), justify="right")
+    rows = [
+        ("Posts", lambda p: f"{len(p.drafts):,}"),
+        ("Threads and single posts", lambda p: f"{p.threads:,}"),
+        ("Media", lambda p: f"{p.media_count:,}"),
+        ("  without alt text", lambda p: f"{p.missing_alt_text:,}"),
+        ("Tweets split into several posts", lambda p: f"{p.split_tweets:,}"),
+        ("Warnings", lambda p: f"{p.warnings:,}"),
+        ("Publishing time (rate limits)", lambda p: human_duration(p.estimate.duration)),
+        ("  paced by", lambda p: p.estimate.bound_by),
+    ]
+    for label, value in rows:
+        table.add_row(label, *(value(p) for p in plan.platforms.values()))
+    for reason, count in sorted(plan.selection.skipped.items()):
+        table.add_row(f"Left out: {reason}", *(f"{count:,}" for _ in plan.platforms))
+    reasons = sorted({r for p in plan.platforms.values() for r in p.skipped})
+    for reason in reasons:
+        table.add_row(f"Not posted: {reason}", *(f"{p.skipped.get(reason, 0):,}" for p in plan.platforms.values()))
+    return table
+
+
+def write_preview(archive, plan: MigrationPlan, target: Path) -> None:
+    from quittex.preview.html import render_preview
+    from quittex.rewrite.measure import grapheme_count, mastodon_length
+
+    drafts = []
+    for platform_plan in plan.platforms.values():
+        for draft in platform_plan.drafts:
+            data = draft.to_json()
+            if draft.platform == "mastodon":
+                data["length"] = mastodon_length(draft.text, data.get("spoiler_text") or "")
+            else:
+                data["length"] = grapheme_count(draft.text)
+            drafts.append(data)
+
+    def load(path: str) -> bytes | None:
+        try:
+            return archive.read_media(path, limit=64 << 20)
+        except ArchiveError:
+            return None
+
+    page = render_preview(archive.account, plan.selection.threads, drafts, load, plan.selection.skipped)
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise BadInputError(f"Cannot write {target}: {error.strerror or error}.") from None
+    console.info(f"Preview written to {target} — open it in any browser.")

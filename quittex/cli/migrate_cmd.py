@@ -1,0 +1,81 @@
+"""`quittex migrate`: select, rewrite and (with --dry-run) preview the migration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from quittex.cli import console
+from quittex.cli.inspect_cmd import ArchiveArg
+from quittex.cli.progress import archive_progress
+from quittex.errors import BadInputError
+
+SELECT = "Selection"
+REWRITE = "Rewriting"
+OUTPUT = "Output"
+
+
+def migrate(
+    archive: ArchiveArg,
+    to: Annotated[str, typer.Option("--to", help="Platforms, comma-separated: mastodon, bluesky.", rich_help_panel=OUTPUT)] = "mastodon,bluesky",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be posted; publish nothing.", rich_help_panel=OUTPUT)] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --dry-run: one JSON object per post (JSON Lines) on stdout.", rich_help_panel=OUTPUT)] = False,
+    preview: Annotated[Path | None, typer.Option("--preview", help="Write a self-contained HTML page showing every post beside its tweet.", rich_help_panel=OUTPUT, dir_okay=False)] = None,
+    show: Annotated[int, typer.Option("--show", help="How many posts per platform the terminal preview lists.", rich_help_panel=OUTPUT, min=0)] = 100,
+    since: Annotated[str | None, typer.Option("--since", help="Only tweets from this day on (YYYY-MM-DD).", rich_help_panel=SELECT)] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only tweets up to this day, included (YYYY-MM-DD).", rich_help_panel=SELECT)] = None,
+    include_replies: Annotated[bool, typer.Option("--include-replies", help="Also replies to other people.", rich_help_panel=SELECT)] = False,
+    include_retweets: Annotated[bool, typer.Option("--include-retweets", help="Also retweets, as a '🔁 link' post.", rich_help_panel=SELECT)] = False,
+    min_likes: Annotated[int, typer.Option("--min-likes", help="Only threads with a tweet liked at least this often.", rich_help_panel=SELECT, min=0)] = 0,
+    top: Annotated[int | None, typer.Option("--top", help="Only the N most-liked tweets, each with its whole thread.", rich_help_panel=SELECT, min=1)] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only tweets in these languages (e.g. fr,en).", rich_help_panel=SELECT)] = None,
+    exclude_sensitive: Annotated[bool, typer.Option("--exclude-sensitive", help="Leave out tweets X marked as sensitive.", rich_help_panel=SELECT)] = False,
+    only: Annotated[Path | None, typer.Option("--only", help="Only these tweets: a file of ids or URLs, one a line.", rich_help_panel=SELECT, dir_okay=False)] = None,
+    skip: Annotated[Path | None, typer.Option("--skip", help="Never these tweets: a file of ids or URLs, one a line.", rich_help_panel=SELECT, dir_okay=False)] = None,
+    mentions: Annotated[str, typer.Option("--mentions", help="X @mentions: plain (readable, never notifies anyone), link (to the X profile) or drop.", rich_help_panel=REWRITE)] = "plain",
+    handle_map: Annotated[Path | None, typer.Option("--handle-map", help="CSV x_handle,mastodon,bluesky: people to mention for real.", rich_help_panel=REWRITE, dir_okay=False)] = None,
+    locale: Annotated[str | None, typer.Option("--locale", help="Language of the date note: fr, en, es, it, de (default: each tweet's own).", rich_help_panel=REWRITE)] = None,
+    date_note: Annotated[str | None, typer.Option("--date-note", help="Date note template, with {date}, {time} and {url}.", rich_help_panel=REWRITE)] = None,
+    no_date_note: Annotated[bool, typer.Option("--no-date-note", help="No date note on any platform.", rich_help_panel=REWRITE)] = False,
+    no_bluesky_date_note: Annotated[bool, typer.Option("--no-bluesky-date-note", help="No date note on Bluesky (createdAt still carries the date).", rich_help_panel=REWRITE)] = False,
+    no_mastodon_date_note: Annotated[bool, typer.Option("--no-mastodon-date-note", help="No date note on Mastodon.", rich_help_panel=REWRITE)] = False,
+    timezone: Annotated[str, typer.Option("--timezone", help="Time zone the date note is written in (e.g. Europe/Paris).", rich_help_panel=REWRITE)] = "UTC",
+    no_sensitive_marks: Annotated[bool, typer.Option("--no-sensitive-marks", help="Do not turn X's 'sensitive' flag into a content warning / label.", rich_help_panel=REWRITE)] = False,
+    visibility: Annotated[str, typer.Option("--visibility", help="Mastodon visibility: public, unlisted, private.", rich_help_panel=REWRITE)] = "unlisted",
+    max_characters: Annotated[int | None, typer.Option("--max-characters", help="Mastodon post limit for a dry run (publishing reads the instance's own).", rich_help_panel=REWRITE, min=50)] = None,
+    alt_text: Annotated[Path | None, typer.Option("--alt-text", help="CSV of alt texts filled in from 'quittex alt-text export'.", rich_help_panel=REWRITE, dir_okay=False)] = None,
+) -> None:
+    """Republish your tweets to Mastodon and Bluesky. Start with --dry-run."""
+    from quittex.archive import load_archive
+    from quittex.cli import migrate_options as build
+    from quittex.plan import plan_migration
+
+    platforms = build.platforms(to)
+    select_options = build.select_options(since, until, include_replies, include_retweets, min_likes, top, lang, exclude_sensitive, only, skip)
+    rewrite_options = build.rewrite_options(
+        mentions=mentions, handle_map=handle_map, locale=locale, date_note=date_note, no_date_note=no_date_note,
+        no_bluesky_date_note=no_bluesky_date_note, no_mastodon_date_note=no_mastodon_date_note, timezone=timezone,
+        mark_sensitive=not no_sensitive_marks, visibility=visibility, max_characters=max_characters, alt_text=alt_text,
+    )  # fmt: skip
+    if not dry_run:
+        raise BadInputError(
+            "Publishing is not available in this version of quittex yet: add --dry-run to preview the migration.",
+        )
+    with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
+        plan = plan_migration(opened, platforms, select_options, rewrite_options)
+        if preview is not None:
+            from quittex.cli.dry_run import write_preview
+
+            write_preview(opened, plan, preview)
+    from quittex.cli import dry_run as render
+
+    if as_json:
+        render.json_lines(plan)
+    else:
+        render.terminal(plan, opened.account.username, show)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("migrate")(migrate)

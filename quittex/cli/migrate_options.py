@@ -1,0 +1,75 @@
+"""Command-line values → the core's option models, with one clear message each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from quittex.errors import BadInputError
+from quittex.rewrite.options import PLATFORMS, MentionMode, RewriteOptions
+from quittex.select import SelectOptions, parse_day, parse_langs, read_id_list
+
+
+def platforms(value: str) -> list[str]:
+    chosen = [p.strip().lower() for p in value.split(",") if p.strip()]
+    unknown = [p for p in chosen if p not in PLATFORMS]
+    if unknown or not chosen:
+        raise BadInputError(f"--to takes mastodon, bluesky or both (comma-separated), not {value!r}.")
+    return list(dict.fromkeys(chosen))
+
+
+def select_options(since, until, include_replies, include_retweets, min_likes, top, lang, exclude_sensitive, only, skip) -> SelectOptions:
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    if first and last and first > last:
+        raise BadInputError(f"--since {since} is after --until {until}.")
+    return SelectOptions(
+        since=first, until=last, include_replies=include_replies, include_retweets=include_retweets,
+        min_likes=min_likes, top=top, langs=parse_langs(lang), exclude_sensitive=exclude_sensitive,
+        only=read_id_list(only) if only else frozenset(), skip=read_id_list(skip) if skip else frozenset(),
+    )  # fmt: skip
+
+
+def rewrite_options(
+    *, mentions: str, handle_map: Path | None, locale: str | None, date_note: str | None, no_date_note: bool,
+    no_bluesky_date_note: bool, no_mastodon_date_note: bool, timezone: str, mark_sensitive: bool,
+    visibility: str, max_characters: int | None, alt_text: Path | None,
+) -> RewriteOptions:  # fmt: skip
+    from quittex.alttext import load_alt_text_csv
+    from quittex.rewrite.handle_map import load_handle_map
+
+    if mentions not in {m.value for m in MentionMode}:
+        raise BadInputError(f"--mentions takes plain, link or drop, not {mentions!r}.")
+    mastodon = {"visibility": visibility, "date_note": not no_mastodon_date_note}
+    if max_characters:
+        mastodon["max_characters"] = max_characters
+    values = {
+        "mentions": mentions,
+        "handle_map": load_handle_map(handle_map) if handle_map else {},
+        "locale": locale,
+        "date_note": not no_date_note,
+        "date_note_template": date_note,
+        "timezone": timezone,
+        "mark_sensitive": mark_sensitive,
+        "alt_texts": load_alt_text_csv(alt_text) if alt_text else {},
+        "mastodon": mastodon,
+        "bluesky": {"date_note": not no_bluesky_date_note},
+    }
+    return validated(RewriteOptions, values)
+
+
+_OPTION_NAMES = {
+    "locale": "--locale", "date_note_template": "--date-note", "timezone": "--timezone",
+    "mastodon.visibility": "--visibility", "mastodon.max_characters": "--max-characters",
+}  # fmt: skip
+
+
+def validated(model, values: dict):
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"])
+            lines.append(f"{_OPTION_NAMES.get(where, where)}: {problem['msg']}")
+        raise BadInputError("; ".join(lines)) from None

@@ -1,0 +1,88 @@
+"""A migration plan: the archive's selected threads rewritten for each platform.
+
+This is everything a dry run shows and everything the publisher will post,
+computed without any network access.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from quittex.archive import Archive
+from quittex.archive.gcpause import paused_gc
+from quittex.publish.estimate import Estimate, estimate_bluesky, estimate_mastodon
+from quittex.rewrite.draft import Draft
+from quittex.rewrite.options import Platform, RewriteOptions
+from quittex.rewrite.pipeline import Rewriter, RewriteResult
+from quittex.select import Selection, SelectOptions, select
+
+
+@dataclass
+class PlatformPlan:
+    platform: Platform
+    drafts: list[Draft]
+    skipped: Counter  # reason → tweets left out on this platform only
+    estimate: Estimate
+
+    @property
+    def media_count(self) -> int:
+        return sum(len(d.media) for d in self.drafts)
+
+    @property
+    def split_tweets(self) -> int:
+        return len({d.tweet_id for d in self.drafts if d.parts > 1})
+
+    @property
+    def threads(self) -> int:
+        return sum(1 for d in self.drafts if d.parent is None)
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(d.warnings) for d in self.drafts)
+
+    @property
+    def missing_alt_text(self) -> int:
+        return sum(1 for d in self.drafts for m in d.media if not m.alt)
+
+
+@dataclass
+class MigrationPlan:
+    selection: Selection
+    platforms: dict[Platform, PlatformPlan] = field(default_factory=dict)
+
+    @property
+    def tweets(self) -> int:
+        return len(self.selection.tweets)
+
+
+def plan_migration(
+    archive: Archive,
+    platforms: Sequence[Platform],
+    select_options: SelectOptions | None = None,
+    rewrite_options: RewriteOptions | None = None,
+    already_migrated: frozenset[str] = frozenset(),
+) -> MigrationPlan:
+    """Select and rewrite. `already_migrated`: tweet ids a journal says exist
+    on the new platforms, so links to them can point to the new posts."""
+    selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
+    rewriter = Rewriter(
+        archive.account.username or "i",
+        rewrite_options,
+        migrated_ids={t.id for t in selection.tweets} | already_migrated,
+    )
+    plan = MigrationPlan(selection)
+    with paused_gc():
+        results = rewriter.rewrite_all(selection.threads, platforms)
+    for platform, result in results.items():
+        plan.platforms[platform] = _platform_plan(platform, result)
+    return plan
+
+
+def _platform_plan(platform: Platform, result: RewriteResult) -> PlatformPlan:
+    skipped = Counter(s.message for s in result.skipped)
+    media = sum(len(d.media) for d in result.drafts)
+    posts = len(result.drafts)
+    estimate = estimate_bluesky(posts, media) if platform == "bluesky" else estimate_mastodon(posts, media)
+    return PlatformPlan(platform, result.drafts, skipped, estimate)

@@ -1,0 +1,149 @@
+"""A self-contained HTML page showing each tweet beside the posts it becomes.
+
+One file, no server, no script, no external resource: images are inlined as
+small thumbnails, so the page can be opened from anywhere or sent to the
+people who decide before anything is published.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from quittex.models import Account, Thread, Tweet
+
+THUMBNAIL_PIXELS = 480
+MAX_INLINE_VIDEO_BYTES = 3 << 20
+MediaLoader = Callable[[str], bytes | None]
+
+
+@dataclass
+class PreviewItem:
+    tweet: Tweet
+    thread_size: int
+    thread_position: int
+    posts: dict[str, list[dict]]  # platform → the drafts of this tweet, as JSON
+
+
+def render_preview(
+    account: Account,
+    threads: list[Thread],
+    drafts: list[dict],
+    load_media: MediaLoader,
+    skipped: Counter | None = None,
+    limits: dict[str, int] | None = None,
+) -> str:
+    """The page, from the selected threads and the drafts' `to_json()`."""
+    by_tweet: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for draft in drafts:
+        by_tweet[draft["tweet_id"]][draft["platform"]].append(draft)
+    platforms = sorted({d["platform"] for d in drafts}, key=lambda p: ("mastodon", "bluesky").index(p))
+    items = [
+        PreviewItem(tweet, len(thread.tweets), position, dict(by_tweet.get(tweet.id, {})))
+        for thread in threads
+        for position, tweet in enumerate(thread.tweets, 1)
+    ]
+    media = _MediaInliner(load_media)
+    template = _environment(media).get_template("preview.html.j2")
+    return template.render(
+        account=account,
+        items=items,
+        platforms=platforms,
+        counts={p: sum(1 for d in drafts if d["platform"] == p) for p in platforms},
+        skipped=sorted((skipped or Counter()).items()),
+        limits=limits or {"mastodon": 500, "bluesky": 300},
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def _environment(media: _MediaInliner) -> Environment:
+    env = Environment(
+        loader=PackageLoader("quittex.preview", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["bluesky_text"] = bluesky_html
+    env.filters["plain_text"] = plain_html
+    env.filters["media_html"] = media.html
+    env.filters["x_date"] = lambda moment: moment.strftime("%Y-%m-%d %H:%M UTC")
+    return env
+
+
+def plain_html(text: str) -> Markup:
+    return Markup("<br>".join(str(escape(line)) for line in text.split("\n")))
+
+
+def bluesky_html(draft: dict) -> Markup:
+    """The post text with its facets as links, exactly over their byte ranges,
+    so a facet that is off by one byte shows up off in the preview too."""
+    data = draft["text"].encode("utf-8")
+    pieces, position = [], 0
+    for facet in sorted(draft.get("facets", []), key=lambda f: f["index"]["byteStart"]):
+        start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+        if start < position or end > len(data):
+            continue
+        pieces.append(plain_html(data[position:start].decode("utf-8", "replace")))
+        feature = facet["features"][0]
+        inner = plain_html(data[start:end].decode("utf-8", "replace"))
+        kind = feature["$type"].rsplit("#", 1)[-1]
+        target = feature.get("uri") or feature.get("did") or f"#{feature.get('tag', '')}"
+        pieces.append(Markup('<a class="facet {}" href="{}" title="{}">{}</a>').format(kind, target, target, inner))
+        position = end
+    pieces.append(plain_html(data[position:].decode("utf-8", "replace")))
+    return Markup("").join(pieces)
+
+
+class _MediaInliner:
+    def __init__(self, load: MediaLoader) -> None:
+        self._load = load
+        self._cache: dict[str, Markup] = {}
+
+    def html(self, media: dict) -> Markup:
+        path = media.get("path")
+        if not path:
+            return Markup('<div class="media missing">missing from the archive</div>')
+        if path not in self._cache:
+            self._cache[path] = self._render(path, media.get("kind", "photo"), media.get("alt", ""))
+        return self._cache[path]
+
+    def _render(self, path: str, kind: str, alt: str) -> Markup:
+        data = self._load(path)
+        name = path.rsplit("/", 1)[-1]
+        if data is None:
+            return Markup('<div class="media missing">{} is missing</div>').format(name)
+        if kind == "photo":
+            uri = _thumbnail(data)
+            if uri:
+                return Markup('<img class="media" src="{}" alt="{}" title="{}">').format(uri, alt, name)
+            return Markup('<div class="media missing">{} cannot be read as an image</div>').format(name)
+        label = "GIF" if kind == "animated_gif" else "video"
+        if len(data) <= MAX_INLINE_VIDEO_BYTES:
+            uri = "data:video/mp4;base64," + base64.b64encode(data).decode()
+            loop = " autoplay loop muted" if kind == "animated_gif" else " controls"
+            return Markup('<video class="media" src="{}"{} title="{}"></video>').format(uri, Markup(loop), name)
+        return Markup('<div class="media video">{} {} ({:,} bytes)</div>').format(label, name, len(data))
+
+
+def _thumbnail(data: bytes) -> str | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+            keep_alpha = image.mode in ("RGBA", "LA", "P")
+            image = image.convert("RGBA" if keep_alpha else "RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG" if keep_alpha else "JPEG", quality=70)
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    mime = "image/png" if keep_alpha else "image/jpeg"
+    return f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode()
