@@ -5,7 +5,7 @@ Generates COUNT photos like an X archive's (about 1-2 MB each: grainy
 1024 x 768 PNG with transparency), then prepares every one for both
 platforms with `prepare_images_parallel` on WORKERS processes, and prints
 images per second and peak memory (resident set of this process plus its
-worker processes, sampled every 20 ms from /proc).
+worker processes, sampled every 50 ms from /proc).
 
     .venv/bin/python benchmarks/media_bench.py [--count 1000] [--workers 2]
 
@@ -144,14 +144,21 @@ def _benchmark(paths: list[Path], workers: int) -> None:
     jobs = [ImageJob(path.name, path, targets) for path in paths]
     sampler = _MemorySampler()
     sampler.start()
+    tally = _Tally(targets)
     cpu_before = _cpu_seconds()
     started = time.perf_counter()
-    results = list(prepare_images_parallel(jobs, workers=workers))
+    # Consumed one by one, as the publisher will: holding every result's
+    # bytes would measure this script's list, not the pipeline.
+    for result in prepare_images_parallel(jobs, workers=workers):
+        tally.add(result)
     elapsed = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_before  # workers are reaped by now, so counted
     sampler.stop()
-    _report_results(results, targets, elapsed, workers, sampler)
-    print(f"CPU time: {cpu:.1f} s in all, {cpu / len(results) * 1000:.0f} ms per photo (both platforms)")
+    tally.report(elapsed, workers, sampler)
+    print(
+        f"CPU time: {cpu:.1f} s in all, {cpu / tally.count * 1000:.0f} ms per photo (both platforms); "
+        f"on {workers} idle cores that is {workers * tally.count / cpu:.1f} photos/s"
+    )
     print(f"load average at the end (other work on this machine): {os.getloadavg()[0]:.1f}")
 
 
@@ -162,31 +169,50 @@ def _cpu_seconds() -> float:
     )
 
 
-def _report_results(results, targets, elapsed: float, workers: int, sampler: _MemorySampler) -> None:
-    failed = [result for result in results if not result.ok]
-    print(f"prepared {len(results)} photos for {len(targets)} platforms on {workers} processes in {elapsed:.1f} s")
-    print(f"  {len(results) / elapsed:.1f} photos/s ({len(results) * len(targets) / elapsed:.1f} outputs/s)")
-    for limits in targets:
-        outputs = [result.for_target(limits.name) for result in results if result.ok]
-        over = sum(1 for image in outputs if image.size > limits.image_target.max_bytes)
-        reencoded = sum(1 for image in outputs if image.reencoded)
-        mean = statistics.mean(image.size for image in outputs) / 1e6 if outputs else 0
+class _Tally:
+    """Running figures over the results, keeping none of their bytes."""
+
+    def __init__(self, targets) -> None:
+        self.targets = targets
+        self.count = 0
+        self.errors = 0
+        self.reencoded = {limits.name: 0 for limits in targets}
+        self.over = {limits.name: 0 for limits in targets}
+        self.total_bytes = {limits.name: 0 for limits in targets}
+
+    def add(self, result) -> None:
+        self.count += 1
+        if not result.ok:
+            self.errors += 1
+            return
+        for limits in self.targets:
+            image = result.for_target(limits.name)
+            self.reencoded[limits.name] += image.reencoded
+            self.over[limits.name] += image.size > limits.image_target.max_bytes
+            self.total_bytes[limits.name] += image.size
+
+    def report(self, elapsed: float, workers: int, sampler: _MemorySampler) -> None:
+        done = self.count - self.errors
+        print(f"prepared {self.count} photos for {len(self.targets)} platforms on {workers} processes in {elapsed:.1f} s")
+        print(f"  {self.count / elapsed:.1f} photos/s ({self.count * len(self.targets) / elapsed:.1f} outputs/s)")
+        for name, reencoded in self.reencoded.items():
+            mean = self.total_bytes[name] / done / 1e6 if done else 0
+            print(
+                f"  {name}: {reencoded} re-encoded, {done - reencoded} metadata-only, "
+                f"mean {mean:.2f} MB, {self.over[name]} over the limit"
+            )
+        print(f"  errors: {self.errors}")
+        print(f"peak memory (parent + workers, summed): {sampler.peak_total / 2**20:,.0f} MiB")
         print(
-            f"  {limits.name}: {reencoded} re-encoded, {len(outputs) - reencoded} metadata-only, "
-            f"mean {mean:.2f} MB, {over} over the limit"
+            f"  parent peak {sampler.peak_parent / 2**20:,.0f} MiB, "
+            f"largest worker peak {sampler.peak_child / 2**20:,.0f} MiB"
         )
-    print(f"  errors: {len(failed)}")
-    print(f"peak memory (parent + workers, summed): {sampler.peak_total / 2**20:,.0f} MiB")
-    print(
-        f"  parent peak {sampler.peak_parent / 2**20:,.0f} MiB, "
-        f"largest worker peak {sampler.peak_child / 2**20:,.0f} MiB"
-    )
 
 
 class _MemorySampler:
     """Samples the resident memory of this process and all its descendants."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
         self.peak_total = 0
         self.peak_parent = 0
@@ -222,21 +248,26 @@ def _rss(pid: int) -> int:
 
 
 def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stream:
-                    parent = int(stream.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
+    """Child processes, read from each thread's `children` list (cheap,
+    unlike scanning all of /proc, which would distort the measurement)."""
     found, stack = [], [root]
     while stack:
-        for child in children.get(stack.pop(), []):
+        pid = stack.pop()
+        for child in _children(pid):
             found.append(child)
             stack.append(child)
     return found
+
+
+def _children(pid: int) -> list[int]:
+    pids = []
+    try:
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{thread}/children") as stream:
+                pids.extend(int(value) for value in stream.read().split())
+    except (OSError, ValueError):
+        pass
+    return pids
 
 
 if __name__ == "__main__":

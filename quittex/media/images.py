@@ -119,7 +119,12 @@ def _as_target(target: TargetLike) -> ImageTarget:
 
 
 def _prepare(source: _Source, target: ImageTarget) -> PreparedImage:
-    return _unchanged_pixels(source, target) or _reencoded(source, target)
+    try:
+        return _unchanged_pixels(source, target) or _reencoded(source, target)
+    except (OSError, ValueError) as error:  # pillow's encoders report failure so
+        raise MediaError(
+            f"the image could not be re-encoded ({_explain(error)})", problem="corrupt", name=source.name
+        ) from None
 
 
 class _Source:
