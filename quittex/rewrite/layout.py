@@ -16,6 +16,8 @@ from quittex.rewrite.pieces import Piece, Rendered, join_blocks, render
 from quittex.rewrite.split import split_body
 
 META_SEPARATOR = " · "
+# Text room a post must keep beside its date note, number and quote.
+MIN_ROOM = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,7 @@ class LayoutPlanner:
 
     def check_room(self, platform_name: str) -> None:
         """The date note, content warning and numbering must leave room for text."""
-        if not self.fits(self.part(0, (Piece("x" * 40),), 99)):
+        if not self.fits(self.part(0, (Piece("x" * MIN_ROOM),), 99)):
             raise BadInputError(
                 f"The date note or content warning is too long for a {platform_name} post.",
                 hint="Shorten the date note template or the content warning, or turn the note off.",

@@ -29,7 +29,7 @@ from quittex.rewrite.draft import (
     PostRef,
     QuoteEmbed,
 )
-from quittex.rewrite.layout import Blocks, LayoutPlanner, PartLayout, TweetLayout
+from quittex.rewrite.layout import MIN_ROOM, Blocks, LayoutPlanner, PartLayout, TweetLayout
 from quittex.rewrite.links import status_url
 from quittex.rewrite.mastodon import MastodonRules
 from quittex.rewrite.measure import utf8_len
@@ -208,7 +208,7 @@ class _ThreadWriter:
     def _shrink(self, piece: Piece, planner: LayoutPlanner, warnings: list[DraftWarning]) -> Piece:
         if not piece.atomic:
             return _trim_heavy_clusters(piece, planner, warnings)
-        if utf8_len(piece.measured) <= 40:
+        if utf8_len(piece.measured) <= MIN_ROOM:
             return piece  # check_room() guarantees room for this much
         while piece.atomic and not planner.fits_alone(piece):
             piece = self.rules.degrade(piece)
@@ -230,17 +230,13 @@ class _ThreadWriter:
     def _draft(self, tweet: Tweet, locale: str, part: PartLayout, k: int, total: int, parent: PostRef | None, media: list[DraftMedia], warnings: list[DraftWarning]) -> Draft:
         rendered = part.render()
         ref = PostRef(tweet.id, k)
-        if self.root is None:
-            self.root = ref
+        self.root = self.root or ref
+        common = dict(tweet_id=tweet.id, part=k, parts=total, parent=parent, created_at=tweet.created_at)
         draft = self.rules.new_draft(
             tweet,
             locale,
-            tweet_id=tweet.id,
-            part=k,
-            parts=total,
-            parent=parent,
+            **common,
             root=None if ref == self.root else self.root,
-            created_at=tweet.created_at,
             text=rendered.text,
             media=list(media),
             is_retweet=tweet.is_retweet,
@@ -249,9 +245,7 @@ class _ThreadWriter:
             layout=DraftSource(part, self.rules, tweet, locale),
         )
         if isinstance(draft, BlueskyDraft):
-            draft.facets = list(rendered.facets)
-            draft.quote = _pending_quote(part)
-            draft.pending_mentions = _pending_mentions(part)
+            draft.facets, draft.quote, draft.pending_mentions = list(rendered.facets), _pending_quote(part), _pending_mentions(part)
         return draft
 
 
@@ -288,23 +282,22 @@ def finalize(draft: Draft, context: PublishContext) -> Draft:
     if draft.final or not isinstance(source, DraftSource):
         return draft
     part, warnings = _resolve(source, context, links=True)
-    rendered = part.render()
-    if not source.fits(rendered.text):
+    if not source.fits(part.render().text):
         part, warnings = _resolve(source, context, links=False)
-        rendered = part.render()
         warnings.append(DraftWarning("links_kept_on_x", "links to migrated posts did not fit: they point to X"))
+    rendered = part.render()
     changes: dict = {"text": rendered.text, "final": True, "warnings": draft.warnings + warnings}
     if isinstance(draft, BlueskyDraft):
-        quote = draft.quote
-        # An own quote whose text resolved to nothing is a record embed.
-        embedded = quote is not None and bool(part.quote) and not "".join(p.text for p in part.quote)
-        post = context.migrated_post(quote.tweet_id) if embedded and quote else None
-        changes.update(
-            facets=list(rendered.facets),
-            pending_mentions=[],
-            quote=replace(quote, uri=post.uri, cid=post.cid) if post else None,
-        )
+        changes.update(facets=list(rendered.facets), pending_mentions=[], quote=_embedded_quote(draft.quote, part, context))
     return replace(draft, **changes)
+
+
+def _embedded_quote(quote: QuoteEmbed | None, part: PartLayout, context: PublishContext) -> QuoteEmbed | None:
+    """The resolved record embed, or None when a link took its place."""
+    if quote is None or "".join(p.text for p in part.quote):
+        return None
+    post = context.migrated_post(quote.tweet_id)
+    return replace(quote, uri=post.uri, cid=post.cid) if post else None
 
 
 def _resolve(source: DraftSource, context: PublishContext, *, links: bool) -> tuple[PartLayout, list[DraftWarning]]:

@@ -144,35 +144,32 @@ def split_body(pieces: Sequence[Piece], fits: Fits) -> Split:
 
 
 def _furthest_fitting_end(body: Body, start: int, index: int, fits: Fits) -> int | None:
-    """The furthest cut (or the very end) that `fits`.
-
-    Galloping, then halving: the cost follows the size of a post, not the
-    length of what is left, so a 25,000-character note costs little more per
-    post than a tweet.
-    """
+    """The furthest cut (or the very end) that `fits`, None if even the first does not."""
     ends = body.positions[bisect_right(body.positions, start) :] + [len(body.text)]
 
     def ok(i: int) -> bool:
         return fits(index, body.slice(start, ends[i]))
 
-    good, bad, step = -1, len(ends), 1
-    while good + step < len(ends):
-        if not ok(good + step):
-            bad = good + step
-            break
-        good, step = good + step, step * 2
-    else:
-        if good < len(ends) - 1 and ok(len(ends) - 1):
-            return len(body.text)
-        bad = len(ends) - 1 if good < len(ends) - 1 else len(ends)
-    low, high = good + 1, bad - 1
-    while low <= high:
-        middle = (low + high) // 2
-        if ok(middle):
-            good, low = middle, middle + 1
-        else:
-            high = middle - 1
+    good, bad = _gallop(len(ends), ok)
+    while good + 1 < bad:  # halve between the last fit and the first misfit
+        middle = (good + bad) // 2
+        good, bad = (middle, bad) if ok(middle) else (good, middle)
     return None if good < 0 else ends[good]
+
+
+def _gallop(count: int, ok: Callable[[int], bool]) -> tuple[int, int]:
+    """(an index that fits or -1, a later one that does not or `count`).
+
+    Steps double, so the cost follows the size of one post, not the length of
+    what is left: a 25,000-character note costs little more per post than a tweet.
+    """
+    good, step = -1, 1
+    while good + step < count - 1:
+        if not ok(good + step):
+            return good, good + step
+        good, step = good + step, step * 2
+    last = count - 1
+    return (last, count) if ok(last) else (good, last)
 
 
 def _preferred_cut(body: Body, start: int, best: int) -> int:

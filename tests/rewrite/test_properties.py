@@ -12,6 +12,7 @@ from quittex.models import Span, Thread
 from quittex.rewrite import BlueskyDraft, BlueskyOptions, MastodonDraft, MastodonOptions, RewriteOptions, Rewriter
 
 from .checks import (
+    MASTODON_MENTION,
     assert_facets_exact,
     assert_no_mastodon_mention,
     assert_restores,
@@ -49,7 +50,7 @@ def entities(draw):
 def tweet_texts(draw, *, tco: bool = False):
     """(text, spans): words and entities, entities set apart by spaces as on X."""
     text, spans = "", []
-    for _ in range(draw(st.integers(1, 120))):
+    for _ in range(draw(st.integers(1, 100))):
         choice = draw(st.integers(0, 9))
         if choice < 3:
             kind, shown, value = draw(entities())
@@ -79,7 +80,7 @@ limits = st.tuples(
     st.sampled_from([400, 3000, 3000]),
     st.booleans(),
 )
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def limits_of(options: RewriteOptions) -> dict:
@@ -152,3 +153,64 @@ def test_no_mention_in_any_mode(text_and_spans, mode):
                 assert_no_mastodon_mention(draft)
             else:
                 assert not any(f.feature.kind == "mention" for f in draft.facets)
+
+
+@st.composite
+def own_entities(draw):
+    choice = draw(st.sampled_from(["own", "mapped", "plain"]))
+    if choice == "own":
+        url = f"https://x.com/collectif/status/{draw(st.integers(1, 10**18))}"
+        return "link", url, url
+    if choice == "mapped":
+        return "mention", "@mapped", "mapped"
+    return draw(entities())
+
+
+@st.composite
+def texts_with_own_links(draw):
+    text, spans = "", []
+    for _ in range(draw(st.integers(1, 60))):
+        if draw(st.booleans()):
+            kind, shown, value = draw(own_entities())
+            text += " " if text and not text[-1].isspace() else ""
+            spans.append(Span(kind, len(text), len(text) + len(shown), value))
+            text += shown + " "
+        else:
+            text += draw(st.sampled_from(WORD_PIECES)) + draw(st.sampled_from(SEPARATORS))
+    return text, spans
+
+
+realistic_limits = st.tuples(st.sampled_from([280, 500]), st.sampled_from([150, 300]), st.sampled_from([600, 3000]), st.booleans())
+
+
+@SETTINGS
+@given(texts_with_own_links(), realistic_limits, st.booleans(), st.booleans(), st.booleans())
+def test_finalized_posts_still_fit(text_and_spans, drawn_limits, posts_exist, did_resolves, quotes_self):
+    from quittex.rewrite import HandleEntry, MigratedPost, StaticContext, finalize
+
+    from .factories import quote
+
+    text, spans = text_and_spans
+    handles = {"mapped": HandleEntry(mastodon="someone@instance.example", bluesky="a-rather-long-handle-name.bsky.social")}
+    options = options_for(drawn_limits).model_copy(update={"handle_map": handles})
+    source = tweet(text, spans=spans, quote=quote("77", "collectif") if quotes_self else None)
+
+    class Context(StaticContext):
+        def migrated_post(self, tweet_id):
+            if not posts_exist:
+                return None
+            return MigratedPost(f"https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/{tweet_id[:13]}", "at://did:plc:a/app.bsky.feed.post/3k", "bafy")
+
+    context = Context(dids={"a-rather-long-handle-name.bsky.social": "did:plc:abcdefghijklmnopqrstuvwx"} if did_resolves else {})
+    for platform in ("mastodon", "bluesky"):
+        for draft in Rewriter("collectif", options).rewrite(source, platform).drafts:
+            final = finalize(draft, context)
+            assert_within_limits(final, **limits_of(options))
+            if isinstance(final, BlueskyDraft):
+                for facet in final.facets:
+                    if facet.feature.kind == "mention":
+                        assert final.text.encode()[facet.byte_start : facet.byte_end] == b"@a-rather-long-handle-name.bsky.social"
+                assert final.quote is None or final.quote.uri
+            else:
+                mentions = [m[1] for m in MASTODON_MENTION.finditer(final.text)]
+                assert set(mentions) <= {"someone@instance.example"}
