@@ -12,7 +12,7 @@
 set -euo pipefail
 
 # Bump when the recipe below changes in a way that needs a reinstall.
-RECIPE_VERSION=1
+RECIPE_VERSION=2
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -85,6 +85,26 @@ build_sqlite() {
         || { tail -n 40 "$log" >&2; die "building better-sqlite3 failed (full log: $log)"; }
 }
 
+# The compiled binding is kept aside, keyed by its version and Node's ABI, so
+# a reinstall that changes other packages (e.g. a PDS upgrade) skips the
+# compilation, which is most of the install time.
+provide_sqlite_binding() {
+    local pkg="$PDS_DIR/node_modules/better-sqlite3" version abi
+    version="$("$NODE22_DIR/bin/node" -p 'require(process.argv[1]).version' "$pkg/package.json")"
+    abi="$("$NODE22_DIR/bin/node" -p process.versions.modules)"
+    KEPT_BINDING="$PDS_DIR/built/better-sqlite3-$version-abi$abi.node"
+    if [ -f "$KEPT_BINDING" ]; then
+        say "reusing the compiled better-sqlite3 $version"
+        mkdir -p "$pkg/build/Release"
+        cp "$KEPT_BINDING" "$pkg/build/Release/better_sqlite3.node"
+    else
+        say "compiling better-sqlite3 $version for Node 22 (the slow part)"
+        build_sqlite
+        mkdir -p "$PDS_DIR/built"
+        cp "$pkg/build/Release/better_sqlite3.node" "$KEPT_BINDING"
+    fi
+}
+
 # Load everything the server needs with Node 22, so a broken install fails
 # here rather than in the middle of a test run.
 smoke_check() {
@@ -93,7 +113,7 @@ smoke_check() {
         new Database(':memory:').prepare('select 1').get()
         await import('@atproto/pds')
         await import('@did-plc/server')
-    " </dev/null) || die "the installed PDS does not load under Node 22"
+    " </dev/null) || { rm -f "$KEPT_BINDING"; die "the installed PDS does not load under Node 22"; }
 }
 
 main() {
@@ -106,8 +126,9 @@ main() {
     say "installing the test PDS into $PDS_DIR (a few minutes, once)"
     npm_install
     check_node22
-    say "packages in place after $((SECONDS - started)) s; compiling better-sqlite3 for Node 22"
-    build_sqlite
+    [ "$FORCE" = 1 ] && rm -rf "$PDS_DIR/built"
+    say "packages in place after $((SECONDS - started)) s"
+    provide_sqlite_binding
     smoke_check
     wanted_stamp >"$STAMP"
     say "done in $((SECONDS - started)) s"

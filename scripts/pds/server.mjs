@@ -115,6 +115,15 @@ async function startPds(opts, plcPort, dataDir) {
   return pds
 }
 
+// A test runner killed with SIGKILL cannot stop its servers: an orphaned
+// server notices that its parent changed and stops itself.
+function exitWithParent(stop) {
+  const parent = process.ppid
+  setInterval(() => {
+    if (process.ppid !== parent) stop()
+  }, 1000).unref()
+}
+
 async function main() {
   const started = Date.now()
   const opts = parseOptions()
@@ -137,6 +146,7 @@ async function main() {
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  exitWithParent(stop)
 
   const ready = {
     ready: true,

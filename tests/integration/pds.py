@@ -13,6 +13,7 @@ and creates accounts and app passwords on it.
 from __future__ import annotations
 
 import atexit
+import base64
 import json
 import os
 import secrets
@@ -116,6 +117,7 @@ class LocalPDS:
         return self
 
     def stop(self) -> None:
+        atexit.unregister(self.stop)
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.terminate()
@@ -163,7 +165,7 @@ class LocalPDS:
         """Take the ready line, then keep draining stdout so the pipe never fills."""
         assert self._process is not None and self._process.stdout is not None
         for line in self._process.stdout:
-            if self._ready is None and line.lstrip().startswith("{"):
+            if self._ready is None and line.startswith('{"ready":true'):
                 self._ready = json.loads(line)
                 self._ready_event.set()
             else:
@@ -211,6 +213,12 @@ class LocalPDS:
 
     def xrpc_url(self, nsid: str) -> str:
         return f"{self.url}/xrpc/{nsid}"
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Basic auth for the com.atproto.admin.* methods (e.g. a takedown)."""
+        token = base64.b64encode(f"admin:{self.admin_password}".encode()).decode()
+        return {"Authorization": f"Basic {token}"}
 
     def _post(self, nsid: str, body: dict, headers: dict[str, str] | None = None) -> dict:
         response = httpx.post(self.xrpc_url(nsid), json=body, headers=headers, timeout=30)
