@@ -131,6 +131,19 @@ class PendingMention:
         return {"x_handle": self.x_handle, "handle": self.handle}
 
 
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def precise_time(tweet_id: str, created_at: datetime) -> datetime:
+    """The archive gives whole seconds; a tweet id since late 2010 holds the millisecond."""
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=timezone.utc)
+    if not tweet_id.isdigit():
+        return created_at
+    moment = datetime.fromtimestamp(((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, tz=timezone.utc)
+    return moment if timedelta(0) <= moment - created_at < timedelta(seconds=1) else created_at
+
+
 def iso_utc(moment: datetime, *, millis: bool = False) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
@@ -209,9 +222,10 @@ class BlueskyDraft(Draft):
 
     @property
     def record_created_at(self) -> str:
-        """`createdAt` for the record: the tweet's time, plus a millisecond per part
-        so that the posts of one tweet keep their order in feeds."""
-        return iso_utc(self.created_at + timedelta(milliseconds=self.part), millis=True)
+        """`createdAt` for the record: the tweet's time to the millisecond (from
+        its id), plus a millisecond per part so the posts of one tweet keep
+        their order in feeds."""
+        return iso_utc(precise_time(self.tweet_id, self.created_at) + timedelta(milliseconds=self.part), millis=True)
 
     def record_facets(self) -> list[dict[str, Any]]:
         return [facet.to_json() for facet in self.facets]

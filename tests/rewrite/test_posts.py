@@ -170,3 +170,16 @@ def test_the_parts_of_a_split_tweet_keep_their_order_on_bluesky():
     drafts = rewrite(tweet(("mot " * 200).strip()), "bluesky")
     stamps = [d.record_created_at for d in drafts]
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+
+
+def test_bluesky_created_at_keeps_the_millisecond_the_tweet_id_holds():
+    from datetime import datetime, timezone
+
+    # 1102640223277297721 was posted at 2019-03-04T18:41:29.951Z
+    source = tweet("x", id="1102640223277297721", created_at=datetime(2019, 3, 4, 18, 41, 29, tzinfo=timezone.utc))
+    [draft] = rewrite(source, "bluesky")
+    assert draft.record_created_at == "2019-03-04T18:41:29.951Z"
+    assert draft.to_json()["created_at"] == "2019-03-04T18:41:29Z"
+    # An id that does not match its date (hand-made data) is not trusted.
+    [other] = rewrite(tweet("x", id="1102640223277297721"), "bluesky")
+    assert other.record_created_at == "2019-03-04T12:14:18.000Z"
