@@ -66,7 +66,7 @@ def farewell(
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:
     project = load_config(config_file).merged({"farewell": {"mastodon_limit": mastodon_limit}})
     for section in project.unknown_sections():
-        console.warn(f"[{escape(section)}] in the project file is unknown to this quittex: kept, but ignored.")
+        console.warn(escape(f"[{section}]") + " in the project file is unknown to this quittex: kept, but ignored.")
     return project
 
 

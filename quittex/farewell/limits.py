@@ -12,10 +12,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from mastodon import Mastodon
-from twitter_text import parse_tweet
+from twitter_text import ParsedResult, parse_tweet
 
 X_POST_MAX = 280
 X_BIO_MAX = 160
@@ -26,8 +27,14 @@ MASTODON_DEFAULT_MAX = 500
 _GRAPHEME = regex.compile(r"\X")
 
 
+@lru_cache(maxsize=4096)
+def _parse_for_x(text: str) -> ParsedResult:
+    # Parsing is slow (pure Python); the count and the validity check share it.
+    return parse_tweet(text)
+
+
 def x_weighted_length(text: str) -> int:
-    return parse_tweet(text).weightedLength
+    return _parse_for_x(text).weightedLength
 
 
 def grapheme_count(text: str) -> int:
@@ -45,7 +52,7 @@ def bio_length(text: str) -> int:
 
 def _x_accepts(text: str) -> bool:
     # `valid` also rejects characters X refuses (U+FFFE, U+FEFF, U+FFFF).
-    return parse_tweet(text).valid
+    return _parse_for_x(text).valid
 
 
 def _bluesky_bytes_fit(text: str) -> bool:

@@ -248,9 +248,11 @@ def _shipped(fmt: str, lang: str) -> jinja2.Template:
 
 def _compile(template: CustomTemplate, lang: str) -> jinja2.Template:
     try:
-        return _environment(lang).from_string(template.source)
+        compiled = _environment(lang).from_string(template.source)
     except jinja2.TemplateSyntaxError as error:
         raise BadInputError(f"{template.name}, line {error.lineno}: {error.message}") from None
+    compiled.name = template.name  # so that rendering errors name the file too
+    return compiled
 
 
 def _render(template: jinja2.Template, variables: dict[str, Any]) -> str:

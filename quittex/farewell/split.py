@@ -2,7 +2,8 @@
 
 The message is cut at the largest boundary that works: between paragraphs,
 then lines, then sentences, then words, and only as a last resort inside a
-word. Pieces are then packed greedily into posts, each followed by "n/total".
+word. Pieces are then packed into posts, as many as fit in each, each post followed
+by "n/total".
 """
 
 from __future__ import annotations
@@ -51,18 +52,36 @@ def _numbered(posts: list[str], limit: Limit) -> list[str]:
 
 
 def _pack(text: str, fits: Callable[[str], bool]) -> list[str]:
+    pieces = _pieces(text, 0, fits)
     posts: list[str] = []
-    current = ""
-    for separator, piece in _pieces(text, 0, fits):
-        candidate = current + separator + piece if current else piece
-        if fits(candidate):
-            current = candidate
-        else:
-            posts.append(current)
-            current = piece
+    while pieces:
+        count = _most_pieces_that_fit(pieces, fits)
+        posts.append(_join(pieces[:count]))
+        pieces = pieces[count:]
         if len(posts) > MAX_POSTS:
             raise BadInputError(f"This message would need more than {MAX_POSTS} posts.")
-    return [post for post in [*posts, current] if post]
+    return posts
+
+
+def _most_pieces_that_fit(pieces: list[Piece], fits: Callable[[str], bool]) -> int:
+    """Galloping then binary search: X's counting is slow, so count as few
+    candidate posts as possible (about 2·log2 of the pieces in a post)."""
+    low, high = 1, 2
+    while high <= len(pieces) and fits(_join(pieces[:high])):
+        low, high = high, high * 2
+    high = min(high, len(pieces) + 1)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(_join(pieces[:middle])):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _join(pieces: list[Piece]) -> str:
+    # A post never starts with the separator that came before its first piece.
+    return pieces[0][1] + "".join(separator + text for separator, text in pieces[1:])
 
 
 def _pieces(text: str, level: int, fits: Callable[[str], bool]) -> list[Piece]:
@@ -81,9 +100,25 @@ def _pieces(text: str, level: int, fits: Callable[[str], bool]) -> list[Piece]:
 
 
 def _cut_inside_word(word: str, fits: Callable[[str], bool]) -> list[Piece]:
-    chunks = [""]
-    for grapheme in _GRAPHEME.findall(word):
-        if chunks[-1] and not fits(chunks[-1] + grapheme):
-            chunks.append("")
-        chunks[-1] += grapheme
+    graphemes = _GRAPHEME.findall(word)
+    chunks = []
+    while graphemes:
+        size = _longest_fitting_prefix(graphemes, fits)
+        chunks.append("".join(graphemes[:size]))
+        graphemes = graphemes[size:]
     return [("", chunk) for chunk in chunks]
+
+
+def _longest_fitting_prefix(graphemes: list[str], fits: Callable[[str], bool]) -> int:
+    """Binary search: counting is slow, and a word can be thousands of characters.
+    (A prefix that becomes a URL can count less than a shorter one, so this finds
+    a long prefix that fits, not always the longest; it never returns one that
+    does not fit, and always at least one grapheme.)"""
+    low, high = 1, len(graphemes)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits("".join(graphemes[:middle])):
+            low = middle
+        else:
+            high = middle - 1
+    return low
