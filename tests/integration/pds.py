@@ -106,13 +106,19 @@ class LocalPDS:
         problem = installation_problem()
         if problem:
             raise PDSError(problem)
+        if self._process is not None:
+            raise PDSError("this LocalPDS is already started")
         began = time.monotonic()
         self._workdir = Path(tempfile.mkdtemp(prefix="quittex-pds-"))
         self._process = self._spawn()
         atexit.register(self.stop)
-        threading.Thread(target=self._pump_stdout, daemon=True).start()
-        self._await_ready(timeout)
-        self._wait_healthy(timeout - (time.monotonic() - began))
+        threading.Thread(target=self._pump_stdout, args=(self._process,), daemon=True).start()
+        try:
+            self._await_ready(timeout)
+            self._wait_healthy(timeout - (time.monotonic() - began))
+        except BaseException:  # a half-started server must not outlive the error
+            self.stop()
+            raise
         self.start_seconds = time.monotonic() - began
         return self
 
@@ -147,7 +153,9 @@ class LocalPDS:
         args = [str(node_binary()), str(SERVER_SCRIPT), "--data-dir", str(self._workdir / "data")]
         if self.rate_limits:
             args.append("--rate-limits")
-        env = {**os.environ, "PDS_ADMIN_PASSWORD": self.admin_password, **self.extra_env}
+        # A developer's own PDS_* variables must not leak into the test server.
+        inherited = {key: value for key, value in os.environ.items() if not key.startswith("PDS_")}
+        env = {**inherited, "PDS_ADMIN_PASSWORD": self.admin_password, **self.extra_env}
         env["QUITTEX_PDS_DIR"] = str(install_dir())
         # Line-buffered append: stderr and the pumped stdout share the file.
         self._log = (self._workdir / "server.log").open("a", buffering=1)
@@ -161,10 +169,9 @@ class LocalPDS:
             start_new_session=True,  # a Ctrl-C in pytest reaches us, not the server
         )
 
-    def _pump_stdout(self) -> None:
+    def _pump_stdout(self, process: subprocess.Popen[str]) -> None:
         """Take the ready line, then keep draining stdout so the pipe never fills."""
-        assert self._process is not None and self._process.stdout is not None
-        for line in self._process.stdout:
+        for line in process.stdout:
             if self._ready is None and line.startswith('{"ready":true'):
                 self._ready = json.loads(line)
                 self._ready_event.set()
@@ -185,8 +192,7 @@ class LocalPDS:
             if self._process is None or self._process.poll() is not None:
                 raise PDSError(f"the test PDS exited during start-up:\n{self.log_tail()}")
             if time.monotonic() > deadline:
-                self.stop()
-                raise PDSError(f"the test PDS did not start in {timeout:.0f} s")
+                raise PDSError(f"the test PDS did not start in {timeout:.0f} s:\n{self.log_tail()}")
         ready = self._ready or {}
         self.url, self.port = ready["url"], ready["port"]
         self.plc_url, self.plc_port = ready["plcUrl"], ready["plcPort"]
