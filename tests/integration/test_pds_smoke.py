@@ -17,28 +17,25 @@ import httpx
 import pytest
 from atproto import Client, client_utils, models
 from atproto_client.exceptions import BadRequestError, RequestException
-from atproto_client.models.string_formats import TID_RE
 from PIL import Image
 
+from quittex.publish.tid import encode_tid, tweet_tid
 from tests.integration.pds import LocalPDS
 
 pytestmark = pytest.mark.pds
 
 POST = "app.bsky.feed.post"
-TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
+# Two tweets of a thread: snowflake ids posted 2019-03-01 at 12:00 and 12:05 UTC.
+ROOT_TWEET = ("1101452019103563899", datetime(2019, 3, 1, 12, 0, tzinfo=timezone.utc))
+REPLY_TWEET = ("1101453277394763899", datetime(2019, 3, 1, 12, 5, tzinfo=timezone.utc))
 
 
 def tid_for(moment: datetime, clock_id: int = 0) -> str:
-    """A TID record key for a moment: (microseconds << 10 | clock id), base32-sortable.
-
-    Test-only: the publisher has its own deterministic TIDs; this one just
-    gives the tests valid, client-chosen keys.
-    """
+    """A valid record key for a moment, for posts that are not tweets."""
     micros = (moment - UNIX_EPOCH) // timedelta(microseconds=1)
-    value = (micros << 10) | (clock_id & 0x3FF)
-    return "".join(TID_ALPHABET[(value >> (5 * shift)) & 31] for shift in reversed(range(13)))
+    return encode_tid((micros << 10) | clock_id)
 
 
 def iso(moment: datetime) -> str:
@@ -90,14 +87,6 @@ def poster(pds: LocalPDS) -> Poster:
     return Poster(pds.login(account, pds.create_app_password(account)), account.did)
 
 
-def test_tid_helper_gives_valid_keys_sorted_by_time():
-    moment = datetime(2019, 3, 1, 12, tzinfo=timezone.utc)
-    keys = [tid_for(moment), tid_for(moment, clock_id=1), tid_for(moment + timedelta(microseconds=1))]
-
-    assert all(TID_RE.match(key) for key in keys)
-    assert keys == sorted(set(keys))
-
-
 def test_accounts_get_test_handles_dids_and_app_passwords(pds: LocalPDS):
     account = pds.create_account("smoke")
     app_password = pds.create_app_password(account)
@@ -111,19 +100,19 @@ def test_accounts_get_test_handles_dids_and_app_passwords(pds: LocalPDS):
     assert (session.did, session.handle) == (account.did, account.handle)
 
 
-def test_backdated_reply_with_facet_round_trips(poster: Poster):
-    root_time = datetime(2019, 3, 1, 12, 0, tzinfo=timezone.utc)
-    reply_time = root_time + timedelta(minutes=5)
-    root = put_post(poster, tid_for(root_time), post_record("Premier message du fil", root_time))
+def test_a_backdated_thread_under_the_publishers_keys_round_trips(poster: Poster):
+    (root_id, root_time), (reply_id, reply_time) = ROOT_TWEET, REPLY_TWEET
+    root_key, reply_key = tweet_tid(root_id, root_time, 0), tweet_tid(reply_id, reply_time, 0)
+    root = put_post(poster, root_key, post_record("Premier message du fil", root_time))
 
     text = client_utils.TextBuilder().text("Suite : ").link("notre site", "https://example.org/a")
     strong_root = models.create_strong_ref(root)
     reply_ref = models.AppBskyFeedPost.ReplyRef(root=strong_root, parent=strong_root)
     reply_record = post_record(text.build_text(), reply_time, facets=text.build_facets(), reply=reply_ref)
-    reply = put_post(poster, tid_for(reply_time), reply_record)
+    reply = put_post(poster, reply_key, reply_record)
 
-    stored = get_post(poster, tid_for(reply_time))
-    assert stored.cid == reply.cid
+    stored = get_post(poster, reply_key)
+    assert stored.uri == f"at://{poster.did}/{POST}/{reply_key}" and stored.cid == reply.cid
     assert stored.value.created_at == "2019-03-01T12:05:00.000Z"
     assert stored.value.langs == ["fr"]
     assert (stored.value.reply.root.uri, stored.value.reply.parent.cid) == (root.uri, root.cid)
@@ -139,7 +128,7 @@ def test_putting_an_identical_record_again_is_a_no_op_with_the_same_cid(poster: 
 
     first = put_post(poster, tid_for(moment, clock_id=7), record)
     head = latest_commit(poster)
-    second = put_post(poster, tid_for(moment, clock_id=7), record)
+    second = put_post(poster, tid_for(moment, clock_id=7), record.model_copy())  # rebuilt, identical
 
     assert (second.uri, second.cid) == (first.uri, first.cid)
     assert second.commit is None and latest_commit(poster) == head  # nothing was written
