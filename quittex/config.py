@@ -106,7 +106,9 @@ def parse_web_url(value: str) -> str:
     text = _HTTP_URL.validate_python(value.strip())
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
-        raise ValueError(f"must be a web address starting with https://, for example https://collectif.org (got {text!r})")
+        raise ValueError(
+            f"must be a web address starting with https://, for example https://collectif.org (got {text!r})"
+        )
     _check_hostname(parts.hostname)
     return text
 

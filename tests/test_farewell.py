@@ -394,6 +394,8 @@ def test_a_custom_thread_template_is_cut_like_the_shipped_one(example):
         ("Bonjour {{ nope }}", "'nope' is undefined"),
         ("{% if name %}never closed", "mine.j2, line 1"),
         ("{{ name.__class__.__mro__ }}", "mine.j2"),
+        ("{{ 'x' * 1000000000 }}", "not allowed"),
+        ("{{ 10 ** 10 ** 10 }}", "not allowed"),
     ],
 )
 def test_a_broken_template_gives_one_clear_message(example, source, expected):
@@ -406,6 +408,13 @@ def test_an_unknown_variable_lists_the_ones_there_are(example):
     with pytest.raises(BadInputError) as caught:
         render_farewell(example, formats=["x"], template=CustomTemplate("mine.j2", "{{ nope }}"))
     assert "mastodon" in caught.value.hint and "detail" in caught.value.hint
+
+
+def test_unknown_formats_and_languages_are_refused_by_the_library_too(example):
+    with pytest.raises(BadInputError, match="Unknown format 'toot'"):
+        render_farewell(example, formats=["toot"])
+    with pytest.raises(BadInputError, match="'pt'"):
+        render_farewell(example, lang="pt")
 
 
 def test_a_custom_template_is_for_one_format(example):

@@ -20,7 +20,9 @@ from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
 FormatChoice = Enum("FormatChoice", {name: name for name in (*FORMATS, "all")}, type=str)
 
-_PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "web": "website / newsletter", "letter": "letter"}
+_PLATFORM_NAMES = {
+    "x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "web": "website / newsletter", "letter": "letter",
+}  # fmt: skip
 
 
 def farewell(
@@ -39,10 +41,14 @@ def farewell(
     ] = FormatChoice.all,
     plain: Annotated[bool, typer.Option("--plain", help="Print clean text to paste, without frames.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
-    copy: Annotated[bool, typer.Option("--copy", help="Also copy the texts to the clipboard, when there is one.")] = False,
+    copy: Annotated[
+        bool, typer.Option("--copy", help="Also copy the texts to the clipboard, when there is one.")
+    ] = False,
     template: Annotated[
         Path | None,
-        typer.Option("--template", help="Your own Jinja2 template for the chosen --format (same variables, same limits)."),
+        typer.Option(
+            "--template", help="Your own Jinja2 template for the chosen --format (same variables, same limits)."
+        ),
     ] = None,
     config_file: Annotated[
         Path | None, typer.Option("--config", "-c", help="The project file (default: ./quittex.toml).")
@@ -87,9 +93,8 @@ def _show_panels(text: FarewellText) -> None:
     title = f"{text.format} · {_PLATFORM_NAMES.get(text.platform, text.platform)}"
     for number, post in enumerate(text.posts, start=1):
         part = f" · {number}/{len(text.posts)}" if len(text.posts) > 1 else ""
-        console.out.print(
-            Panel(Text(post.text), title=escape(title + part), subtitle=escape(_subtitle(text, post)), title_align="left")
-        )
+        subtitle = escape(_subtitle(text, post))
+        console.out.print(Panel(Text(post.text), title=escape(title + part), subtitle=subtitle, title_align="left"))
 
 
 def _subtitle(text: FarewellText, post) -> str:

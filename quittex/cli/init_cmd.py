@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from quittex.config import (
     config_from_data,
     default_language,
     parse_bluesky_handle,
+    parse_language,
     parse_mastodon_address,
     parse_web_url,
     save_config,
@@ -32,7 +34,9 @@ AccountChoice = Enum("AccountChoice", {"closed": "closed", "dormant": "dormant"}
 
 
 def init(
-    name: Annotated[str | None, typer.Option("--name", help="The collective's name, as the texts should show it.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The collective's name, as the texts should show it.")
+    ] = None,
     lang: Annotated[LanguageChoice | None, typer.Option("--lang", "-l", help="The language of your texts.")] = None,
     description: Annotated[
         str | None, typer.Option("--description", help="One sentence saying who you are (for the intro post).")
@@ -135,7 +139,7 @@ def _ask_reasons(answers: dict[str, Any]) -> list[str]:
 
 
 def _parse_language(value: str) -> str:
-    code = re.split(r"[-_]", value.strip().lower())[0]
+    code = parse_language(value)
     if code not in LANGUAGES:
         raise ValueError(f"choose one of {', '.join(LANGUAGES)}")
     return code
@@ -149,10 +153,8 @@ def _parse_numbers(value: str, presets: list) -> list[str]:
 
 
 def _parse_date(value: str) -> str:
-    from datetime import date
-
     try:
-        return date.fromisoformat(value.strip()).isoformat()
+        return datetime.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise ValueError("write the date as YYYY-MM-DD, e.g. 2026-01-20") from None
 
@@ -175,7 +177,7 @@ _QUESTIONS: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("date", lambda _: _ask("Leaving date (YYYY-MM-DD)", _parse_date)),
     ("presets", _ask_reasons),
     ("own", lambda _: _ask("Your own reason, in your words")),
-    ("x_account", lambda _: _ask("Afterwards the X account is closed or dormant (kept, silent)", _parse_account, "dormant")),
+    ("x_account", lambda _: _ask("Then the X account is closed, or dormant (kept silent)", _parse_account, "dormant")),
 )  # fmt: skip
 
 

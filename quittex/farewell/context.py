@@ -61,7 +61,7 @@ def farewell_context(config: ProjectConfig, lang: str) -> dict[str, Any]:
         **_accounts(config),
         "website": config.addresses.website,
         "newsletter": _newsletter(config, lang),
-        "date": format_date(config.leaving.date, format="long", locale=BABEL_LOCALES[lang]) if config.leaving.date else None,
+        "date": _written_date(config, lang),
         "date_iso": config.leaving.date.isoformat() if config.leaving.date else None,
         "reasons": chosen_reasons(config.reasons.presets, lang),
         "own_reason": pick_language(config.reasons.own, lang, own_lang),
@@ -69,6 +69,11 @@ def farewell_context(config: ProjectConfig, lang: str) -> dict[str, Any]:
         "republish_archive": config.leaving.republish_archive,
         "greeting": pick_language(config.farewell.letter_greeting, lang, own_lang),
     }
+
+
+def _written_date(config: ProjectConfig, lang: str) -> str | None:
+    leaving = config.leaving.date
+    return format_date(leaving, format="long", locale=BABEL_LOCALES[lang]) if leaving else None
 
 
 def _accounts(config: ProjectConfig) -> dict[str, Account | None]:

@@ -19,9 +19,10 @@ from typing import Any, Literal, get_args
 import jinja2
 from atproto_client.models.utils import get_model_as_dict
 from babel.lists import format_list
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from quittex.config import BABEL_LOCALES, ProjectConfig, default_language
+from quittex.config import BABEL_LOCALES, LANGUAGES, ProjectConfig, default_language
 from quittex.errors import BadInputError
 from quittex.farewell.context import CONTEXT_VARIABLES, check_ready, farewell_context
 from quittex.farewell.facets import bluesky_rich_text
@@ -76,7 +77,9 @@ class FarewellText:
 
 def _post_data(post: Post, *, with_facets: bool) -> dict[str, Any]:
     measure = post.measure
-    data = {"text": post.text, "length": measure.count, "limit": measure.limit, "unit": measure.unit, "fits": measure.fits}
+    data = {
+        "text": post.text, "length": measure.count, "limit": measure.limit, "unit": measure.unit, "fits": measure.fits,
+    }  # fmt: skip
     if with_facets:
         data["facets"] = [get_model_as_dict(facet) for facet in post.facets]
     return data
@@ -126,22 +129,33 @@ def render_farewell(
     template: CustomTemplate | None = None,
 ) -> FarewellKit:
     """Every text of `formats` in `lang` (default: the collective's language)."""
-    formats = list(formats)
-    if template and len(formats) != 1:
-        raise BadInputError("A custom template is written for one format.", hint="Give --format with --template.")
-    explicit_intro = formats == ["intro"]
-    check_ready(config, needs_new_account=explicit_intro)
-    lang = lang or config.collective.language or default_language()
+    formats = _checked_formats(formats, template)
+    check_ready(config, needs_new_account=formats == ["intro"])
+    lang = _checked_language(lang or config.collective.language or default_language())
     context = farewell_context(config, lang)
-    kit = FarewellKit(lang=lang, texts=[], skipped=[])
+    texts, skipped = [], []
     for fmt in formats:
         targets = _targets(fmt, config)
         if not targets:
-            kit.skipped.append(f"{fmt}: no Mastodon or Bluesky address to introduce")
-        for target in targets:
-            jinja_template = _compile(template, lang) if template else _shipped(fmt, lang)
-            kit.texts.append(_produce(target, jinja_template, context, lang, config.addresses.mastodon))
-    return kit
+            skipped.append(f"{fmt}: no Mastodon or Bluesky address to introduce")
+        jinja_template = _compile(template, lang) if template else _shipped(fmt, lang)
+        texts += [_produce(target, jinja_template, context, config.addresses.mastodon) for target in targets]
+    return FarewellKit(lang=lang, texts=texts, skipped=skipped)
+
+
+def _checked_formats(formats: Iterable[str], template: CustomTemplate | None) -> list[str]:
+    formats = list(formats)
+    if unknown := [fmt for fmt in formats if fmt not in FORMATS]:
+        raise BadInputError(f"Unknown format {unknown[0]!r}; choose among {', '.join(FORMATS)}.")
+    if template and len(formats) != 1:
+        raise BadInputError("A custom template is written for one format.", hint="Give --format with --template.")
+    return formats
+
+
+def _checked_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise BadInputError(f"quittex does not write farewells in {lang!r}; choose among {', '.join(LANGUAGES)}.")
+    return lang
 
 
 def read_template(path: Path) -> CustomTemplate:
@@ -167,8 +181,6 @@ def template_variables() -> list[str]:
 
 
 def _targets(fmt: str, config: ProjectConfig) -> list[_Target]:
-    if fmt not in FORMATS:
-        raise BadInputError(f"Unknown format {fmt!r}; choose among {', '.join(FORMATS)} or all.")
     if fmt == "intro":
         return _intro_targets(config)
     return [
@@ -191,9 +203,9 @@ def _intro_targets(config: ProjectConfig) -> list[_Target]:
     return targets
 
 
-def _produce(
-    target: _Target, template: jinja2.Template, context: dict[str, Any], lang: str, mastodon: str | None
-) -> FarewellText:
+def _produce(target: _Target, template: jinja2.Template, context: dict[str, Any], mastodon: str | None) -> FarewellText:
+    lang = context["lang"]
+
     def render(detail: str) -> str:
         return _render(template, {**context, "detail": detail, "platform": target.platform})
 
@@ -226,10 +238,24 @@ def _first_that_fits(target: _Target, lang: str, make_post: Callable[[str], Post
 # --- templates ------------------------------------------------------------------------
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox already forbids reaching Python's internals; this also
+    stops a template from building a gigantic string ("x" * 10**9)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_REPEAT = 10_000
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        sizes = [value for value in (left, right) if isinstance(value, int) and not isinstance(value, bool)]
+        if operator == "**" or (operator == "*" and len(sizes) == 1 and abs(sizes[0]) > self.MAX_REPEAT):
+            raise SecurityError(f"'{operator}' with such numbers is not allowed in a farewell template")
+        return super().call_binop(context, operator, left, right)
+
+
 @cache
 def _environment(lang: str) -> SandboxedEnvironment:
     # Sandboxed: a collective's template is outside input like any other.
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.PackageLoader("quittex.farewell", "templates"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
