@@ -18,6 +18,8 @@ import regex
 from mastodon import Mastodon
 from twitter_text import ParsedResult, parse_tweet
 
+from quittex.errors import QuittexError
+
 X_POST_MAX = 280
 X_BIO_MAX = 160
 BLUESKY_MAX_GRAPHEMES = 300
@@ -42,7 +44,13 @@ def grapheme_count(text: str) -> int:
 
 
 def mastodon_length(text: str) -> int:
-    return Mastodon.get_status_length(text)
+    try:
+        return Mastodon.get_status_length(text)
+    except NotImplementedError:  # Mastodon.py counts graphemes only with its "grapheme" extra
+        raise QuittexError(
+            "Counting Mastodon lengths needs Mastodon.py's grapheme support.",
+            hint="pip install 'Mastodon.py[grapheme]'",
+        ) from None
 
 
 def bio_length(text: str) -> int:
