@@ -26,7 +26,7 @@ from mastodon import Mastodon
 from twitter_text import parse_tweet
 
 from quittex.config import LANGUAGES, REASON_KEYS, ProjectConfig, config_from_data, load_config
-from quittex.errors import BadInputError, ConfigError, ExitCode
+from quittex.errors import BadInputError, ConfigError, ExitCode, QuittexError
 from quittex.farewell import FORMATS, CustomTemplate, TextTooLongError, render_farewell, template_variables
 from quittex.farewell.context import CONTEXT_VARIABLES, farewell_context
 from quittex.farewell.facets import bluesky_rich_text, display_url
@@ -195,6 +195,16 @@ def test_bluesky_counts_graphemes_and_bytes():
 def test_mastodon_counts_links_as_23_and_remote_handles_by_their_user_part():
     assert mastodon_length("https://example.org/" + "a" * 200) == 23
     assert mastodon_length("@velobrume@mastodon.example.org") == len("@velobrume")
+
+
+def test_without_mastodon_pys_grapheme_extra_the_message_says_what_to_install(monkeypatch):
+    def missing(text: str) -> int:
+        raise NotImplementedError("please install the grapheme Python module")
+
+    monkeypatch.setattr(Mastodon, "get_status_length", staticmethod(missing))
+    with pytest.raises(QuittexError) as caught:
+        mastodon_length("Bonjour")
+    assert "Mastodon.py[grapheme]" in caught.value.hint
 
 
 def test_the_mastodon_limit_of_the_instance_is_used(example):
