@@ -3,6 +3,7 @@ hashtags and mentions, at random limits, must always give valid posts."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -55,8 +56,9 @@ def tweet_texts(draw, *, tco: bool = False):
         if choice < 3:
             kind, shown, value = draw(entities())
             text += " " if text and not text[-1].isspace() else ""
+            text += draw(st.sampled_from(["", "", "(", "« ", "\n"]))
             spans.append(Span(kind, len(text), len(text) + len(shown), value))
-            text += shown + " "
+            text += shown + draw(st.sampled_from([" ", " ", ") ", ". ", ", ", "! ", " »", "\n\n"]))
         elif tco and choice == 3:
             text += " https://t.co/" + draw(st.from_regex(r"[A-Za-z0-9]{10}", fullmatch=True)) + " "
         else:
@@ -80,7 +82,12 @@ limits = st.tuples(
     st.sampled_from([400, 3000, 3000]),
     st.booleans(),
 )
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# QUITTEX_PROPERTY_EXAMPLES=2000 for a deeper run than the everyday 100.
+SETTINGS = settings(
+    max_examples=int(os.environ.get("QUITTEX_PROPERTY_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def limits_of(options: RewriteOptions) -> dict:
