@@ -9,9 +9,9 @@ counts two. We count them apart, so our count is never below a server's.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import regex
-from mastodon._url_regex import url_regex as _MASTODON_URL  # Mastodon.py's port of the server's URL pattern
 
 _GRAPHEME = regex.compile(r"\X")
 _CONJUNCT_JOIN = regex.compile(
@@ -22,6 +22,15 @@ _CONJUNCT_JOIN = regex.compile(
 _MASTODON_REMOTE_MENTION = re.compile(
     r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9\.\-]+[a-z0-9]+)", re.IGNORECASE
 )
+
+
+@cache
+def _mastodon_url() -> re.Pattern[str]:
+    # Mastodon.py's port of the server's URL pattern; importing Mastodon.py
+    # takes a quarter of a second, so only once a URL needs counting.
+    from mastodon._url_regex import url_regex
+
+    return url_regex
 
 
 def graphemes(text: str) -> list[str]:
@@ -66,7 +75,7 @@ def mastodon_length(text: str, spoiler_text: str = "", *, url_weight: int = 23) 
     """
     countable = text
     if "://" in countable:  # the URL pattern is costly; most posts have no URL
-        countable = _MASTODON_URL.sub(lambda m: m.group(2) + "x" * url_weight, countable)
+        countable = _mastodon_url().sub(lambda m: m.group(2) + "x" * url_weight, countable)
     if "@" in countable:
         countable = _MASTODON_REMOTE_MENTION.sub(r"\1@\3", countable)
     return grapheme_count(countable) + grapheme_count(spoiler_text)

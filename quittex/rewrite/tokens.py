@@ -14,8 +14,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
-from twitter_text import extract_urls_with_indices
-
 from quittex.models import QuoteRef, Span, Tweet
 from quittex.rewrite.draft import DraftWarning
 from quittex.rewrite.links import TCO, is_tco, status_target, status_url
@@ -151,6 +149,9 @@ def _scan(text: str, ctx: TokenContext, content: TweetContent) -> list[Token]:
 def _unmarked(text: str, ctx: TokenContext, content: TweetContent) -> list[tuple[int, int, Token]]:
     found = []
     if "://" in text:
+        # Imported here: twitter-text compiles large patterns on import.
+        from twitter_text import extract_urls_with_indices
+
         for url in extract_urls_with_indices(text, extract_urls_without_protocol=False):
             start, end = url["indices"]
             found.append((start, end, _link_token(text[start:end], ctx, content)))
