@@ -86,6 +86,11 @@ class Entry:
     done_at: datetime | None
 
 
+def list_journals(state_dir: Path | None = None) -> list[Path]:
+    folder = state_dir or paths.state_dir()
+    return sorted(folder.glob("*.sqlite3")) if folder.is_dir() else []
+
+
 def journal_path(platform: str, source_account: str, target_account: str, state_dir: Path | None = None) -> Path:
     folder = state_dir or paths.state_dir()
     safe = re.sub(r"[^A-Za-z0-9_.@-]+", "_", target_account).strip("_") or "account"
@@ -109,9 +114,27 @@ class Journal:
     def open(cls, platform: str, source_account: str, target_account: str, state_dir: Path | None = None) -> Journal:
         return cls(journal_path(platform, source_account, target_account, state_dir), platform, source_account, target_account)
 
+    @classmethod
+    def read_only(cls, path: Path) -> Journal:
+        """For `status` and `report` while a run may be writing: no lock, no writes."""
+        journal = cls.__new__(cls)
+        journal.path = path
+        journal._lock = None
+        try:
+            journal._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30)
+            journal.platform = journal.meta()["platform"]
+        except (sqlite3.Error, KeyError):
+            raise QuittexError(f"{path} is not a quittex journal.") from None
+        return journal
+
     def close(self) -> None:
         self._db.close()
-        self._lock.close()
+        if self._lock is not None:
+            self._lock.close()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def __enter__(self) -> Journal:
         return self

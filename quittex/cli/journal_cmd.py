@@ -1,0 +1,75 @@
+"""`quittex status` and `quittex report`: what has been published so far."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from quittex.cli import console
+from quittex.errors import BadInputError
+
+StateDir = Annotated[Path | None, typer.Option("--state-dir", help="Where the journals are (default: quittex's home).", file_okay=False)]
+
+
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    state_dir: StateDir = None,
+) -> None:
+    """Per platform: posts done, failed and left, the last post, and the time left."""
+    from quittex.publish.estimate import human_duration
+    from quittex.publish.ledger import journal_statuses
+
+    statuses = journal_statuses(state_dir)
+    if as_json:
+        console.print_json({"journals": [s.to_json() for s in statuses]})
+        return
+    if not statuses:
+        console.out.print("No migration yet: run 'quittex migrate ARCHIVE --to mastodon,bluesky'.")
+        return
+    table = Table("platform", "account", "done", "failed", "left", "last post", "time left")
+    for s in statuses:
+        table.add_row(s.platform, escape(s.target_account), f"{s.done:,}", f"{s.failed:,}", f"{s.left:,}",
+                      escape(s.last_post_url or "—"), human_duration(s.eta) if s.left else "—")  # fmt: skip
+    console.out.print(table)
+    for s in statuses:
+        for tweet_id, part, reason in s.failures[:20]:
+            console.warn(f"{s.platform}: tweet {tweet_id} part {part + 1} failed: {escape(reason)}")
+
+
+def report(
+    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    to: Annotated[str | None, typer.Option("--to", help="Only this platform: mastodon or bluesky.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)] = None,
+    state_dir: StateDir = None,
+) -> None:
+    """Each migrated tweet's URL and its new post URLs: publish it, or use it for redirects."""
+    from quittex.publish.ledger import report_csv, report_rows
+
+    if format not in ("csv", "json"):
+        raise BadInputError(f"--format takes csv or json, not {format!r}.")
+    if to not in (None, "mastodon", "bluesky"):
+        raise BadInputError(f"--to takes mastodon or bluesky, not {to!r}.")
+    rows = report_rows(state_dir, to)
+    if format == "csv":
+        text = report_csv(rows)
+    else:
+        import json
+
+        text = json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        console.out.file.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise BadInputError(f"Cannot write {output}: {error.strerror or error}.") from None
+    console.info(f"{len(rows):,} posts listed in {output}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("status")(status)
+    app.command("report")(report)
