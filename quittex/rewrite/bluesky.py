@@ -3,6 +3,7 @@ links shown short with the full URL in the facet, mentions only by DID."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from quittex.models import Tweet
@@ -18,6 +19,7 @@ from quittex.rewrite.tokens import QuoteTarget, Token
 
 # How a link to a migrated post reads once known; measured in advance.
 SAMPLE_POST_URL = "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefghijk"
+_POST_URI = re.compile(r"^at://([^/]+)/app\.bsky\.feed\.post/([^/?#]+)$")
 MAX_TAG_GRAPHEMES = 64
 MAX_TAG_BYTES = 640
 
@@ -107,7 +109,8 @@ class BlueskyRules(PlatformRules):
             shown = self.display(pending.original)
             warning = _not_migrated(pending.key) if links else None
             return with_text(piece, shown, Feature("link", facet_uri(pending.original))), warning
-        return with_text(piece, display_url(post.url), Feature("link", post.url)), None
+        url = web_url(post.url)
+        return with_text(piece, display_url(url), Feature("link", url)), None
 
     def _resolve_mention(self, piece: Piece, context: PublishContext) -> tuple[Piece, DraftWarning | None]:
         handle = piece.pending.key
@@ -120,3 +123,9 @@ class BlueskyRules(PlatformRules):
 
 def _not_migrated(tweet_id: str) -> DraftWarning:
     return DraftWarning("link_not_migrated", f"your tweet {tweet_id} has no migrated post: the link points to X")
+
+
+def web_url(url: str) -> str:
+    """A post's address a browser opens: an at:// post URI becomes its bsky.app page."""
+    match = _POST_URI.match(url)
+    return f"https://bsky.app/profile/{match[1]}/post/{match[2]}" if match else url

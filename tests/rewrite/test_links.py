@@ -180,3 +180,11 @@ def test_finalize_runs_once():
     [draft] = rewrite(tweet(f"Relire {OWN}"), "mastodon")
     final = finalize(draft, StaticContext(posts={"111": MigratedPost("https://a.example/1")}))
     assert finalize(final, StaticContext(posts={"111": MigratedPost("https://b.example/2")})) is final
+
+
+def test_an_at_uri_from_the_journal_becomes_a_bsky_app_link():
+    uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3kabcdefghijk"
+    [draft] = rewrite(tweet(f"Relire {OWN}"), "bluesky")
+    final = finalize(draft, StaticContext(posts={"111": MigratedPost(uri, uri, "bafy")}))
+    assert final.facets[0].feature.value == "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefghijk"
+    assert final.text == "Relire bsky.app/profile/did:…"
