@@ -1,0 +1,233 @@
+"""`quittex login bluesky|mastodon`, `quittex logout`, `quittex whoami`."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from quittex import accounts
+from quittex.accounts import Secret
+from quittex.accounts.bluesky import ENV_HANDLE, ENV_PASSWORD, ENV_PDS
+from quittex.accounts.mastodon import ENV_TOKEN, ENV_URL
+from quittex.cli import console
+from quittex.errors import AuthError
+
+login_app = typer.Typer(
+    name="login",
+    help="Connect quittex to a Bluesky or Mastodon account (saved for later runs, never a password).",
+    no_args_is_help=True,
+)
+
+
+class Platform(str, Enum):
+    bluesky = "bluesky"
+    mastodon = "mastodon"
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+# --- login bluesky ------------------------------------------------------------------
+
+
+@login_app.command("bluesky")
+def login_bluesky(
+    handle: Annotated[
+        str, typer.Option("--handle", envvar=ENV_HANDLE, help="Your Bluesky handle, e.g. collectif.bsky.social.")
+    ],
+    pds: Annotated[
+        str | None,
+        typer.Option(
+            "--pds", envvar=ENV_PDS, help="Your PDS, if self-hosted (default: found from the handle, else bsky.social)."
+        ),
+    ] = None,
+) -> None:
+    """Log in to Bluesky with an app password; quittex keeps the session, not the password."""
+    password = _bluesky_password(handle)
+    account = accounts.login_bluesky(handle, password, pds=pds)
+    if not account.app_password:
+        console.warn(
+            "Bluesky says this was the account's main password. quittex kept only the session, "
+            "but an app password is safer: it can be revoked on its own. " + escape(accounts.APP_PASSWORD_HELP)
+        )
+    console.out.print(
+        f"Logged in to Bluesky as [bold]@{escape(account.handle)}[/bold] ({escape(account.did)}) "
+        f"on {escape(account.pds)}. The session is saved in {escape(str(accounts.credentials_path()))}; "
+        "the password was not stored.",
+        highlight=False,
+    )
+
+
+def _bluesky_password(handle: str) -> Secret:
+    from_environment = accounts.bluesky_password_from_environment()
+    if from_environment is not None:
+        if not accounts.looks_like_app_password(from_environment):
+            console.warn(f"{ENV_PASSWORD} does not look like an app password (xxxx-xxxx-xxxx-xxxx).")
+        return from_environment
+    if not _stdin_is_terminal():
+        raise AuthError(
+            "No terminal to ask for the app password.",
+            hint=f"Set {ENV_PASSWORD} to an app password (and {ENV_HANDLE}), or run this command in a terminal.",
+        )
+    console.info(escape(accounts.APP_PASSWORD_HELP))
+    password = Secret(typer.prompt(f"App password for @{handle.strip().removeprefix('@')}", hide_input=True, err=True))
+    if not accounts.looks_like_app_password(password):
+        console.warn("This does not look like an app password (xxxx-xxxx-xxxx-xxxx). " + escape(accounts.APP_PASSWORD_HELP))
+        if not typer.confirm("Use it anyway?", default=False, err=True):
+            console.info("Nothing was changed.")
+            raise typer.Exit(1)
+    return password
+
+
+# --- login mastodon -----------------------------------------------------------------
+
+
+@login_app.command("mastodon")
+def login_mastodon(
+    instance: Annotated[
+        str, typer.Option("--instance", envvar=ENV_URL, help="Your Mastodon server, e.g. https://mamot.fr.")
+    ],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="An access token you created (Preferences → Development). Give - to type it hidden "
+            "(or read it from a pipe). Without it, quittex asks the server for authorisation in your browser.",
+        ),
+    ] = None,
+) -> None:
+    """Log in to Mastodon: approve quittex in your browser, or give an access token."""
+    if token is not None:
+        account = accounts.login_mastodon_token(instance, _token(token))
+    else:
+        account = _authorize(instance)
+    console.out.print(
+        f"Logged in to Mastodon as [bold]@{escape(account.account)}[/bold] on {escape(account.instance)}. "
+        f"The token is saved in {escape(str(accounts.credentials_path()))}.",
+        highlight=False,
+    )
+
+
+def _token(value: str) -> Secret:
+    if value != "-":
+        return Secret(value)
+    if _stdin_is_terminal():
+        return Secret(typer.prompt("Access token", hide_input=True, err=True))
+    line = sys.stdin.readline().strip()
+    if not line:
+        raise AuthError("--token - read no token from standard input.")
+    return Secret(line)
+
+
+def _authorize(instance: str) -> accounts.MastodonAccount:
+    if not _stdin_is_terminal():
+        raise AuthError(
+            "No terminal to paste the authorisation code into.",
+            hint=f"Give --token (an access token), or set {ENV_URL} and {ENV_TOKEN}, which quittex uses "
+            "without logging in.",
+        )
+    authorization = accounts.start_mastodon_authorization(instance)
+    console.info(
+        "Open this address in a browser where you are logged in to your Mastodon account, "
+        f"approve quittex (it asks for: {', '.join(accounts.MASTODON_SCOPES)}), then paste the code shown:"
+    )
+    typer.echo(authorization.url, err=True)  # plain: a wrapped address cannot be clicked
+    code = typer.prompt("Authorisation code", err=True)
+    return accounts.finish_mastodon_authorization(authorization, Secret(code))
+
+
+# --- logout -------------------------------------------------------------------------
+
+
+def logout(
+    platform: Annotated[
+        Platform | None, typer.Argument(help="bluesky or mastodon (default: both).", show_default=False)
+    ] = None,
+    account: Annotated[
+        str | None, typer.Option("--account", "-a", help="Only this account: a handle, DID or user@host.")
+    ] = None,
+    no_revoke: Annotated[
+        bool, typer.Option("--no-revoke", help="Forget the credentials here without ending them on the server.")
+    ] = False,
+) -> None:
+    """Forget saved accounts, and end their sessions or tokens on the server."""
+    result = accounts.logout(platform.value if platform else None, account, revoke=not no_revoke)
+    for warning in result.warnings:
+        console.warn(escape(warning))
+    if not result.removed:
+        console.out.print("No saved account to forget.", highlight=False)
+    for summary in result.removed:
+        console.out.print(f"Logged out of {_platform_name(summary.platform)}: @{escape(summary.account or '')}.", highlight=False)
+
+
+# --- whoami -------------------------------------------------------------------------
+
+
+def whoami(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array on stdout (never a secret).")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Ask each server whether the credentials still work.")
+    ] = False,
+) -> None:
+    """Show which accounts quittex can publish to, and where."""
+    summaries = accounts.list_accounts()
+    checks = [accounts.check_account(s) for s in summaries] if check else None
+    if as_json:
+        console.print_json([_json_row(s, c) for s, c in zip(summaries, checks or [None] * len(summaries))])
+    elif not summaries:
+        console.out.print(
+            "No account is set up. Log in with: quittex login bluesky --handle NAME.bsky.social "
+            "or quittex login mastodon --instance https://your.instance",
+            highlight=False,
+        )
+    else:
+        console.out.print(_table(summaries, checks))
+    if checks and not all(c.ok for c in checks):
+        raise typer.Exit(3)
+
+
+def _json_row(summary: accounts.AccountSummary, check: accounts.AccountCheck | None) -> dict:
+    row = summary.to_json()
+    if check is not None:
+        row["check"] = {"ok": check.ok, "account": check.account, "message": check.message}
+    return row
+
+
+_SOURCES = {"login": "quittex login", "token": "pasted token", "environment": "environment"}
+
+
+def _table(summaries: list[accounts.AccountSummary], checks: list[accounts.AccountCheck] | None) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("Platform", "Account", "Server", "From", "Saved", "Notes"):
+        table.add_column(column)
+    if checks is not None:
+        table.add_column("Check")
+    for index, summary in enumerate(summaries):
+        row = [
+            _platform_name(summary.platform),
+            f"@{summary.account}" if summary.account else "?",
+            summary.server or "(found at login)",
+            _SOURCES.get(summary.source, summary.source),
+            (summary.saved_at or "-")[:16].replace("T", " "),
+            "; ".join(summary.notes),
+        ]
+        if checks is not None:
+            row.append("ok" if checks[index].ok else checks[index].message)
+        table.add_row(*(escape(cell) for cell in row))
+    return table
+
+
+def _platform_name(platform: str) -> str:
+    return {"bluesky": "Bluesky", "mastodon": "Mastodon"}.get(platform, platform)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(login_app, name="login")
+    app.command("logout")(logout)
+    app.command("whoami")(whoami)
