@@ -1,0 +1,530 @@
+"""Publish drafts to Bluesky with the `atproto` SDK.
+
+quittex builds each `app.bsky.feed.post` record itself (the SDK's `send_post`
+stamps `createdAt=now`) and writes it with `com.atproto.repo.putRecord` under
+the deterministic TID record key of its tweet and part: 2 rate-limit points,
+and a retry after any failure rewrites the same record instead of creating a
+second post (an identical record even keeps its CID).
+
+The record is sent as the exact JSON quittex built, so a rebuilt identical
+record is written byte for byte the same.
+
+Every request is paced by the account's `Pacer` beforehand and reports the
+answer's `RateLimit-*` headers to it afterwards. The SDK exposes headers only
+on its raw `Response`, so requests go through the client's public
+`invoke_query` / `invoke_procedure` (which still refresh the session) and the
+answers are parsed with the SDK's own models.
+
+Failures become the errors of `quittex.publish.base`, which tell the runner
+what to do: `TransientError` (retry through the idempotent path),
+`RateLimitError` (the pacer now waits for the server's reset), `RefusedError`
+(this post fails with the server's reason, the run goes on) and `AuthError`
+(the run stops). Error messages carry the server's reason, never a token.
+
+Videos and GIFs (mp4) go through Bluesky's video service when there is one
+(`getServiceAuth` → `app.bsky.video.uploadVideo` → `getJobStatus`), after
+`getUploadLimits` says the account may upload today; without a video service
+(a self-hosted PDS) they go up with plain `uploadBlob`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from atproto_client import models
+from atproto_client.exceptions import LoginRequiredError, RequestErrorBase
+from atproto_client.models.common import XrpcError
+from atproto_client.models.blob_ref import BlobRef
+from atproto_client.models.utils import get_or_create, get_response_model, load_json
+from atproto_core.exceptions import AtProtocolError
+from atproto_core.uri import AtUri
+from pydantic import ValidationError
+
+from quittex.alttext import clip_alt_text
+from quittex.errors import AuthError
+from quittex.journal import Entry, Remote
+from quittex.media import BlueskyLimits
+from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
+from quittex.publish.pacing import Pacer, bluesky_budgets
+from quittex.publish.tid import tweet_tid
+from quittex.rewrite.draft import BlueskyDraft, Draft, QuoteEmbed
+
+POST = "app.bsky.feed.post"
+DEFAULT_VIDEO_SERVICE = "https://video.bsky.app"
+WEB_APP = "https://bsky.app"
+LOGIN_HINT = "Log in again with `quittex login bluesky`."
+
+MAX_IMAGES = 4
+VIDEO_KINDS = ("video", "animated_gif")
+VIDEO_ALT_MAX_GRAPHEMES = 1000  # app.bsky.embed.video lexicon
+PUT_RECORD_POINTS = 2
+DELETE_RECORD_POINTS = 1
+
+# A 400 with these XRPC errors is about the session, not the post.
+TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+# Worth sending again through the idempotent path (besides every 5xx).
+RETRYABLE_STATUSES = frozenset({408, 409, 425})
+RECORD_NOT_FOUND = "RecordNotFound"
+
+JOB_COMPLETED, JOB_FAILED = "JOB_STATE_COMPLETED", "JOB_STATE_FAILED"
+UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=15.0)  # big blobs on slow links
+VIDEO_TOKEN_SECONDS = 30 * 60
+_JWT = re.compile(r"eyJ[\w-]*\.[\w-]+\.[\w-]*")
+_MAX_REASON = 300
+
+
+class _NoVideoService(Exception):
+    """The video service cannot be reached at all (no route, no DNS)."""
+
+
+class RecordNotFoundError(RefusedError):
+    """The record asked for does not exist (`getRecord` answers 400 RecordNotFound)."""
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An HTTP error answer, from the SDK or from the video service."""
+
+    status: int
+    headers: Mapping[str, str]
+    error: str = ""
+    message: str = ""
+
+    @property
+    def reason(self) -> str:
+        text = self.message or self.error or f"HTTP {self.status}"
+        if self.error and self.message and self.error not in self.message:
+            text = f"{self.message} ({self.error})"
+        return _redact(text)
+
+
+class BlueskyPublisher:
+    """Publishes one account's drafts on its PDS.
+
+    `client` is an authenticated `atproto.Client` (reused for the whole run:
+    one session, refreshed by the SDK); `did` the account's DID. `handle`
+    only shapes the web URLs of the posts (the DID when None: such URLs
+    survive a change of handle). `video_service` None means "none": videos go
+    up as plain blobs.
+    """
+
+    platform = "bluesky"
+
+    def __init__(
+        self,
+        client: Any,
+        did: str,
+        *,
+        handle: str | None = None,
+        pacer: Pacer | None = None,
+        video_service: str | None = DEFAULT_VIDEO_SERVICE,
+        web_app: str = WEB_APP,
+        video_poll_seconds: float = 1.5,
+        video_wait_seconds: float = 600.0,
+        http: httpx.Client | None = None,
+    ) -> None:
+        if not did.startswith("did:"):
+            raise ValueError(f"not a DID: {did!r}")
+        self.client, self.did, self.account = client, did, did
+        self.handle = handle
+        self.pacer = pacer or Pacer(bluesky_budgets())
+        self.video_service = video_service.rstrip("/") if video_service else None
+        self.web_app = web_app.rstrip("/")
+        self.video_poll_seconds, self.video_wait_seconds = video_poll_seconds, video_wait_seconds
+        self._http = http  # for the video service, created when first needed
+        self._pds_did: str | None = None
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    # -- the protocol -------------------------------------------------------------
+    def request_key(self, draft: Draft) -> str:
+        return tweet_tid(draft.tweet_id, draft.created_at, draft.part)
+
+    def create(
+        self, draft: Draft, key: str, media: list[UploadedMedia], parent: Remote | None, root: Remote | None
+    ) -> Remote:
+        if not isinstance(draft, BlueskyDraft):
+            raise TypeError(f"the Bluesky publisher takes a BlueskyDraft, not {type(draft).__name__}")
+        body = {"repo": self.did, "collection": POST, "rkey": key, "record": post_record(draft, media, parent, root)}
+        written = self._procedure(
+            "com.atproto.repo.putRecord", models.ComAtprotoRepoPutRecord.Response, "write", PUT_RECORD_POINTS,
+            content=_json_bytes(body), input_encoding="application/json",
+        )  # fmt: skip
+        return self._remote(written.uri, written.cid)
+
+    def upload(self, media: MediaFile) -> UploadedMedia:
+        blob = None
+        if media.kind in VIDEO_KINDS and self.video_service:
+            blob = self._upload_video(media)
+        if blob is None:
+            blob = self._upload_blob(media)
+        return UploadedMedia(media.kind, blob, media.alt, media.width, media.height)
+
+    def find(self, draft: Draft, entry: Entry) -> Remote | None:
+        key = entry.request_key or self.request_key(draft)
+        params = models.ComAtprotoRepoGetRecord.Params(repo=self.did, collection=POST, rkey=key)
+        try:
+            found = self._query("com.atproto.repo.getRecord", models.ComAtprotoRepoGetRecord.Response, params)
+        except RecordNotFoundError:
+            return None
+        return self._remote(found.uri, found.cid)
+
+    def delete(self, remote: Remote) -> None:
+        """Delete a post of this account (a missing one counts as deleted)."""
+        body = {"repo": self.did, "collection": POST, "rkey": self._own_post_key(remote)}
+        self._procedure(
+            "com.atproto.repo.deleteRecord", None, "write", DELETE_RECORD_POINTS,
+            content=_json_bytes(body), input_encoding="application/json",
+        )  # fmt: skip
+
+    # -- posts ----------------------------------------------------------------------
+    def post_url(self, uri: str) -> str:
+        """The post on the Bluesky web app."""
+        return f"{self.web_app}/profile/{self.handle or self.did}/post/{AtUri.from_str(uri).rkey}"
+
+    def _remote(self, uri: str, cid: str | None) -> Remote:
+        return Remote(id=uri, cid=cid, url=self.post_url(uri))
+
+    def _own_post_key(self, remote: Remote) -> str:
+        """The record key of a post of this account; never touch anyone else's."""
+        uri = AtUri.from_str(remote.id) if remote.id.startswith("at://") else None
+        if uri is None or uri.host != self.did or uri.collection != POST or not uri.rkey:
+            raise RefusedError(f"{remote.id} is not a post of {self.did}: not deleting it")
+        return uri.rkey
+
+    # -- blobs ------------------------------------------------------------------------
+    def _upload_blob(self, media: MediaFile) -> dict[str, Any]:
+        uploaded = self._procedure(
+            "com.atproto.repo.uploadBlob", models.ComAtprotoRepoUploadBlob.Response, "blob", 1,
+            content=media.data, input_encoding=media.mime, timeout=UPLOAD_TIMEOUT,
+        )  # fmt: skip
+        return _blob_json(uploaded.blob)
+
+    # -- videos, through the video service -----------------------------------------
+    def _upload_video(self, media: MediaFile) -> dict[str, Any] | None:
+        """The video's blob, or None when the video service cannot be reached
+        at all (a PDS of one's own, offline): the caller then uploads a plain
+        blob, which the AppView processes after the post appears."""
+        try:
+            self._check_video_quota(len(media.data))
+        except _NoVideoService:
+            self.video_service = None  # for the rest of the run
+            return None
+        try:
+            return self._send_video(media)
+        except _NoVideoService as error:  # it answered a moment ago: a blip
+            raise TransientError(f"Bluesky's video service: {error}") from None
+
+    def _send_video(self, media: MediaFile) -> dict[str, Any]:
+        token = self._service_token(self._pds_service_did(), "com.atproto.repo.uploadBlob", VIDEO_TOKEN_SECONDS)
+        self.pacer.before("blob", 1)
+        answer = self._video_request(
+            "uploadVideo", "POST", "app.bsky.video.uploadVideo",
+            params={"did": self.did, "name": _video_name(media)}, content=media.data,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": media.mime}, timeout=UPLOAD_TIMEOUT,
+            accept_conflict=True,
+        )  # fmt: skip
+        job = _job_status(answer)
+        return _job_blob(job) or self._await_job(job)
+
+    def _check_video_quota(self, size: int) -> None:
+        """`getUploadLimits`: refuse a video the account may not upload today."""
+        audience = f"did:web:{urlsplit(self.video_service).hostname}"
+        token = self._service_token(audience, "app.bsky.video.getUploadLimits", 5 * 60)
+        answer = self._video_request(
+            "getUploadLimits", "GET", "app.bsky.video.getUploadLimits", headers={"Authorization": f"Bearer {token}"}
+        )
+        limits = BlueskyLimits().with_upload_limits(answer)
+        if not limits.can_upload_video:
+            reason = _redact(limits.upload_refusal or "the account may not upload videos")
+            raise RefusedError(f"Bluesky does not accept a video from this account now: {reason}")
+        bytes_left = limits.remaining_daily_bytes
+        if limits.remaining_daily_videos == 0 or (bytes_left is not None and bytes_left < size):
+            raise RefusedError("Bluesky's daily video quota for this account is spent; a later run can send this post")
+
+    def _await_job(self, job: dict[str, Any]) -> dict[str, Any]:
+        job_id = job.get("jobId")
+        if not job_id:
+            raise RefusedError(f"Bluesky's video service refused the video: {_job_reason(job)}")
+        deadline = time.monotonic() + self.video_wait_seconds
+        while True:
+            if job.get("state") == JOB_FAILED:
+                raise RefusedError(f"Bluesky's video service could not process the video: {_job_reason(job)}")
+            if time.monotonic() > deadline:
+                raise TransientError(f"Bluesky's video service was still processing video job {job_id}")
+            self.pacer.sleep(self.video_poll_seconds)
+            answer = self._video_request("getJobStatus", "GET", "app.bsky.video.getJobStatus", params={"jobId": job_id})
+            job = _job_status(answer)
+            if blob := _job_blob(job):
+                return blob
+            if job.get("state") == JOB_COMPLETED:
+                raise TransientError(f"Bluesky's video job {job_id} finished without a blob")
+
+    def _pds_service_did(self) -> str:
+        """The PDS's own DID: the audience of the token the video service uses."""
+        if self._pds_did is None:
+            described = self._query("com.atproto.server.describeServer", models.ComAtprotoServerDescribeServer.Response)
+            self._pds_did = described.did
+        return self._pds_did
+
+    def _service_token(self, audience: str, method: str, seconds: int) -> str:
+        params = models.ComAtprotoServerGetServiceAuth.Params(aud=audience, lxm=method, exp=int(time.time()) + seconds)
+        return self._query("com.atproto.server.getServiceAuth", models.ComAtprotoServerGetServiceAuth.Response, params).token
+
+    def _video_request(
+        self, action: str, method: str, nsid: str, *, accept_conflict: bool = False, **kwargs: Any
+    ) -> dict[str, Any]:
+        """One request to the video service (its limits are its own: its headers
+        do not describe the PDS budget). Returns the JSON answer."""
+        try:
+            response = self._video_http().request(method, f"{self.video_service}/xrpc/{nsid}", **kwargs)
+        except httpx.ConnectError as error:
+            raise _NoVideoService(_describe(error)) from None
+        except httpx.TransportError as error:
+            raise TransientError(f"Bluesky's video service: {action} failed: {_describe(error)}") from None
+        body = _json_object(response)
+        if response.is_success or (accept_conflict and body.get("error") == "already_exists"):
+            return body
+        failure = _Failure(response.status_code, _lower(response.headers), *_xrpc_fields(body))
+        if failure.status in (401, 403):  # the PDS session is fine: only this upload is refused
+            raise RefusedError(f"Bluesky's video service refused {action}: {failure.reason}", status=failure.status)
+        raise self._failure_error(action, failure)
+
+    def _video_http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(follow_redirects=True, timeout=httpx.Timeout(30.0, connect=15.0))
+        return self._http
+
+    # -- requests and their failures ------------------------------------------------
+    def _procedure(self, nsid: str, model: type | None, bucket: str, cost: int, **kwargs: Any) -> Any:
+        """A write to the PDS, parsed into `model` (None: not parsed)."""
+        send = partial(self.client.invoke_procedure, nsid, output_encoding="application/json", **kwargs)
+        response = self._send(nsid, bucket, cost, send)
+        return response if model is None else self._parse(nsid, response, model)
+
+    def _query(self, nsid: str, model: type, params: Any = None) -> Any:
+        """A read: no write points, but paced like any request."""
+        send = partial(self.client.invoke_query, nsid, params=params, output_encoding="application/json")
+        return self._parse(nsid, self._send(nsid, "read", 1, send), model)
+
+    def _send(self, nsid: str, bucket: str, cost: int, send: Callable[[], Any]) -> Any:
+        """Pace, send, report the headers; every failure mapped (see module doc)."""
+        self.pacer.before(bucket, cost)
+        try:
+            response = send()
+        except (AtProtocolError, httpx.TransportError) as error:
+            raise self._sdk_error(_action(nsid), error) from None
+        self.pacer.observe(response.headers)
+        return response
+
+    def _parse(self, nsid: str, response: Any, model: type) -> Any:
+        try:
+            return get_response_model(response, model)
+        except (AtProtocolError, ValidationError):
+            raise TransientError(f"Bluesky: unexpected answer to {_action(nsid)} (HTTP {response.status_code})") from None
+
+    def _sdk_error(self, action: str, error: Exception) -> Exception:
+        if isinstance(error, LoginRequiredError):
+            return AuthError("Bluesky: this session is not logged in.", hint=LOGIN_HINT)
+        response = error.response if isinstance(error, RequestErrorBase) else None
+        if response is None:  # timeouts, dropped connections, DNS: nothing arrived
+            return TransientError(f"Bluesky: {action} failed: {_describe(error)}")
+        self.pacer.observe(response.headers)
+        error_name, message = _xrpc_fields(response.content)
+        return self._failure_error(action, _Failure(response.status_code, response.headers or {}, error_name, message))
+
+    def _failure_error(self, action: str, failure: _Failure) -> Exception:
+        status = failure.status
+        if status == 429:
+            return self._rate_limited(action, failure)
+        if status in (401, 403) or (status == 400 and failure.error in TOKEN_ERRORS):
+            return AuthError(f"Bluesky refused the session ({failure.reason}).", hint=LOGIN_HINT)
+        if status >= 500 or status in RETRYABLE_STATUSES:
+            return TransientError(f"Bluesky: {action} failed: {failure.reason}")
+        if status == 400 and failure.error == RECORD_NOT_FOUND:
+            return RecordNotFoundError(f"Bluesky: no such record ({failure.reason})", status=status)
+        return RefusedError(f"Bluesky refused it ({action}): {failure.reason}", status=status)
+
+    def _rate_limited(self, action: str, failure: _Failure) -> RateLimitError:
+        reset_at = _reset_at(failure.headers, self.pacer.clock())
+        self.pacer.rate_limited_until(reset_at)
+        policy = failure.headers.get("ratelimit-policy")
+        limit = f" (limit {policy})" if policy else ""
+        return RateLimitError(f"Bluesky rate limit reached on {action}{limit}: {failure.reason}", reset_at=reset_at)
+
+
+# -- the record ----------------------------------------------------------------------
+def post_record(
+    draft: BlueskyDraft, media: list[UploadedMedia], parent: Remote | None, root: Remote | None
+) -> dict[str, Any]:
+    """The `app.bsky.feed.post` record of a final draft, as JSON."""
+    record: dict[str, Any] = {"$type": POST, "text": draft.text, "createdAt": draft.record_created_at}
+    optional = {
+        "langs": list(draft.langs),
+        "facets": draft.record_facets(),
+        "reply": reply_ref(parent, root),
+        "embed": post_embed(media, draft.quote),
+        "labels": draft.record_labels(),
+    }
+    record.update({name: value for name, value in optional.items() if value})
+    return record
+
+
+def reply_ref(parent: Remote | None, root: Remote | None) -> dict[str, Any] | None:
+    """`{root, parent}` strong refs; a reply to a top-level post has it as both."""
+    if parent is None:
+        return None
+    return {"root": strong_ref(root or parent), "parent": strong_ref(parent)}
+
+
+def strong_ref(remote: Remote) -> dict[str, str]:
+    if not (remote.id.startswith("at://") and remote.cid):
+        raise RefusedError(f"cannot reply to {remote.id}: the journal holds no Bluesky URI and CID for it")
+    return {"uri": remote.id, "cid": remote.cid}
+
+
+def post_embed(media: list[UploadedMedia], quote: QuoteEmbed | None) -> dict[str, Any] | None:
+    media_embed = media_embed_of(media)
+    quoted = quote.record() if quote is not None else None
+    if quoted and media_embed:
+        return {"$type": "app.bsky.embed.recordWithMedia", "record": quoted, "media": media_embed}
+    return quoted or media_embed
+
+
+def media_embed_of(media: list[UploadedMedia]) -> dict[str, Any] | None:
+    if not media:
+        return None
+    videos = [item for item in media if item.kind in VIDEO_KINDS]
+    if videos and len(media) > 1:
+        raise RefusedError("a Bluesky post carries up to 4 images or one video, not both")
+    if videos:
+        return video_embed(videos[0])
+    if len(media) > MAX_IMAGES:
+        raise RefusedError(f"a Bluesky post carries at most {MAX_IMAGES} images, not {len(media)}")
+    return {"$type": "app.bsky.embed.images", "images": [image_entry(item) for item in media]}
+
+
+def image_entry(item: UploadedMedia) -> dict[str, Any]:
+    entry: dict[str, Any] = {"alt": item.alt or "", "image": item.ref}
+    if ratio := aspect_ratio(item):
+        entry["aspectRatio"] = ratio
+    return entry
+
+
+def video_embed(item: UploadedMedia) -> dict[str, Any]:
+    embed: dict[str, Any] = {"$type": "app.bsky.embed.video", "video": item.ref}
+    if item.alt:
+        embed["alt"] = clip_alt_text(item.alt, max_graphemes=VIDEO_ALT_MAX_GRAPHEMES)
+    if ratio := aspect_ratio(item):
+        embed["aspectRatio"] = ratio
+    return embed
+
+
+def aspect_ratio(item: UploadedMedia) -> dict[str, int] | None:
+    width, height = item.width, item.height
+    if isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0:
+        return {"width": width, "height": height}
+    return None
+
+
+# -- answers ------------------------------------------------------------------------
+def _xrpc_fields(content: Any) -> tuple[str, str]:
+    """(error name, message) of an XRPC error body, whatever shape it came in."""
+    if isinstance(content, XrpcError):
+        return content.error or "", content.message or ""
+    if isinstance(content, bytes):
+        content = load_json(content, strict=False)
+    if isinstance(content, Mapping):
+        error, message = content.get("error"), content.get("message")
+        return (error if isinstance(error, str) else ""), (message if isinstance(message, str) else "")
+    return "", ""
+
+
+def _reset_at(headers: Mapping[str, str], now: float) -> float | None:
+    """Epoch seconds from `RateLimit-Reset`, else from `Retry-After`."""
+    for name, base in (("ratelimit-reset", 0.0), ("retry-after", now)):
+        try:
+            value = float(headers.get(name, ""))
+        except ValueError:
+            continue
+        if value == value and value >= 0:  # not NaN
+            return base + value
+    return None
+
+
+def _blob_json(blob: Any) -> dict[str, Any]:
+    return blob.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _job_status(answer: dict[str, Any]) -> dict[str, Any]:
+    """The video service answers with a bare JobStatus or wrapped in `jobStatus`
+    (bluesky-social/atproto#3097): accept both."""
+    job = answer.get("jobStatus", answer)
+    return job if isinstance(job, dict) else {}
+
+
+def _job_blob(job: dict[str, Any]) -> dict[str, Any] | None:
+    """The blob of a finished job; `already_exists` answers carry it too."""
+    blob = job.get("blob")
+    if not isinstance(blob, dict):
+        return None
+    try:
+        return _blob_json(get_or_create(blob, BlobRef, strict=False))
+    except (AtProtocolError, ValidationError, TypeError, ValueError):
+        return None
+
+
+def _job_reason(job: dict[str, Any]) -> str:
+    parts = [part for part in (job.get("message"), job.get("error")) if isinstance(part, str) and part]
+    return _redact(" — ".join(parts) or "no reason given")
+
+
+def _video_name(media: MediaFile) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", media.path.rsplit("/", 1)[-1]).strip("._") or "video"
+    return stem if stem.lower().endswith(".mp4") else f"{stem}.mp4"
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _json_bytes(body: dict[str, Any]) -> bytes:
+    """The request body exactly as built: the SDK's models would add `$type`
+    to nested objects, and a record rebuilt by another SDK version must still
+    be byte-identical (same CID) to the one already written."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _action(nsid: str) -> str:
+    return nsid.rsplit(".", 1)[-1]
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def _describe(error: Exception) -> str:
+    cause = error.__cause__ or error.__context__ or error
+    text = str(cause) or str(error) or ""
+    return _redact(f"{type(cause).__name__}: {text}" if text else type(cause).__name__)
+
+
+def _redact(text: str) -> str:
+    """Server text in our messages: no token, no wall of text."""
+    text = _JWT.sub("[token]", text.strip())
+    return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 1] + "…"
