@@ -1,0 +1,616 @@
+"""Publish drafts to one Mastodon account through Mastodon.py.
+
+Mastodon cannot backdate, so "exactly once" rests on two things:
+- every status is sent with an `Idempotency-Key` derived from the account, the
+  tweet and the part (`request_key`): for one hour after the server created a
+  status, a repeat with the same key gets that status back instead of a new one;
+- after a crash or an unanswered request, `find()` looks for the post among
+  the account's own recent statuses before anything is sent again (how it
+  matches, and why it cannot take another post's status: see `find`).
+
+Every request is paced ahead of the documented limits (`mastodon_budgets()`:
+statuses, media, deletes, and every request in "request"), the rate-limit
+headers of every answer go to the pacer, and every failure becomes one of the
+errors of `quittex.publish.base`, whose messages never contain the token.
+
+    client = Mastodon(access_token=..., api_base_url=..., ratelimit_method="throw")
+    publisher = MastodonPublisher(client, "user@example.social")
+    limits = publisher.limits()        # read once from instance_v2()
+    options = limits.rewrite_options(rewrite_options.mastodon)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import requests
+from mastodon import (
+    Mastodon,
+    MastodonAPIError,
+    MastodonError,
+    MastodonIllegalArgumentError,
+    MastodonNetworkError,
+    MastodonRatelimitError,
+    MastodonVersionError,
+)
+from mastodon._url_regex import url_regex
+
+from quittex.errors import AuthError, QuittexError
+from quittex.journal import Entry, Remote
+from quittex.media import MastodonLimits
+from quittex.publish.base import (
+    MediaFile,
+    PublishError,
+    RateLimitError,
+    RefusedError,
+    TransientError,
+    UploadedMedia,
+)
+from quittex.publish.pacing import Pacer, mastodon_budgets
+from quittex.rewrite.draft import MastodonDraft
+from quittex.rewrite.measure import graphemes, mastodon_length
+from quittex.rewrite.options import MastodonOptions
+
+T = TypeVar("T")
+
+# The server keeps an Idempotency-Key for one hour after it created the status.
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
+# Our clock against the server's, plus a request's time in flight.
+CLOCK_SKEW = timedelta(minutes=5)
+STATUSES_PER_PAGE = 40
+# find() reads at most this many pages (2,000 statuses) before giving up.
+MAX_PAGES = 50
+MEDIA_POLL_FIRST_SECONDS = 1.0
+MEDIA_POLL_MAX_SECONDS = 10.0
+MEDIA_PROCESSING_TIMEOUT_SECONDS = 15 * 60.0
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+MESSAGE_MAX_CHARS = 300
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_BEARER = re.compile(r"(?i)bearer\s+\S+")
+_LINE_BREAK = re.compile(r"(?i)<br\s*/?>")
+_PARAGRAPH_BREAK = re.compile(r"(?i)</p>\s*<p[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+")
+# "@user@domain" shows (and counts) as "@user" on Mastodon.
+_REMOTE_MENTION = re.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", re.IGNORECASE)
+
+
+# -- what the instance allows ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstanceLimits:
+    """What an instance announces in `instance_v2()`, checked and defaulted.
+
+    Hand `rewrite_options()` (or `instance`) to the rewriter and `media` to the
+    media pipeline. A server's answer is external input: a missing or absurd
+    value keeps the Mastodon default."""
+
+    max_characters: int = 500
+    characters_reserved_per_url: int = 23
+    max_media_attachments: int = 4
+    description_limit: int = 1500
+    media: MastodonLimits = field(default_factory=MastodonLimits)
+    domain: str | None = None
+    version: str | None = None
+
+    @classmethod
+    def from_instance_v2(cls, answer: Any) -> InstanceLimits:
+        statuses = _read(_read(answer, "configuration"), "statuses")
+        media = MastodonLimits.from_instance_v2(answer)
+        domain, version = _read(answer, "domain"), _read(answer, "version")
+        return cls(
+            max_characters=_bounded(_read(statuses, "max_characters"), 500, 50, 1_000_000),
+            characters_reserved_per_url=_bounded(_read(statuses, "characters_reserved_per_url"), 23, 1, 1000),
+            max_media_attachments=_bounded(_read(statuses, "max_media_attachments"), 4, 1, 100),
+            description_limit=media.description_limit,
+            media=media,
+            domain=domain if isinstance(domain, str) else None,
+            version=version if isinstance(version, str) else None,
+        )
+
+    @property
+    def instance(self) -> dict[str, Any]:
+        """These limits as a plain `instance_v2()`-shaped dict, for
+        `MastodonOptions.with_instance()` and `MastodonLimits.from_instance_v2()`
+        (description_limit where Mastodon 4.4+ puts it, whatever the server's age)."""
+        media = self.media
+        return {
+            "configuration": {
+                "statuses": {
+                    "max_characters": self.max_characters,
+                    "characters_reserved_per_url": self.characters_reserved_per_url,
+                    "max_media_attachments": self.max_media_attachments,
+                },
+                "media_attachments": {
+                    "description_limit": self.description_limit,
+                    "image_size_limit": media.image_max_bytes,
+                    "image_matrix_limit": media.image_max_pixels,
+                    "video_size_limit": media.video_max_bytes,
+                    "video_matrix_limit": media.video_max_pixels,
+                    "video_frame_rate_limit": media.video_max_frame_rate,
+                    "supported_mime_types": sorted(media.supported_mime_types) if media.supported_mime_types else None,
+                },
+            }
+        }
+
+    def rewrite_options(self, options: MastodonOptions) -> MastodonOptions:
+        """The rewriter's Mastodon options with this instance's limits."""
+        return options.with_instance(self.instance)
+
+
+# -- the publisher --------------------------------------------------------------
+
+
+class MastodonPublisher:
+    """Creates, finds and deletes statuses of one account (see the module doc).
+
+    `client` is an authenticated `mastodon.Mastodon`; it is switched to
+    `ratelimit_method="throw"` (quittex paces itself: Mastodon.py must neither
+    sleep nor retry on its own). `account` is the target as the journal names
+    it, "user@host"; the token must belong to that user."""
+
+    platform = "mastodon"
+
+    def __init__(
+        self,
+        client: Mastodon,
+        account: str,
+        *,
+        pacer: Pacer | None = None,
+        media_timeout: float = MEDIA_PROCESSING_TIMEOUT_SECONDS,
+    ) -> None:
+        self.client = client
+        self.account = account
+        self.pacer = pacer or Pacer(mastodon_budgets())
+        self.media_timeout = media_timeout
+        client.ratelimit_method = "throw"
+        self._limits: InstanceLimits | None = None
+        self._me: Any = None
+        self._version_checked = False
+        self._claimed: set[str] = set()
+        self._last_headers: Mapping[str, str] | None = None
+        _listen_to_answers(client, self._remember_headers)
+
+    # -- keys and limits ---------------------------------------------------------
+    def request_key(self, draft: MastodonDraft) -> str:
+        """The Idempotency-Key of this post: same account, tweet and part, same
+        key, whatever the text (so a resend after an options change still gets
+        the status already made, within the hour)."""
+        seed = f"quittex/mastodon/1\n{self.account.lstrip('@').lower()}\n{draft.tweet_id}\n{draft.part}"
+        return "quittex-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+    def limits(self) -> InstanceLimits:
+        """The instance's limits, read once from `instance_v2()`."""
+        if self._limits is None:
+            answer = self._call("request", "reading the instance's limits", self.client.instance_v2)
+            self._limits = InstanceLimits.from_instance_v2(answer)
+        return self._limits
+
+    def claim(self, remote_ids: Iterable[str]) -> None:
+        """Statuses that already belong to other journal entries: `find()` never
+        returns them. The runner should pass the journal's done posts before it
+        reconciles (statuses this publisher created or found are claimed already)."""
+        self._claimed.update(str(remote_id) for remote_id in remote_ids)
+
+    # -- create ------------------------------------------------------------------
+    def create(
+        self,
+        draft: MastodonDraft,
+        key: str,
+        media: list[UploadedMedia],
+        parent: Remote | None,
+        root: Remote | None = None,  # Mastodon threads need only the parent
+    ) -> Remote:
+        self._check_status(draft, len(media))
+        what = f"posting tweet {draft.tweet_id} ({draft.part + 1}/{draft.parts})"
+        status = self._call("status", what, lambda: self.client.status_post(
+            draft.text,
+            in_reply_to_id=parent.id if parent else None,
+            media_ids=[item.ref for item in media] or None,
+            sensitive=draft.sensitive,
+            spoiler_text=draft.spoiler_text or None,
+            visibility=draft.visibility,
+            language=draft.language or None,
+            idempotency_key=key,
+        ))  # fmt: skip
+        remote = _remote(status, what)
+        self._claimed.add(remote.id)
+        return remote
+
+    def _check_status(self, draft: MastodonDraft, media_count: int) -> None:
+        """Refuse here what the server would refuse, without spending a status
+        from the 300-per-3-hours budget."""
+        limits = self.limits()
+        where = f"tweet {draft.tweet_id} ({draft.part + 1}/{draft.parts})"
+        if draft.visibility not in VISIBILITIES:
+            raise RefusedError(f"{where}: unknown visibility {draft.visibility!r} (one of {', '.join(VISIBILITIES)}).")
+        if media_count > limits.max_media_attachments:
+            raise RefusedError(f"{where}: {media_count} media, the instance allows {limits.max_media_attachments}.")
+        length = mastodon_length(draft.text, draft.spoiler_text, url_weight=limits.characters_reserved_per_url)
+        if length > limits.max_characters:
+            raise RefusedError(f"{where}: {length} characters, the instance allows {limits.max_characters}.")
+
+    # -- media -------------------------------------------------------------------
+    def upload(self, media: MediaFile) -> UploadedMedia:
+        """Upload one file with its alt text (cut to the instance's limit) and
+        wait until the server has processed it: video and GIFs (sent as mp4)
+        come back as 202 with no URL, and a status cannot attach them before."""
+        limits = self.limits()
+        what = f"uploading {media.path or media.kind}"
+        self._check_media(media, limits.media, what)
+        alt = clamp_description(media.alt, limits.description_limit)
+        self._ensure_version_known()
+        attachment = self._call("media", what, lambda: self.client.media_post(
+            media.data, mime_type=media.mime, description=alt or None,
+        ))  # fmt: skip
+        attachment = self._wait_until_processed(attachment, what)
+        return UploadedMedia(media.kind, str(attachment["id"]), alt, media.width, media.height)
+
+    def _check_media(self, media: MediaFile, limits: MastodonLimits, what: str) -> None:
+        if not limits.accepts(media.mime):
+            raise RefusedError(f"{what}: the instance does not accept {media.mime} files.")
+        image = media.mime.startswith("image/")
+        most = limits.image_max_bytes if image else limits.video_max_bytes
+        if len(media.data) > most:
+            raise RefusedError(f"{what}: {len(media.data):,} bytes, the instance accepts at most {most:,}.")
+
+    def _ensure_version_known(self) -> None:
+        """Mastodon.py picks /api/v2/media from the server version, which it reads
+        (two requests, errors swallowed) on first use: do it once, paced."""
+        if not self._version_checked:
+            self._call("request", "reading the server version",
+                       lambda: self.client.verify_minimum_version("3.1.4", cached=True), cost=2)  # fmt: skip
+            self._version_checked = True
+
+    def _wait_until_processed(self, attachment: Any, what: str) -> Any:
+        media_id, started = attachment["id"], self.pacer.clock()
+        delay = MEDIA_POLL_FIRST_SECONDS
+        while not _read(attachment, "url"):
+            if self.pacer.clock() + delay - started > self.media_timeout:
+                minutes = self.media_timeout / 60
+                raise TransientError(f"{what}: the server was still processing it after {minutes:g} min.")
+            self.pacer.sleep(delay)
+            attachment = self._call("request", what, lambda: self.client.media(media_id))
+            delay = min(delay * 2, MEDIA_POLL_MAX_SECONDS)
+        return attachment
+
+    # -- find --------------------------------------------------------------------
+    def find(self, draft: MastodonDraft, entry: Entry, *, parent: Remote | None = None) -> Remote | None:
+        """The status of a "sending" journal entry, if the server made it.
+
+        Always looked up, even within the Idempotency-Key hour: the journal's
+        `sent_at` is the *last* attempt's time and the server's hour runs from
+        the status's creation, so "sent less than an hour ago" does not prove
+        the key still protects a resend (and the pacer may wait hours between
+        this call and the resend). One page of statuses is one request.
+
+        How it matches, newest status first, among the verified account's own
+        statuses (boosts excluded) created since `sent_at` minus 5 minutes of
+        clock allowance (minus one more hour when there were several attempts,
+        in case a runner resent under the key without asking):
+        1. not a status already claimed by another entry (`claim()`, and every
+           status this publisher created or found);
+        2. same thread position: a reply exactly when the draft is one (to the
+           parent's status when `parent` is given), at most as many media as
+           the draft has (a media file may have been dropped);
+        3. same words: the status's HTML and the draft's text reduced to their
+           letters and digits (links masked, "@user@domain" as "@user"),
+           content warnings likewise;
+        4. confirmed on the status's source (`/api/v1/statuses/:id/source`):
+           exactly the draft's text and content warning (links masked when the
+           draft was not finalised). Servers without that endpoint keep (3).
+        A status of another post would need the same text, date note included,
+        the same warning and thread position, be unclaimed, and be created
+        after this entry was sent; the runner publishes in order and asks
+        `find()` before any resend, so the only such status is this post's own.
+        Two same-day tweets with identical text and media, both interrupted
+        before the journal recorded them, could still be paired crosswise:
+        each still exists exactly once."""
+        if entry.sent_at is None:
+            return None
+        wanted = _Wanted.of(draft, parent)
+        lookback = CLOCK_SKEW if entry.attempts <= 1 else CLOCK_SKEW + IDEMPOTENCY_WINDOW
+        since = _aware(entry.sent_at) - lookback
+        what = f"looking for tweet {draft.tweet_id} ({draft.part + 1}/{draft.parts}) among the account's statuses"
+        for status in self._candidates(wanted, since, what):
+            if self._confirmed(status, wanted, what):
+                remote = _remote(status, what)
+                self._claimed.add(remote.id)
+                return remote
+        return None
+
+    def _candidates(self, wanted: _Wanted, since: datetime, what: str) -> Iterator[Any]:
+        me = self._verified_account()
+        max_id = None
+        for _ in range(MAX_PAGES):
+            page = self._call("request", what, lambda: self.client.account_statuses(
+                me["id"], exclude_reblogs=True, max_id=max_id, limit=STATUSES_PER_PAGE,
+            ))  # fmt: skip
+            for status in page:
+                if _created_at(status) < since:
+                    return
+                if str(status["id"]) not in self._claimed and wanted.resembles(status, me["id"]):
+                    yield status
+            if not page:
+                return
+            max_id = page[-1]["id"]
+        raise PublishError(
+            f"{what}: more than {MAX_PAGES * STATUSES_PER_PAGE:,} statuses since it was sent; "
+            "quittex cannot tell whether it was posted.",
+            hint="Check the account by hand, then run `quittex migrate` again.",
+        )
+
+    def _confirmed(self, status: Any, wanted: _Wanted, what: str) -> bool:
+        try:
+            source = self._call("request", what, lambda: self.client.status_source(status["id"]))
+        except RefusedError:
+            return True  # no /source on this server: the words matched, that is all we can know
+        return wanted.same_source(_read(source, "text") or "", _read(source, "spoiler_text") or "")
+
+    def _verified_account(self) -> Any:
+        """The token's account, checked once against the account we publish to."""
+        if self._me is None:
+            me = self._call("request", "checking the account", self.client.account_verify_credentials)
+            expected = self.account.lstrip("@").split("@")[0].lower()
+            username = str(_read(me, "username") or "")
+            if expected and username.lower() != expected:
+                raise AuthError(
+                    f"The Mastodon token belongs to @{username}, not to {self.account}.",
+                    hint="Log in again with `quittex login mastodon` for the right account.",
+                )
+            self._me = me
+        return self._me
+
+    # -- delete ------------------------------------------------------------------
+    def delete(self, remote: Remote) -> None:
+        """Delete a status quittex made; one already gone counts as deleted."""
+        try:
+            self._call("delete", f"deleting status {remote.id}", lambda: self.client.status_delete(remote.id))
+        except RefusedError as error:
+            if error.status != 404:
+                raise
+
+    # -- every request goes through here -------------------------------------------
+    def _call(self, bucket: str, what: str, request: Callable[[], T], *, cost: int = 1) -> T:
+        """Pace, send, report the answer's rate-limit headers, translate failures."""
+        self.pacer.before(bucket, cost)
+        self._last_headers = None
+        try:
+            return request()
+        except (MastodonError, requests.RequestException, OSError) as error:
+            raise self._translate(error, what) from None
+        finally:
+            self.pacer.observe(self._rate_limit_headers())
+
+    def _remember_headers(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._last_headers = response.headers
+
+    def _rate_limit_headers(self) -> dict[str, str] | None:
+        """The last answer's budget, its reset moved to our clock."""
+        headers = self._last_headers
+        if not headers or headers.get("X-RateLimit-Remaining") is None:
+            return None
+        reset = server_reset(headers, self.pacer.clock())
+        if reset is None:
+            return None
+        return {"X-RateLimit-Remaining": headers["X-RateLimit-Remaining"], "X-RateLimit-Reset": f"{reset:.3f}"}
+
+    def _translate(self, error: Exception, what: str) -> QuittexError:
+        if isinstance(error, MastodonRatelimitError):
+            return self._rate_limited(what)
+        if isinstance(error, MastodonAPIError):
+            return self._answer_error(error, what)
+        if isinstance(error, MastodonNetworkError | requests.RequestException | OSError):
+            return TransientError(f"{what}: no answer from Mastodon ({self._clean(error)}).")
+        if isinstance(error, MastodonIllegalArgumentError | MastodonVersionError):
+            return RefusedError(f"{what}: {self._clean(error)}")
+        return PublishError(f"{what}: {self._clean(error)}")
+
+    def _answer_error(self, error: MastodonAPIError, what: str) -> QuittexError:
+        code, reason = _error_details(error)
+        detail = self._clean(reason)
+        if code is None:  # a 2xx whose body is not JSON: the request may have worked
+            return TransientError(f"{what}: unreadable answer from Mastodon ({detail}).")
+        if code == 429:
+            return self._rate_limited(what)
+        if code in (401, 403):
+            return AuthError(
+                f"Mastodon refused the access token of {self.account} ({code}: {detail}) while {what}.",
+                hint="Log in again: quittex login mastodon --instance URL",
+            )
+        if code >= 500 or code == 408:
+            return TransientError(f"{what}: Mastodon answered {code} ({detail}).")
+        return RefusedError(f"{what}: Mastodon refused it ({code}: {detail}).", status=code)
+
+    def _rate_limited(self, what: str) -> RateLimitError:
+        reset = server_reset(self._last_headers or {}, self.pacer.clock())
+        self.pacer.rate_limited_until(reset)
+        until = datetime.fromtimestamp(self.pacer.blocked_until or 0, UTC).strftime("%H:%M:%S UTC")
+        return RateLimitError(f"{what}: Mastodon's rate limit is reached; next request after {until}.", reset_at=reset)
+
+    def _clean(self, value: object) -> str:
+        """A message fit for a terminal and a journal: no secret, no control
+        characters, not a novel."""
+        text = str(value)
+        for secret in (getattr(self.client, "access_token", None), getattr(self.client, "client_secret", None)):
+            if isinstance(secret, str) and secret:
+                text = text.replace(secret, "***")
+        text = _CONTROL.sub(" ", _BEARER.sub("Bearer ***", text)).strip()
+        return text if len(text) <= MESSAGE_MAX_CHARS else text[: MESSAGE_MAX_CHARS - 1] + "…"
+
+
+# -- matching a status to a draft --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What the status of a draft looks like, for `find()`."""
+
+    words: str
+    warning_words: str
+    text: str
+    warning: str
+    reply: bool
+    parent_id: str | None
+    max_media: int
+    mask_links: bool
+
+    @classmethod
+    def of(cls, draft: MastodonDraft, parent: Remote | None) -> _Wanted:
+        # A draft not yet finalised still links to X where the post links to
+        # the migrated status: compare without the links then.
+        mask = not draft.final
+        return cls(
+            words=words_of(draft.text),
+            warning_words=words_of(draft.spoiler_text),
+            text=_exact(draft.text, mask),
+            warning=_exact(draft.spoiler_text, False),
+            reply=draft.parent is not None,
+            parent_id=parent.id if parent else None,
+            max_media=len(draft.media),
+            mask_links=mask,
+        )
+
+    def resembles(self, status: Any, my_id: Any) -> bool:
+        if _read(status, "reblog") or str(_read(_read(status, "account"), "id")) != str(my_id):
+            return False
+        reply_to = _read(status, "in_reply_to_id")
+        if (reply_to is not None) != self.reply or (self.parent_id and str(reply_to) != self.parent_id):
+            return False
+        if len(_read(status, "media_attachments") or []) > self.max_media:
+            return False
+        shown = words_of(html_to_text(_read(status, "content") or ""))
+        return shown == self.words and words_of(_read(status, "spoiler_text") or "") == self.warning_words
+
+    def same_source(self, text: str, warning: str) -> bool:
+        return _exact(text, self.mask_links) == self.text and _exact(warning, False) == self.warning
+
+
+def html_to_text(content: str) -> str:
+    """A status's HTML as the text a reader sees: Mastodon's link spans
+    ("https://" + "example.com/lo" + "ng") joined back, breaks as newlines."""
+    text = _PARAGRAPH_BREAK.sub("\n\n", content)
+    text = _LINE_BREAK.sub("\n", text)
+    return html.unescape(_TAG.sub("", text))
+
+
+def words_of(text: str) -> str:
+    """The letters and digits of `text`, links dropped, remote mentions as the
+    server shows them: what survives any server's rendering of a status."""
+    text = _REMOTE_MENTION.sub(r"\1@\3", text)
+    text = url_regex.sub(lambda match: match.group(2) + " ", text)
+    return "".join(_WORD.findall(text)).casefold()
+
+
+def _exact(text: str, mask_links: bool) -> str:
+    text = text.replace("\r\n", "\n").strip()
+    return url_regex.sub(lambda match: match.group(2) + "<link>", text) if mask_links else text
+
+
+def clamp_description(alt: str, limit: int) -> str:
+    """`alt` within `limit` characters (Mastodon counts code points), cut
+    between grapheme clusters and ended with an ellipsis when cut."""
+    alt = alt.strip()
+    if len(alt) <= limit:
+        return alt
+    kept, size = [], 1  # the ellipsis
+    for cluster in graphemes(alt):
+        if size + len(cluster) > limit:
+            break
+        kept.append(cluster)
+        size += len(cluster)
+    return "".join(kept).rstrip() + "…"
+
+
+# -- small helpers ------------------------------------------------------------------
+
+
+def server_reset(headers: Mapping[str, str], now: float) -> float | None:
+    """When the server's window reopens, as epoch seconds on *our* clock.
+
+    `X-RateLimit-Reset` is ISO 8601 on Mastodon (epoch seconds on some other
+    servers), in the server's time: shifted by the gap between its `Date`
+    header and our clock. `Retry-After` (seconds or a date) when it is missing."""
+    reset = _epoch(headers.get("X-RateLimit-Reset"))
+    if reset is not None:
+        server_now = _epoch(headers.get("Date"))
+        return reset + (now - server_now) if server_now is not None else reset
+    retry_after = headers.get("Retry-After")
+    if retry_after and retry_after.strip().isdigit():
+        return now + int(retry_after)
+    return _epoch(retry_after)
+
+
+def _epoch(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return _aware(moment).timestamp()
+
+
+def _listen_to_answers(client: Mastodon, listener: Callable[..., None]) -> None:
+    """Mastodon.py keeps only some of an answer's headers, and keeps them
+    across answers that have none: a response hook on its session sees each."""
+    session = getattr(client, "session", None)
+    if session is not None:
+        session.hooks.setdefault("response", []).append(listener)
+
+
+def _remote(status: Any, what: str) -> Remote:
+    status_id = _read(status, "id")
+    if status_id in (None, ""):
+        raise TransientError(f"{what}: Mastodon answered without a status id.")
+    return Remote(id=str(status_id), url=_read(status, "url") or _read(status, "uri"))
+
+
+def _created_at(status: Any) -> datetime:
+    moment = _read(status, "created_at")
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return _aware(moment) if isinstance(moment, datetime) else datetime.max.replace(tzinfo=UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _error_details(error: MastodonAPIError) -> tuple[int | None, str]:
+    """(HTTP status, the server's message) from Mastodon.py's error arguments:
+    ("Mastodon API returned error", status, reason, message)."""
+    args = error.args
+    if len(args) >= 4 and isinstance(args[1], int):
+        message = args[3] if isinstance(args[3], str) and args[3] else args[2]
+        return args[1], str(message or "no reason given")
+    return None, " ".join(str(arg) for arg in args)
+
+
+def _read(source: Any, key: str) -> Any:
+    if isinstance(source, Mapping):
+        return source.get(key)
+    return getattr(source, key, None) if source is not None else None
+
+
+def _bounded(value: Any, default: int, lowest: int, highest: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+        return default
+    return value
