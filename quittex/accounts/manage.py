@@ -97,10 +97,7 @@ def _bluesky_environment(credentials: Credentials) -> list[AccountSummary]:
 
 
 def _mastodon_summary(record: MastodonCredentials) -> AccountSummary:
-    notes = ("pasted access token",) if record.origin == mastodon.ORIGIN_TOKEN else ()
-    return AccountSummary(
-        "mastodon", record.account, record.instance, record.origin, record.account_id, record.saved_at, notes
-    )
+    return AccountSummary("mastodon", record.account, record.instance, record.origin, record.account_id, record.saved_at)
 
 
 def _mastodon_environment() -> list[AccountSummary]:

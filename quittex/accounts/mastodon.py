@@ -116,7 +116,12 @@ def finish_mastodon_authorization(
 ) -> MastodonAccount:
     """Trade the code the instance showed for a token, check it, save it."""
     instance = authorization.instance
-    client = _client(instance, client_id=authorization.client_id, client_secret=authorization.client_secret)
+    # After log_in, Mastodon.py probes the server's version unless told one,
+    # and the probe recurses forever on servers without the v1 instance API.
+    # This client only trades the code: any version will do.
+    client = _client(
+        instance, client_id=authorization.client_id, client_secret=authorization.client_secret, version="4.0.0"
+    )
     token = Secret(_exchange_code(client, instance, code))
     client = _client(instance, token=token, client_id=authorization.client_id, client_secret=authorization.client_secret)
     account, account_id = _identify(client, instance)
@@ -218,6 +223,8 @@ def _identify(client: Mastodon, instance: str, *, source: str = "this token") ->
         raise PlatformError(f"{instance} failed to check the token: {_server_message(error)}") from None
     except MastodonNetworkError as error:
         raise PlatformError(f"Could not reach {instance}: {_network_cause(error)}") from None
+    except MastodonRatelimitError:
+        raise RateLimitedError(f"{instance} asks quittex to slow down; try again in a few minutes.") from None
     return f"{me['username']}@{_local_domain(client, instance)}", str(me["id"])
 
 
@@ -275,7 +282,12 @@ def _http_session() -> requests.Session:
 
 
 def _client(
-    instance: str, *, token: Secret | None = None, client_id: str | None = None, client_secret: Secret | None = None
+    instance: str,
+    *,
+    token: Secret | None = None,
+    client_id: str | None = None,
+    client_secret: Secret | None = None,
+    version: str | None = None,
 ) -> Mastodon:
     return Mastodon(
         client_id=client_id,
@@ -285,6 +297,7 @@ def _client(
         ratelimit_method="throw",
         request_timeout=REQUEST_TIMEOUT,
         version_check_mode="none",
+        mastodon_version=version,
         session=_http_session(),
         user_agent=USER_AGENT,
     )

@@ -50,5 +50,12 @@ class Secret:
     def __hash__(self) -> int:
         return hash(self._value)
 
+    def __copy__(self) -> Secret:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict) -> Secret:
+        return self
+
     def __reduce__(self):
+        # Pickles end up in caches and crash reports: a secret never goes there.
         raise TypeError("a Secret cannot be pickled")

@@ -20,7 +20,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -89,10 +89,9 @@ _SECRET_FIELDS = {"session", "token", "client_secret"}
 
 
 def _to_dict(record: BlueskyCredentials | MastodonCredentials) -> dict[str, Any]:
-    data = asdict(record)
+    data = {f.name: getattr(record, f.name) for f in fields(record)}
     for key in _SECRET_FIELDS & data.keys():
-        value = getattr(record, key)
-        data[key] = value.reveal() if value is not None else None
+        data[key] = data[key].reveal() if data[key] is not None else None
     if "scopes" in data:
         data["scopes"] = list(data["scopes"])
     return data

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.padding import Padding
 
 from quittex import accounts
 from quittex.accounts import Secret
@@ -187,7 +187,7 @@ def whoami(
             highlight=False,
         )
     else:
-        console.out.print(_table(summaries, checks))
+        _print_accounts(summaries, checks)
     if checks and not all(c.ok for c in checks):
         raise typer.Exit(3)
 
@@ -199,28 +199,25 @@ def _json_row(summary: accounts.AccountSummary, check: accounts.AccountCheck | N
     return row
 
 
-_SOURCES = {"login": "quittex login", "token": "pasted token", "environment": "environment"}
+_SOURCES = {"login": "quittex login", "token": "a pasted token", "environment": "environment variables"}
 
 
-def _table(summaries: list[accounts.AccountSummary], checks: list[accounts.AccountCheck] | None) -> Table:
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in ("Platform", "Account", "Server", "From", "Saved", "Notes"):
-        table.add_column(column)
-    if checks is not None:
-        table.add_column("Check")
+def _print_accounts(summaries: list[accounts.AccountSummary], checks: list[accounts.AccountCheck] | None) -> None:
+    """Two lines per account: who and where, then how it was set up. Lines
+    wrap between words on narrow terminals, never inside a handle or URL."""
     for index, summary in enumerate(summaries):
-        row = [
-            _platform_name(summary.platform),
-            f"@{summary.account}" if summary.account else "?",
-            summary.server or "(found at login)",
-            _SOURCES.get(summary.source, summary.source),
-            (summary.saved_at or "-")[:16].replace("T", " "),
-            "; ".join(summary.notes),
-        ]
-        if checks is not None:
-            row.append("ok" if checks[index].ok else checks[index].message)
-        table.add_row(*(escape(cell) for cell in row))
-    return table
+        check = checks[index] if checks else None
+        name = summary.account or (check.account if check else None)
+        who = f"@{name}" if name else "(account known to the server)"
+        where = f" on {summary.server}" if summary.server else ""
+        console.out.print(f"{_platform_name(summary.platform):<9} [bold]{escape(who)}[/bold]{escape(where)}", highlight=False)
+        details = [f"from {_SOURCES.get(summary.source, summary.source)}"]
+        if summary.saved_at:
+            details.append("saved " + summary.saved_at[:16].replace("T", " "))
+        details += list(summary.notes)
+        if check is not None:
+            details.append("check: ok" if check.ok else f"check failed: {check.message}")
+        console.out.print(Padding(escape("; ".join(details)), (0, 0, 0, 10)), highlight=False)
 
 
 def _platform_name(platform: str) -> str:
