@@ -264,12 +264,21 @@ class MastodonPublisher:
             raise RefusedError(f"{what}: {len(media.data):,} bytes, the instance accepts at most {most:,}.")
 
     def _ensure_version_known(self) -> None:
-        """Mastodon.py picks /api/v2/media from the server version, which it reads
-        (two requests, errors swallowed) on first use: do it once, paced."""
+        """Mastodon.py uploads to /api/v2/media (asynchronous processing) only
+        when it knows the server is 3.1.4 or later. Left alone, it reads the
+        version on first use and swallows any error, or keeps 1.0.0 forever
+        when the client was built with `mastodon_version`: read it once here,
+        paced (two requests: v1 and v2 instance), with errors that mean something."""
         if not self._version_checked:
-            self._call("request", "reading the server version",
-                       lambda: self.client.verify_minimum_version("3.1.4", cached=True), cost=2)  # fmt: skip
+            self._call("request", "reading the server version", self._retrieve_version, cost=2)
             self._version_checked = True
+
+    def _retrieve_version(self) -> None:
+        try:
+            self.client.retrieve_mastodon_version(fail_hard=True)
+        except MastodonVersionError as error:
+            cause = error.__cause__
+            raise cause if isinstance(cause, MastodonError | requests.RequestException) else error from None
 
     def _wait_until_processed(self, attachment: Any, what: str) -> Any:
         media_id, started = attachment["id"], self.pacer.clock()
@@ -507,13 +516,16 @@ def words_of(text: str) -> str:
     """The letters and digits of `text`, links dropped, remote mentions as the
     server shows them: what survives any server's rendering of a status."""
     text = _REMOTE_MENTION.sub(r"\1@\3", text)
-    text = url_regex.sub(lambda match: match.group(2) + " ", text)
+    if "://" in text:  # the URL pattern is costly; most posts have no link
+        text = url_regex.sub(lambda match: match.group(2) + " ", text)
     return "".join(_WORD.findall(text)).casefold()
 
 
 def _exact(text: str, mask_links: bool) -> str:
     text = text.replace("\r\n", "\n").strip()
-    return url_regex.sub(lambda match: match.group(2) + "<link>", text) if mask_links else text
+    if mask_links and "://" in text:
+        text = url_regex.sub(lambda match: match.group(2) + "<link>", text)
+    return text
 
 
 def clamp_description(alt: str, limit: int) -> str:
