@@ -41,6 +41,7 @@ from mastodon import (
     MastodonVersionError,
 )
 from mastodon._url_regex import url_regex
+from mastodon.versions import parse_version_string
 
 from quittex.errors import AuthError, QuittexError
 from quittex.journal import Entry, Remote
@@ -264,21 +265,16 @@ class MastodonPublisher:
             raise RefusedError(f"{what}: {len(media.data):,} bytes, the instance accepts at most {most:,}.")
 
     def _ensure_version_known(self) -> None:
-        """Mastodon.py uploads to /api/v2/media (asynchronous processing) only
-        when it knows the server is 3.1.4 or later. Left alone, it reads the
-        version on first use and swallows any error, or keeps 1.0.0 forever
-        when the client was built with `mastodon_version`: read it once here,
-        paced (two requests: v1 and v2 instance), with errors that mean something."""
+        """Mastodon.py uploads to /api/v2/media (processed asynchronously, as
+        current servers want) only when it believes the server is 3.1.4 or
+        later. Left alone it probes /api/v1/instance, swallows any error and
+        falls back to 1.0.0 (or recurses without end on a server that dropped
+        that API), and a client built with `mastodon_version` keeps 1.0.0 for
+        good. `instance_v2()` answered (`limits()`): that API came with Mastodon
+        4.0, so the server is at least that; tell Mastodon.py, no probe needed."""
         if not self._version_checked:
-            self._call("request", "reading the server version", self._retrieve_version, cost=2)
+            _tell_version(self.client, self.limits().version)
             self._version_checked = True
-
-    def _retrieve_version(self) -> None:
-        try:
-            self.client.retrieve_mastodon_version(fail_hard=True)
-        except MastodonVersionError as error:
-            cause = error.__cause__
-            raise cause if isinstance(cause, MastodonError | requests.RequestException) else error from None
 
     def _wait_until_processed(self, attachment: Any, what: str) -> Any:
         media_id, started = attachment["id"], self.pacer.clock()
@@ -586,6 +582,21 @@ def _listen_to_answers(client: Mastodon, listener: Callable[..., None]) -> None:
     session = getattr(client, "session", None)
     if session is not None:
         session.hooks.setdefault("response", []).append(listener)
+
+
+def _tell_version(client: Mastodon, version: str | None) -> None:
+    """Make Mastodon.py take the server for `version`, at least 4.0.0, without
+    asking the server (see `_ensure_version_known`). Mastodon.py has no public
+    setter: its version attributes are public, the "already checked" flags
+    are not."""
+    try:
+        announced = parse_version_string((version or "").split(" ")[0])
+    except (AttributeError, IndexError, ValueError):
+        announced = (4, 0, 0)
+    known = (client.mastodon_major, client.mastodon_minor, client.mastodon_patch)
+    client.mastodon_major, client.mastodon_minor, client.mastodon_patch = max(announced, known, (4, 0, 0))
+    client._Mastodon__version_check_tried = True
+    client._Mastodon__version_check_worked = True
 
 
 def _remote(status: Any, what: str) -> Remote:

@@ -26,7 +26,7 @@ from quittex.publish.pacing import Pacer, mastodon_budgets
 from quittex.rewrite.draft import DraftMedia, MastodonDraft, PostRef
 from quittex.rewrite.measure import graphemes
 from quittex.rewrite.options import MastodonOptions
-from tests.integration.mastodon_faults import Answer, FakeTime, ScriptedTransport, dropped, form_of, http_date
+from tests.integration.mastodon_faults import Answer, FakeTime, ScriptedTransport, dropped, form_of, http_date, path_of
 
 BASE = "https://masto.test"
 TOKEN = "tok-9f8e7d6c5b4a-very-secret"
@@ -91,7 +91,6 @@ def clock() -> FakeTime:
 def transport() -> ScriptedTransport:
     script = ScriptedTransport()
     script.on("GET", r"/api/v2/instance/?", Answer(200, INSTANCE))
-    script.on("GET", r"/api/v1/instance/?", Answer(200, {"uri": "masto.test", "version": "4.4.0"}))
     script.on("GET", r"/api/v1/accounts/verify_credentials", Answer(200, ME))
     return script
 
@@ -299,9 +298,8 @@ def test_each_request_is_paced_in_its_bucket(publisher, transport):
     publisher.upload(MediaFile("photo", b"\xff\xd8jpeg", "image/jpeg"))
     publisher.delete(Remote("1"))
     assert (spent(publisher, "status"), spent(publisher, "media"), spent(publisher, "delete")) == (1, 1, 1)
-    # limits (v2 instance), status, server version (v1 and v2 instance), media,
-    # delete: each counts as a request.
-    assert spent(publisher, "request") == len(transport.requests) == 6
+    # limits (v2 instance), status, media, delete: each also counts as a request.
+    assert spent(publisher, "request") == len(transport.requests) == 4
 
 
 def test_the_client_is_switched_to_throw(publisher):
@@ -344,6 +342,19 @@ def test_upload_waits_for_a_video_to_be_processed(publisher, transport, clock):
     assert b'name="description"' in upload.body and "un chat".encode() in upload.body
     assert b"Content-Type: video/mp4" in upload.body  # a GIF goes up as the mp4 video it became
     assert spent(publisher, "media") == 1  # polls are plain requests
+
+
+@pytest.mark.parametrize("built_with_version", [None, "4.4.0"])
+def test_uploads_go_to_v2_media_without_probing_the_version(transport, clock, built_with_version):
+    # Mastodon.py alone would probe /api/v1/instance (gone here: 404) and fall
+    # back to /api/v1/media, or keep 1.0.0 when built with mastodon_version.
+    client = Mastodon(access_token=TOKEN, api_base_url=BASE, mastodon_version=built_with_version)
+    transport.install(client, BASE)
+    transport.on("GET", r"/api/v1/instance/?", Answer(404, {"error": "gone"}))
+    transport.on("POST", r"/api/v2/media", Answer(200, media_json("35", url=f"{BASE}/m/35.jpg", kind="image")))
+    publisher = MastodonPublisher(client, "alice@masto.test", pacer=Pacer(mastodon_budgets(), clock=clock.clock, sleep=clock.sleep))
+    assert publisher.upload(MediaFile("photo", b"\xff\xd8", "image/jpeg")).ref == "35"
+    assert [path_of(r) for r in transport.requests] == ["/api/v2/instance/", "/api/v2/media"]
 
 
 def test_upload_cuts_alt_text_to_the_instances_limit(publisher, transport):
