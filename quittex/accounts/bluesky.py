@@ -245,6 +245,8 @@ def _resume(record: BlueskyCredentials, store: CredentialStore) -> BlueskySessio
         current = client.com.atproto.server.get_session()
     except (UnauthorizedError, BadRequestError, LoginRequiredError, ValueError):
         raise _SessionDead from None
+    except RateLimitExceededError:
+        raise RateLimitedError(f"{record.pds} asks quittex to slow down; try again in a few minutes.") from None
     except RequestErrorBase as error:
         raise PlatformError(f"Could not reach {record.pds}: {_describe(error)}") from None
     session = _session(client)

@@ -97,7 +97,9 @@ def _bluesky_environment(credentials: Credentials) -> list[AccountSummary]:
 
 
 def _mastodon_summary(record: MastodonCredentials) -> AccountSummary:
-    return AccountSummary("mastodon", record.account, record.instance, record.origin, record.account_id, record.saved_at)
+    return AccountSummary(
+        "mastodon", record.account, record.instance, record.origin, record.account_id, record.saved_at
+    )
 
 
 def _mastodon_environment() -> list[AccountSummary]:

@@ -33,7 +33,7 @@ from mastodon.errors import (
 from quittex import __version__
 from quittex.accounts.secret import Secret
 from quittex.accounts.servers import is_loopback, server_url
-from quittex.accounts.store import ORIGIN_LOGIN, Credentials, CredentialStore, MastodonCredentials
+from quittex.accounts.store import Credentials, CredentialStore, MastodonCredentials
 from quittex.errors import AuthError, PlatformError, RateLimitedError
 
 SCOPES = ("write:statuses", "write:media", "read:accounts", "read:statuses")
@@ -50,6 +50,7 @@ TOKEN_HELP = (
     + ", ".join(SCOPES)
     + "; then copy “Your access token”."
 )
+_USERNAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 _DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]+(?::\d+)?")
 
 
@@ -123,7 +124,9 @@ def finish_mastodon_authorization(
         instance, client_id=authorization.client_id, client_secret=authorization.client_secret, version="4.0.0"
     )
     token = Secret(_exchange_code(client, instance, code))
-    client = _client(instance, token=token, client_id=authorization.client_id, client_secret=authorization.client_secret)
+    client = _client(
+        instance, token=token, client_id=authorization.client_id, client_secret=authorization.client_secret
+    )
     account, account_id = _identify(client, instance)
     record = MastodonCredentials(
         account, instance, account_id, token, authorization.client_id, authorization.client_secret, SCOPES
@@ -143,8 +146,8 @@ def mastodon_session(account: str | None = None, *, store: CredentialStore | Non
         if account is None or _same_account(account, name):
             return MastodonSession(client, name, instance, account_id)
     record = _saved((store or CredentialStore()).load(), account)
-    client = _client(record.instance, token=record.token, client_id=record.client_id, client_secret=record.client_secret)
-    name, account_id = _identify(client, record.instance, source=f"the saved token of {record.account}")
+    client = _saved_client(record)
+    _, account_id = _verify(client, record.instance, f"the saved token of {record.account}")
     return MastodonSession(client, record.account, record.instance, account_id)
 
 
@@ -152,7 +155,7 @@ def revoke_mastodon(record: MastodonCredentials) -> None:
     """Revoke a token quittex obtained itself (a pasted token is the user's)."""
     if record.client_id is None or record.client_secret is None:
         return
-    client = _client(record.instance, token=record.token, client_id=record.client_id, client_secret=record.client_secret)
+    client = _saved_client(record)
     _call(record.instance, lambda: client.revoke_access_token(allow_http=is_loopback(record.instance)))
 
 
@@ -161,7 +164,8 @@ def revoke_mastodon(record: MastodonCredentials) -> None:
 
 def _registered_app(store: CredentialStore, instance: str) -> tuple[str, Secret]:
     for record in store.load().mastodon:
-        if record.instance == instance and record.client_id and record.client_secret and set(record.scopes) == set(SCOPES):
+        ours = record.client_id and record.client_secret and set(record.scopes) == set(SCOPES)
+        if record.instance == instance and ours:
             return record.client_id, record.client_secret
     return _register_app(instance)
 
@@ -210,22 +214,35 @@ def _exchange_code(client: Mastodon, instance: str, code: Secret) -> str:
 def _identify(client: Mastodon, instance: str, *, source: str = "this token") -> tuple[str, str]:
     """`user@host` and the account id; the host is the instance's own domain,
     which may differ from the address of its web server."""
+    username, account_id = _verify(client, instance, source)
+    return f"{username}@{_local_domain(client, instance)}", account_id
+
+
+def _verify(client: Mastodon, instance: str, source: str) -> tuple[str, str]:
+    """verify_credentials: the token works, and whose it is."""
     try:
         me = client.account_verify_credentials()
-    except (MastodonUnauthorizedError, MastodonNotFoundError):
-        raise AuthError(
+    except MastodonError as error:
+        raise _refusal(error, instance, source) from None
+    username, account_id = me.get("username"), me.get("id")
+    if not isinstance(username, str) or not _USERNAME.fullmatch(username) or account_id in (None, ""):
+        raise PlatformError(f"{instance} did not say which account {source} belongs to.")
+    return username, str(account_id)
+
+
+def _refusal(error: MastodonError, instance: str, source: str) -> Exception:
+    if isinstance(error, MastodonUnauthorizedError | MastodonNotFoundError):
+        return AuthError(
             f"{instance} refused {source}: it is wrong, expired or revoked.",
             hint="Log in again: quittex login mastodon --instance " + instance,
-        ) from None
-    except MastodonAPIError as error:
-        if _status(error) == 403:
-            raise AuthError(f"{instance} refused {source}: {_server_message(error)}", hint=TOKEN_HELP) from None
-        raise PlatformError(f"{instance} failed to check the token: {_server_message(error)}") from None
-    except MastodonNetworkError as error:
-        raise PlatformError(f"Could not reach {instance}: {_network_cause(error)}") from None
-    except MastodonRatelimitError:
-        raise RateLimitedError(f"{instance} asks quittex to slow down; try again in a few minutes.") from None
-    return f"{me['username']}@{_local_domain(client, instance)}", str(me["id"])
+        )
+    if isinstance(error, MastodonAPIError) and _status(error) == 403:
+        return AuthError(f"{instance} refused {source}: {_server_message(error)}", hint=TOKEN_HELP)
+    if isinstance(error, MastodonRatelimitError):
+        return RateLimitedError(f"{instance} asks quittex to slow down; try again in a few minutes.")
+    if isinstance(error, MastodonNetworkError):
+        return PlatformError(f"Could not reach {instance}: {_network_cause(error)}")
+    return PlatformError(f"{instance} failed to check the token: {_server_message(error)}")
 
 
 def _local_domain(client: Mastodon, instance: str) -> str:
@@ -301,6 +318,10 @@ def _client(
         session=_http_session(),
         user_agent=USER_AGENT,
     )
+
+
+def _saved_client(record: MastodonCredentials) -> Mastodon:
+    return _client(record.instance, token=record.token, client_id=record.client_id, client_secret=record.client_secret)
 
 
 def _call(instance: str, request: Any) -> Any:

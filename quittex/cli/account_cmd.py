@@ -78,7 +78,9 @@ def _bluesky_password(handle: str) -> Secret:
     console.info(escape(accounts.APP_PASSWORD_HELP))
     password = Secret(typer.prompt(f"App password for @{handle.strip().removeprefix('@')}", hide_input=True, err=True))
     if not accounts.looks_like_app_password(password):
-        console.warn("This does not look like an app password (xxxx-xxxx-xxxx-xxxx). " + escape(accounts.APP_PASSWORD_HELP))
+        console.warn(
+            "This does not look like an app password (xxxx-xxxx-xxxx-xxxx). " + escape(accounts.APP_PASSWORD_HELP)
+        )
         if not typer.confirm("Use it anyway?", default=False, err=True):
             console.info("Nothing was changed.")
             raise typer.Exit(1)
@@ -163,7 +165,8 @@ def logout(
     if not result.removed:
         console.out.print("No saved account to forget.", highlight=False)
     for summary in result.removed:
-        console.out.print(f"Logged out of {_platform_name(summary.platform)}: @{escape(summary.account or '')}.", highlight=False)
+        name = escape(summary.account or "")
+        console.out.print(f"Logged out of {_platform_name(summary.platform)}: @{name}.", highlight=False)
 
 
 # --- whoami -------------------------------------------------------------------------
@@ -210,7 +213,8 @@ def _print_accounts(summaries: list[accounts.AccountSummary], checks: list[accou
         name = summary.account or (check.account if check else None)
         who = f"@{name}" if name else "(account known to the server)"
         where = f" on {summary.server}" if summary.server else ""
-        console.out.print(f"{_platform_name(summary.platform):<9} [bold]{escape(who)}[/bold]{escape(where)}", highlight=False)
+        platform = _platform_name(summary.platform)
+        console.out.print(f"{platform:<9} [bold]{escape(who)}[/bold]{escape(where)}", highlight=False)
         details = [f"from {_SOURCES.get(summary.source, summary.source)}"]
         if summary.saved_at:
             details.append("saved " + summary.saved_at[:16].replace("T", " "))

@@ -61,7 +61,8 @@ def test_cli_login_then_every_run_reuses_the_session(pds: LocalPDS, create_sessi
     for _ in range(3):
         session = accounts.bluesky_session()
         assert (session.did, session.handle, session.pds) == (account.did, account.handle, pds.url)
-        records = session.client.com.atproto.repo.list_records({"repo": session.did, "collection": "app.bsky.feed.post"})
+        query = {"repo": session.did, "collection": "app.bsky.feed.post"}
+        records = session.client.com.atproto.repo.list_records(query)
         assert records.records == []
     assert create_sessions == [account.handle]
     written = "".join(p.read_text(errors="replace") for p in isolated_home.rglob("*") if p.is_file())
