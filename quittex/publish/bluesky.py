@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -56,6 +56,9 @@ from quittex.publish.base import MediaFile, RateLimitError, RefusedError, Transi
 from quittex.publish.pacing import Pacer, bluesky_budgets
 from quittex.publish.tid import tweet_tid
 from quittex.rewrite.draft import BlueskyDraft, Draft, QuoteEmbed
+
+if TYPE_CHECKING:
+    from atproto import Client
 
 POST = "app.bsky.feed.post"
 DEFAULT_VIDEO_SERVICE = "https://video.bsky.app"
@@ -120,7 +123,7 @@ class BlueskyPublisher:
 
     def __init__(
         self,
-        client: Any,
+        client: Client,
         did: str,
         *,
         handle: str | None = None,
@@ -280,7 +283,8 @@ class BlueskyPublisher:
 
     def _service_token(self, audience: str, method: str, seconds: int) -> str:
         params = models.ComAtprotoServerGetServiceAuth.Params(aud=audience, lxm=method, exp=int(time.time()) + seconds)
-        return self._query("com.atproto.server.getServiceAuth", models.ComAtprotoServerGetServiceAuth.Response, params).token
+        answer = self._query("com.atproto.server.getServiceAuth", models.ComAtprotoServerGetServiceAuth.Response, params)
+        return answer.token
 
     def _video_request(
         self, action: str, method: str, nsid: str, *, accept_conflict: bool = False, **kwargs: Any
@@ -332,7 +336,8 @@ class BlueskyPublisher:
         try:
             return get_response_model(response, model)
         except (AtProtocolError, ValidationError):
-            raise TransientError(f"Bluesky: unexpected answer to {_action(nsid)} (HTTP {response.status_code})") from None
+            unexpected = f"Bluesky: unexpected answer to {_action(nsid)} (HTTP {response.status_code})"
+            raise TransientError(unexpected) from None
 
     def _sdk_error(self, action: str, error: Exception) -> Exception:
         if isinstance(error, LoginRequiredError):

@@ -258,7 +258,8 @@ def spend_write_points(server: LocalPDS, account: Account) -> int:
         if left >= 3:
             answer = raw_write(server, account, "com.atproto.repo.applyWrites", {"writes": creates(min(200, left // 3))})
         else:
-            answer = raw_write(server, account, "com.atproto.repo.putRecord", {"collection": POST, "rkey": "2222222222222", "record": record_json("2 points")})
+            put = {"collection": POST, "rkey": "2222222222222", "record": record_json("2 points")}
+            answer = raw_write(server, account, "com.atproto.repo.putRecord", put)
         left = int(answer.headers["RateLimit-Remaining"])
         if answer.headers["RateLimit-Policy"] != "5000;w=3600":  # the per-IP bucket is still the tightest
             left = max(left, 3)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from datetime import datetime, timezone
 
 import httpx
@@ -44,6 +45,7 @@ CID = "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"
 BLOB_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 TWEET_ID = "1101452019103563899"  # 2019-03-01 12:00 UTC
 TWEET_TIME = datetime(2019, 3, 1, 12, 0, tzinfo=timezone.utc)
+STAMP = "2019-03-01T12:00:00.000Z"
 
 
 def fake_jwt(**claims) -> str:
@@ -337,14 +339,17 @@ def xrpc_error(httpx_mock, status: int, error: str = "", message: str = "", nsid
 
 
 def test_a_refused_post_carries_the_servers_reason(publisher, httpx_mock):
-    xrpc_error(httpx_mock, 400, "InvalidRequest", "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes")
+    reason = "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"
+    xrpc_error(httpx_mock, 400, "InvalidRequest", reason)
     with pytest.raises(RefusedError) as refused:
         create(publisher)
     assert refused.value.status == 400
     assert "must not be longer than 300 graphemes" in refused.value.message
 
 
-@pytest.mark.parametrize("status, error", [(400, "ExpiredToken"), (400, "InvalidToken"), (401, "AuthRequired"), (403, "AccountTakedown")])
+@pytest.mark.parametrize(
+    "status, error", [(400, "ExpiredToken"), (400, "InvalidToken"), (401, "AuthRequired"), (403, "AccountTakedown")]
+)
 def test_session_problems_stop_the_run(publisher, httpx_mock, status, error):
     xrpc_error(httpx_mock, status, error, "Token has expired")
     with pytest.raises(AuthError) as refused:
@@ -418,6 +423,26 @@ def test_a_session_the_sdk_cannot_refresh_is_an_auth_error(httpx_mock):
     assert httpx_mock.get_requests() == []
 
 
+def test_an_expiring_session_is_refreshed_by_the_sdk_on_the_way(httpx_mock):
+    sdk = Client(base_url=PDS)
+    expiring = fake_jwt(exp=int(time.time()) + 60, kind="old")
+    sdk.login(session_string=Session(HANDLE, DID, expiring, fake_jwt(kind="refresh"), PDS).encode(), fetch_bsky_profile=False)
+    fresh = fake_jwt(kind="new")
+    httpx_mock.add_response(
+        method="POST", url=f"{XRPC}/com.atproto.server.refreshSession",
+        json={"accessJwt": fresh, "refreshJwt": fake_jwt(kind="refresh2"), "handle": HANDLE, "did": DID},
+    )  # fmt: skip
+    put_answer(httpx_mock)
+    changes = []
+    sdk.on_session_change(lambda event, session: changes.append(event))
+
+    create(BlueskyPublisher(sdk, DID, video_service=None))
+
+    put = httpx_mock.get_request(url=f"{XRPC}/com.atproto.repo.putRecord")
+    assert put.headers["Authorization"] == f"Bearer {fresh}"
+    assert [event.value for event in changes] == ["refresh"]
+
+
 # -- find, delete -----------------------------------------------------------------------------
 
 
@@ -426,7 +451,7 @@ def test_find_reads_the_record_under_the_journals_key(publisher, httpx_mock):
     httpx_mock.add_response(
         method="GET",
         url=f"{XRPC}/com.atproto.repo.getRecord?repo={DID}&collection=app.bsky.feed.post&rkey={key}",
-        json={"uri": uri_of(key), "cid": CID, "value": {"$type": "app.bsky.feed.post", "text": "x", "createdAt": "2019-03-01T12:00:00.000Z"}},
+        json={"uri": uri_of(key), "cid": CID, "value": {"$type": "app.bsky.feed.post", "text": "x", "createdAt": STAMP}},
     )  # fmt: skip
     found = publisher.find(make_draft(), sending_entry(key))
     assert found == Remote(uri_of(key), url=f"https://bsky.app/profile/{DID}/post/{key}", cid=CID)
@@ -563,7 +588,10 @@ def test_a_video_the_service_already_has_is_not_processed_again(video_publisher,
     upload_limits_answer(httpx_mock)
     httpx_mock.add_response(
         method="POST", url=re.compile(rf"{re.escape(VIDEO)}/xrpc/app\.bsky\.video\.uploadVideo\?.*"), status_code=409,
-        json={"did": DID, "error": "already_exists", "jobId": "job-1", "message": "Video already processed", "state": "JOB_STATE_COMPLETED"},
+        json={
+            "did": DID, "error": "already_exists", "jobId": "job-1",
+            "message": "Video already processed", "state": "JOB_STATE_COMPLETED",
+        },
     )  # fmt: skip
     job_answer(httpx_mock, "JOB_STATE_COMPLETED", with_blob=True)
 
