@@ -17,7 +17,8 @@ answer. Two adapters:
     * status length counted like Mastodon (URLs count 23, `@user@domain` as
       `@user`) instead of mastodon-mock's raw `len()` (`count_like_mastodon`,
       with `lift_mock_length_limit`);
-    * the limits a current Mastodon advertises in `instance_v2` (`instance`).
+    * the limits a current Mastodon advertises in `instance_v2` (`instance`);
+    * Idempotency-Keys past their hour (`expire_idempotency_keys`).
 
     transport = FaultyTransport()
     transport.install(client)                 # mount on the client's session
@@ -200,6 +201,7 @@ class FaultyTransport(HTTPAdapter):
         self.rules: list[_Rule] = []
         self.log: list[Exchange] = []
         self.decorators: list[Callable[[requests.PreparedRequest, requests.Response], None]] = []
+        self.keys_expired = False
         self._lock = threading.Lock()
 
     def install(self, client: Any) -> FaultyTransport:
@@ -280,6 +282,13 @@ class FaultyTransport(HTTPAdapter):
         self.rule("POST", r"/api/v[12]/media", upload, times=None)
         return self.rule("GET", r"/api/v1/media/\d+", poll, times=None)
 
+    def expire_idempotency_keys(self) -> FaultyTransport:
+        """Every request arrives as if its Idempotency-Key had expired (Mastodon
+        keeps one for an hour; mastodon-mock forever): a resend makes a new
+        status, and only the client's own reconciliation prevents duplicates."""
+        self.keys_expired = True
+        return self
+
     def count_like_mastodon(self, max_characters: int = 500, url_weight: int = 23) -> FaultyTransport:
         """422 a status longer than Mastodon would allow, counted Mastodon's way.
         Pair with `lift_mock_length_limit` so mastodon-mock's raw len() check
@@ -309,6 +318,8 @@ class FaultyTransport(HTTPAdapter):
         return response
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        if self.keys_expired:
+            request.headers.pop("Idempotency-Key", None)
         with self._lock:
             rule = next((r for r in self.rules if r.take(request)), None)
         if rule is not None:
