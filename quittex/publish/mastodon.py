@@ -254,7 +254,7 @@ class MastodonPublisher:
             media.data, mime_type=media.mime, description=alt or None,
         ))  # fmt: skip
         attachment = self._wait_until_processed(attachment, what)
-        return UploadedMedia(media.kind, str(attachment["id"]), alt, media.width, media.height)
+        return UploadedMedia(media.kind, _id_of(attachment, what), alt, media.width, media.height)
 
     def _check_media(self, media: MediaFile, limits: MastodonLimits, what: str) -> None:
         if not limits.accepts(media.mime):
@@ -277,7 +277,7 @@ class MastodonPublisher:
             self._version_checked = True
 
     def _wait_until_processed(self, attachment: Any, what: str) -> Any:
-        media_id, started = attachment["id"], self.pacer.clock()
+        media_id, started = _id_of(attachment, what), self.pacer.clock()
         delay = MEDIA_POLL_FIRST_SECONDS
         while not _read(attachment, "url"):
             if self.pacer.clock() + delay - started > self.media_timeout:
@@ -313,12 +313,15 @@ class MastodonPublisher:
         4. confirmed on the status's source (`/api/v1/statuses/:id/source`):
            exactly the draft's text and content warning (links masked when the
            draft was not finalised). Servers without that endpoint keep (3).
-        A status of another post would need the same text, date note included,
-        the same warning and thread position, be unclaimed, and be created
-        after this entry was sent; the runner publishes in order and asks
-        `find()` before any resend, so the only such status is this post's own.
-        Two same-day tweets with identical text and media, both interrupted
-        before the journal recorded them, could still be paired crosswise:
+        Why not another post's status: it would need this draft's exact text
+        (date note included), warning and thread position, and to be created
+        at most 5 minutes before this entry's attempt. Posts go out in order
+        and `find()` runs before any resend, so the only older candidates are
+        posts the journal already holds as done: once the runner has
+        `claim()`ed those, the one status left is this post's own. Without
+        `claim()` (a new process knows only what it made itself), a
+        same-day twin posted just before could be taken for this one.
+        Two twins both left unrecorded by crashes may be paired crosswise:
         each still exists exactly once."""
         if entry.sent_at is None:
             return None
@@ -600,10 +603,16 @@ def _tell_version(client: Mastodon, version: str | None) -> None:
 
 
 def _remote(status: Any, what: str) -> Remote:
-    status_id = _read(status, "id")
-    if status_id in (None, ""):
-        raise TransientError(f"{what}: Mastodon answered without a status id.")
-    return Remote(id=str(status_id), url=_read(status, "url") or _read(status, "uri"))
+    return Remote(id=_id_of(status, what), url=_read(status, "url") or _read(status, "uri"))
+
+
+def _id_of(answer: Any, what: str) -> str:
+    """The id of what the server made; an answer without one may still mean
+    it was made: transient, so the next attempt goes through `find()`."""
+    found = _read(answer, "id")
+    if found in (None, ""):
+        raise TransientError(f"{what}: Mastodon answered without an id.")
+    return str(found)
 
 
 def _created_at(status: Any) -> datetime:

@@ -171,7 +171,7 @@ def test_create_refuses_more_media_than_the_instance_allows(publisher, transport
 
 def test_create_without_an_id_in_the_answer_is_transient(publisher, transport):
     transport.on("POST", STATUSES, Answer(200, {"error": None}))
-    with pytest.raises(TransientError, match="without a status id"):
+    with pytest.raises(TransientError, match="without an id"):
         publisher.create(draft(), "k", [], None, None)
 
 
@@ -388,6 +388,12 @@ def test_upload_gives_up_on_endless_processing_as_transient(publisher, transport
     with pytest.raises(TransientError, match="still processing"):
         publisher.upload(MediaFile("video", b"\x00", "video/mp4"))
     assert clock.now - START <= 60
+
+
+def test_upload_answered_without_an_id_is_transient(publisher, transport):
+    transport.on("POST", r"/api/v2/media", Answer(200, {"type": "image"}))
+    with pytest.raises(TransientError, match="without an id"):
+        publisher.upload(MediaFile("photo", b"\xff\xd8", "image/jpeg"))
 
 
 def test_upload_refused_by_the_server(publisher, transport):
