@@ -182,8 +182,10 @@ def _book_login(store: CredentialStore, key: str) -> None:
     limits (kept across runs in the credential file) are spent."""
     now = time.time()
     with store.update() as credentials:
-        blocked = credentials.login_blocked_until.get(key, 0.0)
-        wait = max(blocked - now, _login_budget_wait(credentials.login_attempts.get(key, []), now))
+        blocked = credentials.login_blocked_until.get(key, 0.0) - now
+        if blocked > 0:
+            raise RateLimitedError(f"Bluesky refuses more logins for now; try again in {_minutes(blocked)}.")
+        wait = _login_budget_wait(credentials.login_attempts.get(key, []), now)
         if wait > 0:
             raise RateLimitedError(
                 f"Bluesky allows 30 logins per 5 minutes and 300 per day; try again in {_minutes(wait)}.",
