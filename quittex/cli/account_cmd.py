@@ -99,8 +99,9 @@ def login_mastodon(
         str | None,
         typer.Option(
             "--token",
-            help="An access token you created (Preferences → Development). Give - to type it hidden "
-            "(or read it from a pipe). Without it, quittex asks the server for authorisation in your browser.",
+            help="An access token you created (Preferences → Development). Give - to type it hidden or read "
+            "it from a pipe (a token on the command line stays in your shell history). Without --token, "
+            "quittex asks for authorisation in your browser.",
         ),
     ] = None,
 ) -> None:
