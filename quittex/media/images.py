@@ -100,13 +100,7 @@ def read_media_file(path: str | Path, *, name: str | None = None) -> bytes:
     """The bytes of a media file, refusing absurd sizes before reading them."""
     label = name or str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise MediaError(
-                f"the file is {size:,} bytes, more than we accept for a photo",
-                problem="too_large",
-                name=label,
-            )
+        _check_size(Path(path).stat().st_size, label)
         return Path(path).read_bytes()
     except OSError as error:
         raise MediaError(
@@ -182,14 +176,7 @@ class _Source:
 
 
 def _decode(data: bytes, name: str | None) -> Image.Image:
-    if not data:
-        raise MediaError("the file is empty", problem="empty", name=name)
-    if len(data) > MAX_SOURCE_BYTES:
-        raise MediaError(
-            f"the file is {len(data):,} bytes, more than we accept for a photo",
-            problem="too_large",
-            name=name,
-        )
+    _check_size(len(data), name)
     image = _open(data, name)
     _check_dimensions(image, name)
     if image.format in ("GIF", "WEBP", "PNG") and getattr(image, "is_animated", False):
@@ -205,6 +192,17 @@ def _decode(data: bytes, name: str | None) -> Image.Image:
             f"the image is damaged or truncated ({_explain(error)})", problem="corrupt", name=name
         ) from None
     return image
+
+
+def _check_size(size: int, name: str | None) -> None:
+    if not size:
+        raise MediaError("the file is empty", problem="empty", name=name)
+    if size > MAX_SOURCE_BYTES:
+        raise MediaError(
+            f"the file is {size:,} bytes, more than we accept for a photo",
+            problem="too_large",
+            name=name,
+        )
 
 
 def _open(data: bytes, name: str | None) -> Image.Image:
