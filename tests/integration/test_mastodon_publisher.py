@@ -47,8 +47,12 @@ class Setup:
         return MastodonPublisher(client, self.server.account, pacer=self.publisher.pacer)
 
     def statuses(self) -> list:
-        me = self.reader.account_verify_credentials()
-        return list(reversed(self.reader.account_statuses(me["id"], limit=40)))  # oldest first
+        """Every status of the account, oldest first."""
+        me, found, max_id = self.reader.account_verify_credentials(), [], None
+        while page := self.reader.account_statuses(me["id"], limit=40, max_id=max_id):
+            found += page
+            max_id = page[-1]["id"]
+        return list(reversed(found))
 
     def texts(self) -> list[str]:
         return [self.reader.status_source(s["id"])["text"] for s in self.statuses()]
@@ -316,9 +320,17 @@ def test_every_post_exists_exactly_once_through_faults_and_crashes(setup, tmp_pa
             root = PostRef(str(2000 + tweet), 0) if part else None
             drafts.append(draft(str(2000 + tweet), part, parts=parts, parent=parent, root=root,
                                 text=f"Fil {tweet}, partie {part + 1}/{parts}\n\nPublié sur X le 4 mars 2019"))  # fmt: skip
+    # Twins: the same words on the same day, as collectives do ("Merci !").
+    drafts += [draft(str(3000 + n), text="Merci à toutes et tous !\n\nPublié sur X le 4 mars 2019") for n in range(3)]
     journal = Journal(tmp_path / "journal.sqlite3", "mastodon", "source", setup.server.account)
     journal.plan(PlannedPost(d.tweet_id, d.part, d.created_at) for d in drafts)
     publisher, recovered = setup.publisher, 0
+
+    def restart() -> MastodonPublisher:  # what a runner does in a new process
+        fresh = setup.new_process()
+        fresh.claim(e.remote.id for e in journal.entries("done"))
+        return fresh
+
     for d in drafts:
         while (entry := journal.get(d.tweet_id, d.part)).state != "done":
             fault = rng.choice(FAULTS)
@@ -335,19 +347,19 @@ def test_every_post_exists_exactly_once_through_faults_and_crashes(setup, tmp_pa
             try:
                 remote = publisher.create(d, key, [], parent, None)
             except (TransientError, RateLimitError):
-                publisher = setup.new_process() if rng.random() < 0.5 else publisher  # sometimes a crash
+                publisher = restart() if rng.random() < 0.5 else publisher  # sometimes a crash
                 continue
             if fault == "crash_after":  # killed between the answer and "done"
-                publisher = setup.new_process()
+                publisher = restart()
                 continue
             journal.mark_done(d.tweet_id, d.part, remote)
         setup.transport.rules.clear()
-    posted = setup.statuses()
-    by_text = {setup.reader.status_source(s["id"])["text"]: s for s in posted}
-    assert len(posted) == len(drafts) == len(by_text)
+    posted = {str(s["id"]): s for s in setup.statuses()}
+    remotes = {journal.remote(d.tweet_id, d.part).id for d in drafts}
+    assert len(posted) == len(drafts) == len(remotes) and remotes == set(posted)
     for d in drafts:
-        status = by_text[d.text]
-        assert str(status["id"]) == journal.remote(d.tweet_id, d.part).id
+        status = posted[journal.remote(d.tweet_id, d.part).id]
+        assert setup.reader.status_source(status["id"])["text"] == d.text
         expected_parent = journal.remote(d.parent.tweet_id, d.parent.part).id if d.parent else None
         assert (str(status["in_reply_to_id"]) if status["in_reply_to_id"] else None) == expected_parent
     struck = [e for e in setup.transport.log if e.path == STATUSES and (e.status is None or e.status >= 400)]
