@@ -32,7 +32,7 @@ def json_lines(plan: MigrationPlan) -> None:
 def terminal(plan: MigrationPlan, username: str, show: int) -> None:
     for platform_plan in plan.platforms.values():
         _posts(platform_plan, username, show)
-    console.out.print(_summary(plan))
+    console.out.print(summary_table(plan))
     console.out.print("[dim]Nothing was published (dry run).[/dim]")
 
 
@@ -80,7 +80,7 @@ def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
     return panel
 
 
-def _summary(plan: MigrationPlan) -> Table:
+def summary_table(plan: MigrationPlan) -> Table:
     table = Table(title=f"Migration plan: {plan.tweets:,} tweets selected", title_justify="left")
     table.add_column("")
     for platform in plan.platforms:

@@ -12,6 +12,7 @@ from quittex.cli.inspect_cmd import ArchiveArg
 from quittex.cli.progress import archive_progress
 from quittex.errors import BadInputError
 
+PUBLISH = "Publishing"
 SELECT = "Selection"
 REWRITE = "Rewriting"
 OUTPUT = "Output"
@@ -46,6 +47,12 @@ def migrate(
     visibility: Annotated[str, typer.Option("--visibility", help="Mastodon visibility: public, unlisted, private.", rich_help_panel=REWRITE)] = "unlisted",
     max_characters: Annotated[int | None, typer.Option("--max-characters", help="Mastodon post limit for a dry run (publishing reads the instance's own).", rich_help_panel=REWRITE, min=50)] = None,
     alt_text: Annotated[Path | None, typer.Option("--alt-text", help="CSV of alt texts filled in from 'quittex alt-text export'.", rich_help_panel=REWRITE, dir_okay=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Publish without asking for confirmation.", rich_help_panel=PUBLISH)] = False,
+    max_posts: Annotated[int | None, typer.Option("--max-posts", help="Create at most N posts per platform in this run (then run again).", rich_help_panel=PUBLISH, min=1)] = None,
+    stop_after: Annotated[str | None, typer.Option("--stop-after", help="Stop cleanly after this long (e.g. 90m, 2h, 1d): for cron.", rich_help_panel=PUBLISH)] = None,
+    bluesky_account: Annotated[str | None, typer.Option("--bluesky-account", help="Which logged-in Bluesky account, when several.", rich_help_panel=PUBLISH)] = None,
+    mastodon_account: Annotated[str | None, typer.Option("--mastodon-account", help="Which logged-in Mastodon account (user@instance), when several.", rich_help_panel=PUBLISH)] = None,
+    state_dir: Annotated[Path | None, typer.Option("--state-dir", help="Where the journals are kept (default: quittex's home).", rich_help_panel=PUBLISH, file_okay=False)] = None,
 ) -> None:
     """Republish your tweets to Mastodon and Bluesky. Start with --dry-run."""
     from quittex.archive import load_archive
@@ -60,9 +67,13 @@ def migrate(
         mark_sensitive=not no_sensitive_marks, visibility=visibility, max_characters=max_characters, alt_text=alt_text,
     )  # fmt: skip
     if not dry_run:
-        raise BadInputError(
-            "Publishing is not available in this version of quittex yet: add --dry-run to preview the migration.",
-        )
+        if as_json or preview is not None:
+            raise BadInputError("--json and --preview go with --dry-run: preview first, then publish.")
+        from quittex.cli.publish_flow import PublishRequest, publish
+
+        publish(PublishRequest(archive, platforms, select_options, rewrite_options, yes, max_posts, stop_after,
+                               state_dir, bluesky_account, mastodon_account))  # fmt: skip
+        return
     with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
         plan = plan_migration(opened, platforms, select_options, rewrite_options)
         if preview is not None:

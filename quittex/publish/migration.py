@@ -41,7 +41,7 @@ def media_preparer(archive: Archive, limits: BlueskyLimits | MastodonLimits) -> 
         try:
             data = archive.read_media(media.path, MAX_MEDIA_BYTES)
         except ArchiveError as error:
-            raise MediaError(error.message, problem="unreadable", name=media.path) from None
+            raise MediaError(error.message, problem="missing", name=media.path) from None
         if media.kind == "photo":
             image = prepare_image(data, limits, name=media.path)
             return MediaFile("photo", image.data, image.mime_type, media.alt, image.width, image.height, path=media.path)

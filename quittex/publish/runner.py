@@ -119,6 +119,9 @@ class PlatformRun:
 
     def run(self) -> RunReport:
         plan_journal(self.journal, self.drafts)
+        claim = getattr(self.publisher, "claim", None)
+        if claim is not None:  # posts already recorded can never be taken for a lost one
+            claim(e.remote.id for e in self.journal.entries("done") if e.remote)
         try:
             for draft in self.drafts:
                 if self._should_stop():

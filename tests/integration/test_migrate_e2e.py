@@ -1,0 +1,87 @@
+"""The whole migration of the example archive, to a real Bluesky PDS and to
+mastodon-mock at once, through the CLI; then a rerun that must post nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.cli_helpers import run_cli
+from tests.mastodon_server import mastodon_server  # noqa: F401 - fixture
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "twitter-example.zip"
+pytestmark = pytest.mark.pds
+
+
+@pytest.fixture
+def accounts(pds, mastodon_server, monkeypatch):  # noqa: F811
+    account = pds.create_account()
+    monkeypatch.setenv("QUITTEX_BLUESKY_HANDLE", account.handle)
+    monkeypatch.setenv("QUITTEX_BLUESKY_PASSWORD", pds.create_app_password(account))
+    monkeypatch.setenv("QUITTEX_BLUESKY_PDS", pds.url)
+    monkeypatch.setenv("QUITTEX_MASTODON_URL", mastodon_server.url)
+    monkeypatch.setenv("QUITTEX_MASTODON_TOKEN", mastodon_server.token)
+    return account, mastodon_server
+
+
+def bluesky_posts(pds, account) -> list[dict]:
+    answer = httpx.get(
+        pds.xrpc_url("com.atproto.repo.listRecords"),
+        params={"repo": account.did, "collection": "app.bsky.feed.post", "limit": 100},
+        timeout=30,
+    ).json()
+    return sorted((r | r["value"] for r in answer["records"]), key=lambda r: r["createdAt"])
+
+
+def mastodon_statuses(server) -> list:
+    client = server.client()
+    me = client.account_verify_credentials()
+    return sorted(client.account_statuses(me["id"], limit=40), key=lambda s: int(s["id"]))
+
+
+def test_the_example_reaches_both_platforms_exactly_once(pds, accounts):
+    account, mastodon = accounts
+    first = run_cli("migrate", EXAMPLE, "--to", "mastodon,bluesky", "--yes")
+    assert first.exit_code == 0, first.stdout + first.stderr
+    assert "Bluesky: 14 published" in first.stdout and "Mastodon: 13 published" in first.stdout
+
+    posts = bluesky_posts(pds, account)
+    assert len(posts) == 14
+    assert posts[0]["createdAt"].startswith("2019-03-04T18:30:00") and posts[0]["langs"] == ["fr"]
+    by_text = {p["text"].split("\n")[0][:20]: p for p in posts}
+    reply = by_text["Merci à ＠mairie_exem"]
+    root = by_text["🧵 Bilan de notre bal"]
+    assert reply["reply"]["parent"]["uri"] == root["uri"] == reply["reply"]["root"]["uri"]
+    images = root["embed"]["images"]
+    assert len(images) == 2 and images[0]["aspectRatio"] == {"width": 1600, "height": 1200}
+    assert {p["embed"]["$type"] for p in posts if "embed" in p} >= {
+        "app.bsky.embed.images", "app.bsky.embed.video", "app.bsky.embed.record",
+    }  # fmt: skip
+    quote = next(p for p in posts if p.get("embed", {}).get("$type") == "app.bsky.embed.record")
+    assert quote["embed"]["record"]["uri"] == root["uri"]  # a quote of one's own tweet embeds its new post
+    blob = images[0]["image"]["ref"]["$link"]
+    data = httpx.get(pds.xrpc_url("com.atproto.sync.getBlob"), params={"did": account.did, "cid": blob}, timeout=30).content
+    assert len(data) <= 1_000_000 and b"Exif" not in data and not Image.open(io.BytesIO(data)).getexif()
+    assert any(f["features"][0]["$type"] == "app.bsky.richtext.facet#tag" for p in posts for f in p.get("facets", []))
+
+    statuses = mastodon_statuses(mastodon)
+    assert len(statuses) == 13
+    assert sum(len(s["media_attachments"]) for s in statuses) == 6
+    assert all(s["visibility"] == "unlisted" for s in statuses)
+    thread = [s for s in statuses if s["in_reply_to_id"]]
+    assert len(thread) == 3  # two self-replies and the second part of the long post
+
+    again = run_cli("migrate", EXAMPLE, "--to", "mastodon,bluesky", "--yes")
+    assert again.exit_code == 0, again.stderr
+    assert "Bluesky: 0 published, 14 already there" in again.stdout
+    assert len(bluesky_posts(pds, account)) == 14 and len(mastodon_statuses(mastodon)) == 13
+
+    status = json.loads(run_cli("status", "--json").stdout)["journals"]
+    assert sorted((j["platform"], j["done"], j["left"]) for j in status) == [("bluesky", 14, 0), ("mastodon", 13, 0)]
+    report = run_cli("report").stdout.splitlines()
+    assert len(report) == 1 + 14 + 13 and "https://x.com/velo_lumiere/status/" in report[1]
