@@ -70,6 +70,54 @@ def report(
     console.info(f"{len(rows):,} posts listed in {output}.")
 
 
+
+
+def undo(
+    to: Annotated[str, typer.Option("--to", help="The platform to delete the migrated posts from: mastodon or bluesky.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking for confirmation.")] = False,
+    account: Annotated[str | None, typer.Option("--account", help="Which logged-in account, when several.")] = None,
+    state_dir: StateDir = None,
+) -> None:
+    """Delete the posts quittex published (and only those), newest first."""
+    import sys
+
+    from quittex.publish.setup import open_targets
+    from quittex.publish.undo import journals_for, open_for_writing, undo_journal
+
+    if to not in ("mastodon", "bluesky"):
+        raise BadInputError(f"--to takes mastodon or bluesky, not {to!r}.")
+    target = open_targets([to], account if to == "bluesky" else None, account if to == "mastodon" else None)[to]
+    paths = journals_for(to, target.publisher.account, state_dir)
+    counts = []
+    for path in paths:
+        with open_for_writing(path) as journal:
+            counts.append(journal.counts().get("done", 0))
+    total = sum(counts)
+    if total == 0:
+        console.out.print(f"quittex has no post to delete on {to.capitalize()} for {escape(target.label)}.")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInputError(f"Ready to delete {total:,} posts from {target.label}. Add --yes to do it without a terminal.")
+        if not typer.confirm(f"Delete the {total:,} posts quittex made for {target.label} on {to.capitalize()}? This cannot be reversed.", default=False, err=True):
+            console.info("Nothing was deleted.")
+            return
+    deleted = failed = 0
+    try:
+        for path in paths:
+            with open_for_writing(path) as journal:
+                report = undo_journal(journal, target.publisher)
+            deleted, failed = deleted + report.deleted, failed + report.failed
+    finally:
+        target.close()
+    console.out.print(f"{to.capitalize()}: {deleted:,} posts deleted" + (f", {failed:,} could not be" if failed else ""))
+    if failed:
+        from quittex.errors import PartialError
+
+        raise PartialError(f"{failed:,} posts could not be deleted.", hint="Run the same command again to retry.")
+
+
 def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("report")(report)
+    app.command("undo")(undo)

@@ -85,3 +85,23 @@ def test_the_example_reaches_both_platforms_exactly_once(pds, accounts):
     assert sorted((j["platform"], j["done"], j["left"]) for j in status) == [("bluesky", 14, 0), ("mastodon", 13, 0)]
     report = run_cli("report").stdout.splitlines()
     assert len(report) == 1 + 14 + 13 and "https://x.com/velo_lumiere/status/" in report[1]
+
+
+def test_undo_deletes_what_quittex_made_and_nothing_else(pds, accounts):
+    account, mastodon = accounts
+    own = mastodon.client().status_post("Un message écrit à la main, pas par quittex")
+    assert run_cli("migrate", EXAMPLE, "--to", "mastodon,bluesky", "--yes", "--top", "1").exit_code == 0
+    # the most-liked tweet is the long post: 3 posts on Bluesky, 2 on Mastodon
+    assert len(bluesky_posts(pds, account)) == 3 and len(mastodon_statuses(mastodon)) == 3
+    refused = run_cli("undo", "--to", "bluesky")
+    assert refused.exit_code == 2 and "--yes" in refused.stderr  # no terminal: never deletes without consent
+    for platform, count in (("bluesky", 3), ("mastodon", 2)):
+        result = run_cli("undo", "--to", platform, "--yes")
+        assert result.exit_code == 0, result.stderr
+        assert f"{count} posts deleted" in result.stdout
+    assert bluesky_posts(pds, account) == []
+    assert [s["id"] for s in mastodon_statuses(mastodon)] == [own["id"]]
+    status = json.loads(run_cli("status", "--json").stdout)["journals"]
+    assert sorted((j["platform"], j["done"], j["undone"]) for j in status) == [("bluesky", 0, 3), ("mastodon", 0, 2)]
+    nothing = run_cli("undo", "--to", "bluesky", "--yes")
+    assert "no post to delete" in nothing.stdout
