@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from quittex.archive import Archive
 from quittex.archive.gcpause import paused_gc
+from quittex.errors import BadInputError
 from quittex.publish.estimate import Estimate, estimate_bluesky, estimate_mastodon
 from quittex.rewrite.draft import Draft
 from quittex.rewrite.options import Platform, RewriteOptions
@@ -66,6 +67,7 @@ def plan_migration(
 ) -> MigrationPlan:
     """Select and rewrite. `already_migrated`: tweet ids a journal says exist
     on the new platforms, so links to them can point to the new posts."""
+    _check_alt_text_paths(archive, rewrite_options)
     selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
     rewriter = Rewriter(
         archive.account.username or "i",
@@ -78,6 +80,21 @@ def plan_migration(
     for platform, result in results.items():
         plan.platforms[platform] = _platform_plan(platform, result)
     return plan
+
+
+def _check_alt_text_paths(archive: Archive, options: RewriteOptions | None) -> None:
+    """An alt text for a file the archive does not have is a sign of a sheet
+    made for another archive, or an edited media_path column."""
+    if options is None or not options.alt_texts:
+        return
+    known = {m.path for t in archive.tweets for m in t.media if m.path}
+    unknown = sorted(set(options.alt_texts) - known)
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise BadInputError(
+            f"The alt text file describes media this archive does not have: {shown}.",
+            hint="Export a fresh file with 'quittex alt-text export' and keep its media_path column unchanged.",
+        )
 
 
 def _platform_plan(platform: Platform, result: RewriteResult) -> PlatformPlan:

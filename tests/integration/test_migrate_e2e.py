@@ -105,3 +105,20 @@ def test_undo_deletes_what_quittex_made_and_nothing_else(pds, accounts):
     assert sorted((j["platform"], j["done"], j["undone"]) for j in status) == [("bluesky", 0, 3), ("mastodon", 0, 2)]
     nothing = run_cli("undo", "--to", "bluesky", "--yes")
     assert "no post to delete" in nothing.stdout
+
+
+def test_alt_text_reaches_both_platforms(pds, accounts, tmp_path):
+    account, mastodon = accounts
+    sheet = tmp_path / "alt.csv"
+    assert run_cli("alt-text", "export", EXAMPLE, "--to", sheet).exit_code == 0
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    logo = next(line for line in lines if "D2LogoPngAAb" in line)
+    sheet.write_text("\n".join([lines[0], logo + "Logo : un anneau rouge"]) + "\n", encoding="utf-8-sig")
+    only = tmp_path / "only.txt"
+    only.write_text(logo.split(";")[0] + "\n")
+    result = run_cli("migrate", EXAMPLE, "--to", "mastodon,bluesky", "--yes", "--only", only, "--alt-text", sheet)
+    assert result.exit_code == 0, result.stderr
+    [post] = bluesky_posts(pds, account)
+    assert post["embed"]["images"][0]["alt"] == "Logo : un anneau rouge"
+    [status] = mastodon_statuses(mastodon)
+    assert status["media_attachments"][0]["description"] == "Logo : un anneau rouge"
