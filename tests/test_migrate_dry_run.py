@@ -124,7 +124,7 @@ def test_html_preview_shows_each_tweet_beside_its_posts(tmp_path, no_network):
         (["--mentions", "loud", "--dry-run"], "--mentions takes plain, link or drop"),
         (["--timezone", "Mars/Olympus", "--dry-run"], "--timezone"),
         (["--only", "absent.txt", "--dry-run"], "Cannot read absent.txt"),
-        ([], "add --dry-run"),
+        (["--json"], "--json and --preview go with --dry-run"),
     ],
 )
 def test_bad_options_give_one_message_and_exit_2(args, message):

@@ -48,7 +48,7 @@ class FakePlatform:
             raise TransientError("connection dropped after the request was sent")
         return Remote(id=f"at://{key}", url=f"https://example/{key}", cid="cid")
 
-    def find(self, draft, entry: Entry) -> Remote | None:
+    def find(self, draft, entry: Entry, *, parent=None) -> Remote | None:
         key = entry.request_key
         return Remote(id=f"at://{key}", url=f"https://example/{key}", cid="cid") if key in self.posts else None
 

@@ -95,9 +95,10 @@ class Publisher(Protocol):
     ) -> Remote:
         """Create the post. `draft` is final (links and quotes resolved)."""
 
-    def find(self, draft: Draft, entry: Entry) -> Remote | None:
+    def find(self, draft: Draft, entry: Entry, *, parent: Remote | None = None) -> Remote | None:
         """After a crash: does the post of this "sending" journal entry exist?
-        None means it was never created and may be sent again."""
+        None means it was never created and may be sent again. `parent` is
+        the post it replies to, when it is a reply."""
 
     def delete(self, remote: Remote) -> None:
         """Delete a post quittex created (for `quittex undo`)."""

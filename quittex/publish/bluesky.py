@@ -174,7 +174,8 @@ class BlueskyPublisher:
             blob = self._upload_blob(media)
         return UploadedMedia(media.kind, blob, media.alt, media.width, media.height)
 
-    def find(self, draft: Draft, entry: Entry) -> Remote | None:
+    def find(self, draft: Draft, entry: Entry, *, parent: Remote | None = None) -> Remote | None:
+        # The record key is deterministic: the parent is not needed to tell posts apart.
         key = entry.request_key or self.request_key(draft)
         params = models.ComAtprotoRepoGetRecord.Params(repo=self.did, collection=POST, rkey=key)
         try:

@@ -165,7 +165,7 @@ class PlatformRun:
     def _attempt(self, draft: Draft, parent: Remote | None, root: Remote | None) -> None:
         entry = self.journal.get(draft.tweet_id, draft.part)
         if entry is not None and entry.state == "sending":
-            found = self.publisher.find(draft, entry)
+            found = self.publisher.find(draft, entry, parent=parent)
             if found is not None:
                 self.journal.mark_done(draft.tweet_id, draft.part, found)
                 return
