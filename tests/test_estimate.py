@@ -1,23 +1,31 @@
 from datetime import timedelta
 
+import pytest
+
 from quittex.publish.estimate import estimate_bluesky, estimate_mastodon, human_duration
 
 
-def test_bluesky_is_paced_by_put_record_points_then_by_the_daily_budget():
-    assert estimate_bluesky(2_500, 0).duration == timedelta(hours=1)
+def hours(estimate) -> float:
+    return estimate.duration / timedelta(hours=1)
+
+
+def test_bluesky_spends_each_hour_budget_then_waits():
+    assert hours(estimate_bluesky(2_500, 0)) == pytest.approx(2_500 * 0.3 / 3600)
+    assert hours(estimate_bluesky(2_501, 0)) == pytest.approx(1 + 2_501 * 0.3 / 3600)
     day = estimate_bluesky(20_000, 0)
-    assert day.duration == timedelta(hours=24 + 2_500 * 2 / 5_000)
-    assert day.bound_by == "17,500 posts a day"
+    assert hours(day) == pytest.approx(24 + 0 + 20_000 * 0.3 / 3600) and day.bound_by == "17,500 posts a day"
 
 
 def test_bluesky_uploads_over_a_thousand_wait_a_day():
     estimate = estimate_bluesky(100, 2_500)
-    assert estimate.duration == timedelta(hours=48) and "uploads" in estimate.bound_by
+    assert hours(estimate) == pytest.approx(48 + 100 * 0.3 / 3600) and "uploads" in estimate.bound_by
 
 
 def test_mastodon_posts_and_media():
-    assert estimate_mastodon(300, 0).duration == timedelta(hours=3)
-    assert estimate_mastodon(100, 120).duration == timedelta(hours=2)
+    assert hours(estimate_mastodon(13, 6)) == pytest.approx(13 / 3600)
+    assert hours(estimate_mastodon(5_000, 0)) == pytest.approx(16 * 3 + 5_000 / 3600)  # about two days
+    media = estimate_mastodon(100, 120)
+    assert hours(media) == pytest.approx(1.5 + 100 / 3600) and "media" in media.bound_by
 
 
 def test_human_duration():

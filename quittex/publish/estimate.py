@@ -17,8 +17,12 @@ BLUESKY_POINTS_PER_DAY = 35_000
 BLUESKY_PUT_RECORD_POINTS = 2
 BLUESKY_BLOBS_PER_DAY = 1_000
 # Mastodon: 300 statuses per 3 hours, 30 media uploads per 30 minutes.
-MASTODON_STATUSES_PER_HOUR = 100
-MASTODON_MEDIA_PER_HOUR = 60
+MASTODON_STATUSES_PER_WINDOW = 300
+MASTODON_MEDIA_PER_WINDOW = 30
+# Time a post takes when no limit holds it back (measured on loopback servers,
+# rounded up for a real server across the Internet).
+BLUESKY_SECONDS_PER_POST = 0.3
+MASTODON_SECONDS_PER_POST = 1.0
 
 
 @dataclass(frozen=True)
@@ -40,29 +44,35 @@ class Estimate:
 
 
 def estimate_bluesky(posts: int, blobs: int) -> Estimate:
+    """The pacer spends each window's budget at once, then waits for the next:
+    2,500 posts go out in minutes, the 2,501st an hour after the first."""
     points = posts * BLUESKY_PUT_RECORD_POINTS
-    by_points = _paced_hours(points, BLUESKY_POINTS_PER_HOUR, BLUESKY_POINTS_PER_DAY)
-    # Uploads are not limited per hour: only each further 1,000 waits a day.
-    by_blobs = float((blobs - 1) // BLUESKY_BLOBS_PER_DAY * 24) if blobs else 0.0
-    hours, bound = (by_blobs, "1,000 uploads a day") if by_blobs > by_points else (by_points, "2,500 posts an hour")
-    if points > BLUESKY_POINTS_PER_DAY and by_points >= by_blobs:
+    by_points = _windows_waited(points, BLUESKY_POINTS_PER_HOUR, 1.0)
+    if points > BLUESKY_POINTS_PER_DAY:
+        full_days = (points - 1) // BLUESKY_POINTS_PER_DAY
+        by_points = max(by_points, full_days * 24.0 + _windows_waited(points - full_days * BLUESKY_POINTS_PER_DAY, BLUESKY_POINTS_PER_HOUR, 1.0))
+    by_blobs = _windows_waited(blobs, BLUESKY_BLOBS_PER_DAY, 24.0)
+    hours = max(by_points, by_blobs) + posts * BLUESKY_SECONDS_PER_POST / 3600
+    if by_blobs > by_points:
+        bound = "1,000 uploads a day"
+    elif points > BLUESKY_POINTS_PER_DAY:
         bound = "17,500 posts a day"
+    else:
+        bound = "2,500 posts an hour"
     return Estimate("bluesky", posts, blobs, timedelta(hours=hours), bound)
 
 
 def estimate_mastodon(posts: int, media: int) -> Estimate:
-    by_posts = posts / MASTODON_STATUSES_PER_HOUR
-    by_media = media / MASTODON_MEDIA_PER_HOUR
-    if by_media > by_posts:
-        return Estimate("mastodon", posts, media, timedelta(hours=by_media), "30 media uploads per 30 minutes")
-    return Estimate("mastodon", posts, media, timedelta(hours=by_posts), "300 posts per 3 hours")
+    by_posts = _windows_waited(posts, MASTODON_STATUSES_PER_WINDOW, 3.0)
+    by_media = _windows_waited(media, MASTODON_MEDIA_PER_WINDOW, 0.5)
+    hours = max(by_posts, by_media) + posts * MASTODON_SECONDS_PER_POST / 3600
+    bound = "30 media uploads per 30 minutes" if by_media > by_posts else "300 posts per 3 hours"
+    return Estimate("mastodon", posts, media, timedelta(hours=hours), bound)
 
 
-def _paced_hours(amount: int, per_hour: int, per_day: int) -> float:
-    """Hours to spend `amount` under an hourly and a daily budget: full days
-    at the daily budget, then the rest at the hourly pace."""
-    full_days, rest = divmod(amount, per_day)
-    return full_days * 24 + rest / per_hour
+def _windows_waited(amount: int, per_window: int, window_hours: float) -> float:
+    """Hours spent waiting for windows to reopen: none for the first budget."""
+    return ((amount - 1) // per_window) * window_hours if amount > 0 else 0.0
 
 
 def human_duration(duration: timedelta) -> str:
