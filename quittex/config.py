@@ -239,6 +239,28 @@ class FarewellSection(Section):
     letter_greeting: optional(LocalizedText) = None
 
 
+class MigrateSection(Section):
+    """Defaults for `quittex migrate`; the command line wins over each."""
+
+    to: optional(Literal["mastodon", "bluesky", "mastodon,bluesky", "bluesky,mastodon"]) = None
+    locale: optional(Literal["fr", "en", "es", "it", "de"]) = None
+    timezone: optional(str) = None
+    mentions: optional(Literal["plain", "link", "drop"]) = None
+    visibility: optional(Literal["public", "unlisted", "private"]) = None
+    date_note: bool = True
+    date_note_template: optional(str) = None
+    handle_map: optional(str) = None  # a CSV file, relative to the project file
+    alt_text: optional(str) = None  # a CSV file, relative to the project file
+    include_replies: bool = False
+    include_retweets: bool = False
+
+    def path(self, value: str | None, config_source: Path | None) -> Path | None:
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        return path if path.is_absolute() or config_source is None else config_source.parent / path
+
+
 class ProjectConfig(BaseModel):
     """The whole project file. Unknown top-level sections are kept as they are."""
 
@@ -249,6 +271,7 @@ class ProjectConfig(BaseModel):
     leaving: LeavingSection = Field(default_factory=LeavingSection)
     reasons: ReasonsSection = Field(default_factory=ReasonsSection)
     farewell: FarewellSection = Field(default_factory=FarewellSection)
+    migrate: MigrateSection = Field(default_factory=MigrateSection)
 
     _source: Path | None = PrivateAttr(default=None)
 

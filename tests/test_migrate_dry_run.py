@@ -131,3 +131,20 @@ def test_bad_options_give_one_message_and_exit_2(args, message):
     result = run_cli("migrate", EXAMPLE, *args)
     assert result.exit_code == 2, result.stdout
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_project_file_gives_defaults_and_the_command_line_wins(tmp_path):
+    (tmp_path / "people.csv").write_text("x_handle,mastodon,bluesky\nmairie_exemple,mairie@mastodon.example,\n")
+    project = tmp_path / "quittex.toml"
+    project.write_text('[migrate]\nto = "mastodon"\nvisibility = "public"\nhandle_map = "people.csv"\ndate_note = false\n')
+    posts = dry_run_json("--config", str(project))
+    assert {p["platform"] for p in posts} == {"mastodon", "bluesky"}  # dry_run_json passes --to both
+    only_file = [json.loads(line) for line in run_cli("migrate", EXAMPLE, "--dry-run", "--json", "--config", project).stdout.splitlines()]
+    assert {p["platform"] for p in only_file} == {"mastodon"}
+    assert all(p["visibility"] == "public" for p in only_file)
+    assert any("@mairie@mastodon.example" in p["text"] for p in only_file)  # the handle map, relative to the file
+    assert not any("Publié sur X" in p["text"] for p in only_file)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[migrate]\nmentions = "shout"\n')
+    result = run_cli("migrate", EXAMPLE, "--dry-run", "--config", bad)
+    assert result.exit_code == 2 and "mentions" in result.stderr

@@ -20,7 +20,7 @@ OUTPUT = "Output"
 
 def migrate(
     archive: ArchiveArg,
-    to: Annotated[str, typer.Option("--to", help="Platforms, comma-separated: mastodon, bluesky.", rich_help_panel=OUTPUT)] = "mastodon,bluesky",
+    to: Annotated[str | None, typer.Option("--to", help="Platforms, comma-separated: mastodon, bluesky (default: both).", rich_help_panel=OUTPUT)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be posted; publish nothing.", rich_help_panel=OUTPUT)] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --dry-run: one JSON object per post (JSON Lines) on stdout.", rich_help_panel=OUTPUT)] = False,
     preview: Annotated[Path | None, typer.Option("--preview", help="Write a self-contained HTML page showing every post beside its tweet.", rich_help_panel=OUTPUT, dir_okay=False)] = None,
@@ -35,16 +35,16 @@ def migrate(
     exclude_sensitive: Annotated[bool, typer.Option("--exclude-sensitive", help="Leave out tweets X marked as sensitive.", rich_help_panel=SELECT)] = False,
     only: Annotated[Path | None, typer.Option("--only", help="Only these tweets: a file of ids or URLs, one a line.", rich_help_panel=SELECT, dir_okay=False)] = None,
     skip: Annotated[Path | None, typer.Option("--skip", help="Never these tweets: a file of ids or URLs, one a line.", rich_help_panel=SELECT, dir_okay=False)] = None,
-    mentions: Annotated[str, typer.Option("--mentions", help="X @mentions: plain (readable, never notifies anyone), link (to the X profile) or drop.", rich_help_panel=REWRITE)] = "plain",
+    mentions: Annotated[str | None, typer.Option("--mentions", help="X @mentions: plain (readable, never notifies anyone; the default), link (to the X profile) or drop.", rich_help_panel=REWRITE)] = None,
     handle_map: Annotated[Path | None, typer.Option("--handle-map", help="CSV x_handle,mastodon,bluesky: people to mention for real.", rich_help_panel=REWRITE, dir_okay=False)] = None,
     locale: Annotated[str | None, typer.Option("--locale", help="Language of the date note: fr, en, es, it, de (default: each tweet's own).", rich_help_panel=REWRITE)] = None,
     date_note: Annotated[str | None, typer.Option("--date-note", help="Date note template, with {date}, {time} and {url}.", rich_help_panel=REWRITE)] = None,
     no_date_note: Annotated[bool, typer.Option("--no-date-note", help="No date note on any platform.", rich_help_panel=REWRITE)] = False,
     no_bluesky_date_note: Annotated[bool, typer.Option("--no-bluesky-date-note", help="No date note on Bluesky (createdAt still carries the date).", rich_help_panel=REWRITE)] = False,
     no_mastodon_date_note: Annotated[bool, typer.Option("--no-mastodon-date-note", help="No date note on Mastodon.", rich_help_panel=REWRITE)] = False,
-    timezone: Annotated[str, typer.Option("--timezone", help="Time zone the date note is written in (e.g. Europe/Paris).", rich_help_panel=REWRITE)] = "UTC",
+    timezone: Annotated[str | None, typer.Option("--timezone", help="Time zone the date note is written in (e.g. Europe/Paris; default UTC).", rich_help_panel=REWRITE)] = None,
     no_sensitive_marks: Annotated[bool, typer.Option("--no-sensitive-marks", help="Do not turn X's 'sensitive' flag into a content warning / label.", rich_help_panel=REWRITE)] = False,
-    visibility: Annotated[str, typer.Option("--visibility", help="Mastodon visibility: public, unlisted, private.", rich_help_panel=REWRITE)] = "unlisted",
+    visibility: Annotated[str | None, typer.Option("--visibility", help="Mastodon visibility: public, unlisted (the default), private.", rich_help_panel=REWRITE)] = None,
     max_characters: Annotated[int | None, typer.Option("--max-characters", help="Mastodon post limit for a dry run (publishing reads the instance's own).", rich_help_panel=REWRITE, min=50)] = None,
     alt_text: Annotated[Path | None, typer.Option("--alt-text", help="CSV of alt texts filled in from 'quittex alt-text export'.", rich_help_panel=REWRITE, dir_okay=False)] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Publish without asking for confirmation.", rich_help_panel=PUBLISH)] = False,
@@ -53,18 +53,29 @@ def migrate(
     bluesky_account: Annotated[str | None, typer.Option("--bluesky-account", help="Which logged-in Bluesky account, when several.", rich_help_panel=PUBLISH)] = None,
     mastodon_account: Annotated[str | None, typer.Option("--mastodon-account", help="Which logged-in Mastodon account (user@instance), when several.", rich_help_panel=PUBLISH)] = None,
     state_dir: Annotated[Path | None, typer.Option("--state-dir", help="Where the journals are kept (default: quittex's home).", rich_help_panel=PUBLISH, file_okay=False)] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Project file with [migrate] defaults (default: ./quittex.toml if present).", dir_okay=False)] = None,
 ) -> None:
     """Republish your tweets to Mastodon and Bluesky. Start with --dry-run."""
     from quittex.archive import load_archive
     from quittex.cli import migrate_options as build
     from quittex.plan import plan_migration
 
-    platforms = build.platforms(to)
-    select_options = build.select_options(since, until, include_replies, include_retweets, min_likes, top, lang, exclude_sensitive, only, skip)
+    from quittex.config import load_config
+
+    project = load_config(config)
+    defaults, source = project.migrate, project.source
+    platforms = build.platforms(to or defaults.to or "mastodon,bluesky")
+    select_options = build.select_options(
+        since, until, include_replies or defaults.include_replies, include_retweets or defaults.include_retweets,
+        min_likes, top, lang, exclude_sensitive, only, skip,
+    )  # fmt: skip
     rewrite_options = build.rewrite_options(
-        mentions=mentions, handle_map=handle_map, locale=locale, date_note=date_note, no_date_note=no_date_note,
-        no_bluesky_date_note=no_bluesky_date_note, no_mastodon_date_note=no_mastodon_date_note, timezone=timezone,
-        mark_sensitive=not no_sensitive_marks, visibility=visibility, max_characters=max_characters, alt_text=alt_text,
+        mentions=mentions or defaults.mentions or "plain", handle_map=handle_map or defaults.path(defaults.handle_map, source),
+        locale=locale or defaults.locale, date_note=date_note or defaults.date_note_template,
+        no_date_note=no_date_note or not defaults.date_note, no_bluesky_date_note=no_bluesky_date_note,
+        no_mastodon_date_note=no_mastodon_date_note, timezone=timezone or defaults.timezone or "UTC",
+        mark_sensitive=not no_sensitive_marks, visibility=visibility or defaults.visibility or "unlisted",
+        max_characters=max_characters, alt_text=alt_text or defaults.path(defaults.alt_text, source),
     )  # fmt: skip
     if not dry_run:
         if as_json or preview is not None:
