@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from quittex.archive.raw import RawNote
-from quittex.archive.tweets import parse_iso, snowflake_ms, splice_text, to_int
+from quittex.archive.tweets import parse_iso, snowflake_ms, splice_text, to_int, without_overlaps
 from quittex.models import Span, Tweet
 
 # The window is wider than the 0–1000 ms seen in real archives, to tolerate
@@ -52,13 +52,7 @@ def _note_cuts(raw: RawNote) -> list[tuple[int, int, str, str]]:
     cuts += [(to_int(h.fromIndex), to_int(h.toIndex), "hashtag", h.text) for h in core.hashtags]
     cuts += [(to_int(h.fromIndex), to_int(h.toIndex), "cashtag", h.text) for h in core.cashtags]
     cuts += [(to_int(m.fromIndex), to_int(m.toIndex), "mention", m.screenName) for m in core.mentions]
-    cuts.sort()
-    kept, last_end = [], -1
-    for cut in cuts:
-        if cut[0] >= last_end and cut[0] < cut[1]:
-            kept.append(cut)
-            last_end = cut[1]
-    return kept
+    return without_overlaps(cuts)
 
 
 def truncated_prefix(tweet: Tweet) -> tuple[str, str] | None:

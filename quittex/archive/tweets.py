@@ -71,6 +71,12 @@ def _entity_cuts(entities: RawEntities | None, media_urls: set[str]) -> list[tup
         cuts.append(_cut(tag.indices, "cashtag", tag.text))
     for mention in entities.user_mentions:
         cuts.append(_cut(mention.indices, "mention", mention.screen_name))
+    return without_overlaps(cuts)
+
+
+def without_overlaps(cuts: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Sorted, with empty entities and any that overlap an earlier one dropped
+    (corrupt or hostile indices must not garble the text)."""
     cuts.sort()
     kept, last_end = [], -1
     for cut in cuts:
