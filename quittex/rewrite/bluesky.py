@@ -10,7 +10,7 @@ from quittex.models import Tweet
 from quittex.rewrite.draft import BlueskyDraft, Draft, DraftWarning, Feature
 from quittex.rewrite.language import bluesky_langs
 from quittex.rewrite.links import display_url, facet_uri, profile_url
-from quittex.rewrite.measure import bluesky_fits, grapheme_count, truncate_graphemes
+from quittex.rewrite.measure import at_most_graphemes, bluesky_fits, grapheme_count, truncate_graphemes, utf8_len
 from quittex.rewrite.options import BlueskyOptions, MentionMode
 from quittex.rewrite.pieces import Pending, Piece, with_text
 from quittex.rewrite.publish import PublishContext, valid_did
@@ -20,6 +20,7 @@ from quittex.rewrite.tokens import QuoteTarget, Token
 # How a link to a migrated post reads once known; measured in advance.
 SAMPLE_POST_URL = "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefghijk"
 _POST_URI = re.compile(r"^at://([^/]+)/app\.bsky\.feed\.post/([^/?#]+)$")
+_BLANK = re.compile(r"\s")  # what str.isspace() accepts
 MAX_TAG_GRAPHEMES = 64
 MAX_TAG_BYTES = 640
 
@@ -60,8 +61,8 @@ class BlueskyRules(PlatformRules):
 
     def hashtag_piece(self, token: Token) -> Piece:
         tag = token.value
-        valid = tag and not any(c.isspace() for c in tag)
-        if valid and grapheme_count(tag) <= MAX_TAG_GRAPHEMES and len(tag.encode()) <= MAX_TAG_BYTES:
+        valid = tag and _BLANK.search(tag) is None
+        if valid and at_most_graphemes(tag, MAX_TAG_GRAPHEMES) and utf8_len(tag) <= MAX_TAG_BYTES:
             return Piece(token.text, atomic=True, feature=Feature("tag", tag))
         return Piece(token.text, atomic=True)
 
@@ -84,6 +85,12 @@ class BlueskyRules(PlatformRules):
 
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool:
         return bluesky_fits(text, max_graphemes=self.settings.max_graphemes, max_bytes=self.settings.max_bytes)
+
+    def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
+        # Never more clusters than code points (see measure.at_most_graphemes);
+        # `spare` is given in bytes, so it bounds the extra code points too.
+        settings = self.settings
+        return len(text) + spare <= settings.max_graphemes and utf8_len(text) + spare <= settings.max_bytes
 
     def media_per_post(self) -> int:
         return self.settings.max_images

@@ -62,9 +62,11 @@ def note_template(locale: str, *, retweet: bool, override: str | None) -> str:
 def note_tokens(template: str, *, moment: datetime, locale: str, zone: str, url: str) -> list[Token]:
     """The note as tokens: its {url}, if any, is a link like any other."""
     local = local_time(moment, zone)
-    values = {"date": _long_date(local.date(), locale), "time": _short_time(local.timetz(), locale)}
+    values = {"date": _long_date(local.date(), locale)}
+    if "time" in template_fields(template):
+        values["time"] = _short_time(local.timetz(), locale)
     tokens: list[Token] = []
-    for literal, name, _, _ in string.Formatter().parse(template):
+    for literal, name in _parsed(template):
         if literal:
             tokens.append(Token("text", literal))
         if name == "url":
@@ -72,6 +74,17 @@ def note_tokens(template: str, *, moment: datetime, locale: str, zone: str, url:
         elif name:
             tokens.append(Token("text", values[name]))
     return tokens
+
+
+@lru_cache(maxsize=64)
+def template_fields(template: str) -> frozenset[str]:
+    """The placeholders `template` uses: "date", "time", "url"."""
+    return frozenset(name for _, name in _parsed(template) if name)
+
+
+@lru_cache(maxsize=64)
+def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
 
 
 def spoiler_text(locale: str, override: str | None) -> str:

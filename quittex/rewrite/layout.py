@@ -12,23 +12,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from quittex.errors import BadInputError
-from quittex.rewrite.pieces import Piece, Rendered, join_blocks, render
-from quittex.rewrite.split import split_body
+from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
+from quittex.rewrite.split import Body, split_body
 
 META_SEPARATOR = " · "
+BLOCK_SEPARATOR = "\n\n"
 # Text room a post must keep beside its date note, number and quote.
 MIN_ROOM = 20
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PartLayout:
     body: tuple[Piece, ...]
     quote: tuple[Piece, ...] = ()
     meta: tuple[Piece, ...] = ()
 
     def render(self, *, measured: bool = False) -> Rendered:
-        blocks = (self.body, self.quote, self.meta)
-        return join_blocks([render(block, measured=measured) for block in blocks])
+        return join_stripped(self.blocks(measured=measured))
+
+    def blocks(self, *, measured: bool = False) -> list[Rendered]:
+        """Body, quote and meta, each rendered and stripped."""
+        return [render(block, measured=measured).strip() for block in (self.body, self.quote, self.meta)]
 
     def pieces(self) -> tuple[Piece, ...]:
         return self.body + self.quote + self.meta
@@ -41,7 +45,7 @@ class TweetLayout:
     overflow: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Blocks:
     body: Sequence[Piece]
     quote: Sequence[Piece]
@@ -99,8 +103,9 @@ class LayoutPlanner:
         # Part numbers are measured at their widest ("k/9", "k/99"…) and the
         # split redone if the count turns out to need another digit.
         widest = 9
+        probe = _PartProbe(self, Body(self.blocks.body))
         while True:
-            result = split_body(self.blocks.body, lambda k, body: self.fits(self.part(k, body, widest)))
+            result = split_body(probe.body, lambda k, start, end: probe.fits(k, start, end, widest))
             text_posts = max(len(result.parts), 1)
             total = text_posts + self.extra_posts
             if total <= widest:
@@ -121,3 +126,49 @@ class LayoutPlanner:
 
     def fits_alone(self, piece: Piece) -> bool:
         return self.fits(self.part(0, (piece,), 99))
+
+
+class _PartProbe:
+    """Whether body text [start, end) fits as part k: the text
+    `planner.fits(planner.part(k, body.slice(start, end), total))` measures,
+    built from strings instead of pieces (the split search asks often)."""
+
+    def __init__(self, planner: LayoutPlanner, body: Body) -> None:
+        self.planner, self.body = planner, body
+        pieces = body.pieces
+        self.exact = all(p.atomic or p.worst is None for p in pieces)
+        self.measured = "".join(p.measured for p in pieces)
+        self.measured_starts = [0]
+        for piece in pieces:
+            self.measured_starts.append(self.measured_starts[-1] + len(piece.measured))
+        self.quote = render(planner.blocks.quote, measured=True).text.strip()
+        self.meta: dict[tuple[int, int], str] = {}
+
+    def fits(self, index: int, start: int, end: int, total: int) -> bool:
+        if not self.exact:  # a piece a cut could split measures otherwise than it reads
+            planner = self.planner
+            return planner.fits(planner.part(index, self.body.slice(start, end), total))
+        blocks = (self._body_text(start, end), self.quote if index == 0 else "", self._meta(index, total))
+        return self.planner.fits_text(BLOCK_SEPARATOR.join([b for b in blocks if b]))
+
+    def _body_text(self, start: int, end: int) -> str:
+        """render(body.slice(start, end), measured=True).text.strip()"""
+        body = self.body
+        first, last = body.covering(start, end)
+        if first > last:
+            return ""
+        head, tail = body.pieces[first], body.pieces[last]
+        begin = self.measured_starts[first]
+        if not head.atomic and body.starts[first] < start:
+            begin += start - body.starts[first]
+        stop = self.measured_starts[last + 1]
+        if not tail.atomic and body.starts[last] + len(tail.text) > end:
+            stop = self.measured_starts[last] + end - body.starts[last]
+        return self.measured[begin:stop].strip()
+
+    def _meta(self, index: int, total: int) -> str:
+        key = (index, total)
+        if key not in self.meta:
+            note = self.planner.blocks.note if index == 0 else ()
+            self.meta[key] = render(meta_pieces(index, total, note), measured=True).text.strip()
+        return self.meta[key]

@@ -15,6 +15,10 @@ _STATUS = re.compile(
 TCO = re.compile(r"(?<![\w.@/-])(?:https?://)?t\.co/[A-Za-z0-9]+", re.IGNORECASE)
 # Shown path length on Bluesky, as its own app shortens links.
 DISPLAY_PATH_GRAPHEMES = 15
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# A URL urlsplit() reads the plain way: lower-case http(s), printable ASCII,
+# no brackets in the host (group 2 is what urlsplit() calls the netloc).
+_PLAIN_URL = re.compile(r"(?=[\x21-\x7e]*\Z)(https?)://([^/?#\[\]]*)(?:[/?#]|\Z)")
 
 
 def is_tco(url: str) -> bool:
@@ -39,19 +43,26 @@ def profile_url(screen_name: str) -> str:
 
 def facet_uri(url: str) -> str:
     """A link facet needs a full URI; X sometimes expands to a bare domain."""
-    return url if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) else f"https://{url}"
+    return url if _SCHEME.match(url) else f"https://{url}"
 
 
 def display_url(url: str) -> str:
     """Host and the start of the path: "example.org/2019/03/mani…"."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    plain = _PLAIN_URL.match(url)
+    if plain:  # most links: the same answer as urlsplit() gives, sooner
+        netloc = plain[2]
+    else:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url
+        if parts.scheme.lower() not in ("http", "https"):
+            return url
+        netloc = parts.netloc
+    if not netloc:
         return url
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    rest = url.split("://", 1)[1][len(parts.netloc) :]
+    host = netloc.rsplit("@", 1)[-1]
+    rest = url.split("://", 1)[1][len(netloc) :]
     if rest == "/":
         rest = ""
     clusters = graphemes(rest)

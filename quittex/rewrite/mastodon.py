@@ -54,6 +54,13 @@ class MastodonRules(PlatformRules):
             max_characters=settings.max_characters,
         )
 
+    def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
+        # Each URL Mastodon finds holds a "://" and counts `url_weight` in
+        # place of its own length; no count exceeds the code points.
+        settings = self.settings
+        urls = text.count("://") * settings.characters_reserved_per_url
+        return len(text) + urls + len(self.spoiler(tweet, locale)) + spare <= settings.max_characters
+
     def media_per_post(self) -> int:
         return self.settings.max_media_attachments
 

@@ -13,6 +13,8 @@ from functools import cache
 
 import regex
 
+from quittex.rewrite.clusters import joining_islands
+
 _GRAPHEME = regex.compile(r"\X")
 _CONJUNCT_JOIN = regex.compile(
     r"\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*(?=\p{InCB=Consonant})"
@@ -33,9 +35,20 @@ def _mastodon_url() -> re.Pattern[str]:
     return url_regex
 
 
+# Segmenting is the costly part of measuring: only the stretches around
+# characters that can join a neighbour are segmented (see clusters.py).
+
+
 def graphemes(text: str) -> list[str]:
     """The grapheme clusters of `text`, in order."""
-    return _GRAPHEME.findall(text)
+    clusters: list[str] = []
+    position = 0
+    for start, end in joining_islands(text):
+        clusters += text[position:start]
+        clusters += _GRAPHEME.findall(text[start:end])
+        position = end
+    clusters += text[position:]
+    return clusters
 
 
 def grapheme_count(text: str) -> int:
@@ -43,7 +56,11 @@ def grapheme_count(text: str) -> int:
     if text.isascii():
         # ASCII has no multi-character cluster except CR LF.
         return len(text) - text.count("\r\n")
-    return len(_GRAPHEME.findall(text)) + len(_CONJUNCT_JOIN.findall(text))
+    total = len(text)
+    for start, end in joining_islands(text):
+        island = text[start:end]
+        total += len(_GRAPHEME.findall(island)) + len(_CONJUNCT_JOIN.findall(island)) - len(island)
+    return total
 
 
 def at_most_graphemes(text: str, limit: int) -> bool:

@@ -26,8 +26,12 @@ class Pending:
     original: str  # own_link/quote: the X URL; mention: the X screen name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Piece:
+    """Never changed once built (`dataclasses.replace` makes another). Not a
+    frozen dataclass only because those cost several times more to build,
+    and every tweet makes a dozen pieces per platform."""
+
     text: str
     atomic: bool = False
     feature: Feature | None = None
@@ -43,7 +47,7 @@ def text_piece(text: str) -> Piece:
     return Piece(text)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rendered:
     text: str
     facets: tuple[Facet, ...] = ()
@@ -52,15 +56,20 @@ class Rendered:
         stripped = self.text.lstrip()
         if not self.facets:
             return Rendered(stripped.rstrip())
-        shift = utf8_len(self.text) - utf8_len(stripped)
-        facets = tuple(f.shifted(-shift) for f in self.facets)
+        shift = utf8_len(self.text[: len(self.text) - len(stripped)])
+        facets = tuple(f.shifted(-shift) for f in self.facets) if shift else self.facets
         return Rendered(stripped.rstrip(), facets)
 
 
 def render(pieces: Iterable[Piece], *, measured: bool = False) -> Rendered:
     """The text of `pieces` with facets over their byte ranges."""
     if measured:
-        return Rendered("".join(p.measured for p in pieces))
+        return Rendered("".join([p.text if p.worst is None else p.worst for p in pieces]))
+    pieces = tuple(pieces)
+    if not pieces:
+        return Rendered("")
+    if all(p.feature is None for p in pieces):  # Mastodon, and most Bluesky blocks
+        return Rendered("".join([p.text for p in pieces]))
     chunks, facets, offset = [], [], 0
     for piece in pieces:
         size = utf8_len(piece.text)
@@ -73,10 +82,16 @@ def render(pieces: Iterable[Piece], *, measured: bool = False) -> Rendered:
 
 def join_blocks(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered:
     """Non-empty blocks one after the other, a blank line between them."""
+    return join_stripped([b.strip() for b in blocks], separator)
+
+
+def join_stripped(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered:
+    """`join_blocks` of blocks already stripped."""
+    kept = [b for b in blocks if b.text]
+    if not any(b.facets for b in kept):
+        return Rendered(separator.join([b.text for b in kept]))
     text, facets = "", []
-    for block in (b.strip() for b in blocks):
-        if not block.text:
-            continue
+    for block in kept:
         if text:
             text += separator
         if block.facets:

@@ -18,7 +18,7 @@ from quittex.errors import BadInputError
 from quittex.models import Thread, Tweet
 from quittex.rewrite.attachments import plan_media
 from quittex.rewrite.bluesky import BlueskyRules
-from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, tweet_locale
+from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, template_fields, tweet_locale
 from quittex.rewrite.draft import (
     BlueskyDraft,
     Draft,
@@ -29,21 +29,24 @@ from quittex.rewrite.draft import (
     PostRef,
     QuoteEmbed,
 )
-from quittex.rewrite.layout import MIN_ROOM, Blocks, LayoutPlanner, PartLayout, TweetLayout
+from quittex.rewrite.layout import BLOCK_SEPARATOR, META_SEPARATOR, MIN_ROOM, Blocks, LayoutPlanner, PartLayout, TweetLayout, numbering
 from quittex.rewrite.links import status_url
 from quittex.rewrite.mastodon import MastodonRules
 from quittex.rewrite.measure import utf8_len
-from quittex.rewrite.options import PLATFORMS, Platform, RewriteOptions
-from quittex.rewrite.pieces import Piece
+from quittex.rewrite.options import PLATFORMS, MentionMode, Platform, RewriteOptions
+from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.publish import PublishContext
 from quittex.rewrite.rules import PlatformRules
-from quittex.rewrite.tokens import TokenContext, tokenize
+from quittex.rewrite.tokens import TokenContext, TweetContent, tokenize
 
 RULES: dict[str, type[PlatformRules]] = {"mastodon": MastodonRules, "bluesky": BlueskyRules}
 # Runs of combining marks long enough to make one cluster heavier than a post.
 _LONG_CLUSTER_HINT = regex.compile(r"[\p{M}\u200d\ufe0f]{31,}")
 _CLUSTER = regex.compile(r"\X")
 _STREAM_SAFE_LENGTH = 31  # a base character and 30 marks (UAX #15)
+# What a part number adds to a post at most: "\n\n1/99 · " in UTF-8 bytes
+# (see _ThreadWriter._single_post).
+SPARE = utf8_len(BLOCK_SEPARATOR + numbering(0, 99) + META_SEPARATOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,7 @@ class RewriteResult:
         self.skipped += other.skipped
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DraftSource:
     """What `finalize()` needs to rebuild a draft's text."""
 
@@ -90,6 +93,12 @@ class Rewriter:
     journal); a link to any other own tweet stays a link to X.
     """
 
+    # For the tests that check the fast ways give the same drafts as the
+    # plain ones: `shortcuts = False` sends every tweet through the layout
+    # planner, and `planner` may be another implementation of it.
+    shortcuts = True
+    planner: type[LayoutPlanner] = LayoutPlanner
+
     def __init__(self, username: str, options: RewriteOptions | None = None, migrated_ids: Iterable[str] | None = None) -> None:
         if not username or not username.strip():
             raise BadInputError("The archive's username is needed to recognise links to its own tweets.")
@@ -97,19 +106,27 @@ class Rewriter:
         self.options = options or RewriteOptions()
         self.migrated_ids = frozenset(migrated_ids) if migrated_ids is not None else None
         self.rules = {name: RULES[name](self.options) for name in PLATFORMS}
+        # Tokens read the same on every platform, except when --mentions drop
+        # keeps the people of the handle map, each platform its own.
+        self.tokens_per_platform = self.options.mentions == MentionMode.DROP and bool(self.options.handle_map)
+        self.token_contexts: dict[tuple[str | None, bool], TokenContext] = {}
+        self.notes: dict[tuple, _Note] = {}
 
     def rewrite(self, thread: Thread | Tweet, platform: Platform) -> RewriteResult:
-        if platform not in self.rules:
-            raise BadInputError(f"Unknown platform {platform!r}: choose among {', '.join(PLATFORMS)}.")
-        tweets = thread.tweets if isinstance(thread, Thread) else [thread]
-        return _ThreadWriter(self, self.rules[platform], tweets).write()
+        return _ThreadWriter(self, self._rules(platform), _ThreadReading(self, thread)).write()
 
     def rewrite_all(self, threads: Iterable[Thread | Tweet], platforms: Sequence[Platform] = PLATFORMS) -> dict[Platform, RewriteResult]:
         results = {name: RewriteResult(name) for name in platforms}
         for thread in threads:
+            reading = _ThreadReading(self, thread)  # shared by the platforms
             for name in platforms:
-                results[name].extend(self.rewrite(thread, name))
+                results[name].extend(_ThreadWriter(self, self._rules(name), reading).write())
         return results
+
+    def _rules(self, platform: Platform) -> PlatformRules:
+        if platform not in self.rules:
+            raise BadInputError(f"Unknown platform {platform!r}: choose among {', '.join(PLATFORMS)}.")
+        return self.rules[platform]
 
 
 def rewrite_thread(
@@ -124,37 +141,76 @@ def rewrite_thread(
     return Rewriter(username, options, migrated_ids).rewrite(thread, platform)
 
 
-class _ThreadWriter:
-    def __init__(self, rewriter: Rewriter, rules: PlatformRules, tweets: Sequence[Tweet]) -> None:
+class _ThreadReading:
+    """What every platform reads the same way in one thread: its tweets'
+    tokens, local dates, parents and language, each worked out once."""
+
+    def __init__(self, rewriter: Rewriter, thread: Thread | Tweet) -> None:
         self.rewriter = rewriter
-        self.rules = rules
-        self.tweets = list(tweets)
+        self.tweets = list(thread.tweets) if isinstance(thread, Thread) else [thread]
+        self.parents = thread.parents if isinstance(thread, Thread) else {}
         self.by_id = {t.id: t for t in self.tweets}
+        self.locale = dominant_locale(self.tweets)
+        self.contents: dict[tuple[int, str | None], TweetContent] = {}
+        self.dates: dict[int, date] = {}
+
+    def parent_tweet(self, index: int, tweet: Tweet) -> Tweet | None:
+        """The tweet this one continues: its kept parent in the thread, else the one before."""
+        if index == 0:
+            return None
+        parent_id = self.parents.get(tweet.id) if self.parents else tweet.in_reply_to_id
+        earlier = self.by_id.get(parent_id or "")
+        return earlier if earlier is not None and earlier is not tweet else self.tweets[index - 1]
+
+    def content(self, index: int, rules: PlatformRules) -> TweetContent:
+        key = (index, rules.name if self.rewriter.tokens_per_platform else None)
+        content = self.contents.get(key)
+        if content is None:
+            content = self.contents[key] = tokenize(self.tweets[index], self._token_context(index, rules))
+        return content
+
+    def _token_context(self, index: int, rules: PlatformRules) -> TokenContext:
+        rewriter, tweet = self.rewriter, self.tweets[index]
+        replying_to = (tweet.in_reply_to_screen_name or "").lower()
+        self_reply = index > 0 or replying_to == rewriter.username.lower()
+        key = (rules.name if rewriter.tokens_per_platform else None, self_reply)
+        context = rewriter.token_contexts.get(key)
+        if context is None:
+            context = TokenContext(rewriter.username, rewriter.migrated_ids, self_reply, rules.drop_mention)
+            rewriter.token_contexts[key] = context
+        return context
+
+    def local_date(self, tweet: Tweet) -> date:
+        day = self.dates.get(id(tweet))
+        if day is None:
+            day = self.dates[id(tweet)] = local_time(tweet.created_at, self.rewriter.options.timezone).date()
+        return day
+
+
+class _ThreadWriter:
+    def __init__(self, rewriter: Rewriter, rules: PlatformRules, reading: _ThreadReading) -> None:
+        self.rewriter = rewriter
+        self.options = rewriter.options
+        self.rules = rules
+        self.reading = reading
         self.last_post: dict[str, PostRef | None] = {}
         self.root: PostRef | None = None
-        self.thread_locale = dominant_locale(self.tweets)
         self.result = RewriteResult(rules.name)
 
     def write(self) -> RewriteResult:
-        for index, tweet in enumerate(self.tweets):
-            parent_tweet = self._parent_tweet(index, tweet)
+        for index, tweet in enumerate(self.reading.tweets):
+            parent_tweet = self.reading.parent_tweet(index, tweet)
             parent = self.last_post.get(parent_tweet.id) if parent_tweet else None
             drafts = self._tweet(tweet, index, parent_tweet, parent)
             self.last_post[tweet.id] = drafts[-1].ref if drafts else parent
             self.result.drafts += drafts
         return self.result
 
-    def _parent_tweet(self, index: int, tweet: Tweet) -> Tweet | None:
-        if index == 0:
-            return None
-        earlier = self.by_id.get(tweet.in_reply_to_id or "")
-        return earlier if earlier is not None and earlier is not tweet else self.tweets[index - 1]
-
     def _tweet(self, tweet: Tweet, index: int, parent_tweet: Tweet | None, parent: PostRef | None) -> list[Draft]:
-        rules, options = self.rules, self.rewriter.options
-        locale = tweet_locale(tweet, forced=options.locale, thread_locale=self.thread_locale, fallback=options.fallback_locale)
-        content = tokenize(tweet, self._token_context(tweet, index))
-        groups, media_warnings = plan_media(tweet.media, per_post=rules.media_per_post(), alt_texts=options.alt_texts, alt_limit=rules.alt_limit())
+        rules, options = self.rules, self.options
+        locale = tweet_locale(tweet, forced=options.locale, thread_locale=self.reading.locale, fallback=options.fallback_locale)
+        content = self.reading.content(index, rules)
+        groups, media_warnings = self._media(tweet)
         warnings = [DraftWarning("archive", w) for w in tweet.warnings] + content.warnings + media_warnings
         body = rules.body_pieces(content.tokens)
         quote = rules.quote_pieces(content.quote)
@@ -162,36 +218,69 @@ class _ThreadWriter:
             self.result.skipped.append(Skipped(rules.name, tweet.id, "empty", "nothing is left to post once links X could not expand are removed"))
             return []
         note = self._note(tweet, parent_tweet, locale)
-        planner = self._planner(tweet, locale, Blocks(body, quote, note, len(groups)))
-        planner = self._shrink_oversized(planner, warnings)
-        layout = planner.plan()
+        blocks = Blocks(body, quote, note.pieces if note else (), len(groups))
+        single = self._single_post(tweet, locale, blocks, note) if self.rewriter.shortcuts else None
+        if single is not None:
+            part, rendered = single
+            return [self._draft(tweet, locale, part, 0, 1, parent, groups[0] if groups else [], warnings, rendered)]
+        layout = self._shrink_oversized(self._planner(tweet, locale, blocks), warnings).plan()
         if layout.note_omitted:
             warnings.append(DraftWarning("date_note_omitted", "the date note is left out so that the tweet fits in one post"))
         return self._drafts(tweet, locale, layout, groups, parent, warnings)
 
-    def _token_context(self, tweet: Tweet, index: int) -> TokenContext:
-        rewriter = self.rewriter
-        replying_to = (tweet.in_reply_to_screen_name or "").lower()
-        self_reply = index > 0 or replying_to == rewriter.username.lower()
-        return TokenContext(rewriter.username, rewriter.migrated_ids, self_reply, self.rules.drop_mention)
+    def _media(self, tweet: Tweet) -> tuple[list[list[DraftMedia]], list[DraftWarning]]:
+        if not tweet.media:
+            return [], []
+        rules = self.rules
+        return plan_media(tweet.media, per_post=rules.media_per_post(), alt_texts=self.options.alt_texts, alt_limit=rules.alt_limit())
 
-    def _note(self, tweet: Tweet, parent_tweet: Tweet | None, locale: str) -> list[Piece]:
-        options, settings = self.rewriter.options, self.rules.settings
+    def _note(self, tweet: Tweet, parent_tweet: Tweet | None, locale: str) -> _Note | None:
+        options, settings = self.options, self.rules.settings
         if not (options.date_note and settings.date_note):
-            return []
-        if parent_tweet is not None and self._local_date(parent_tweet) == self._local_date(tweet):
-            return []  # a thread tweet of the same day: its first post has the date
+            return None
+        if parent_tweet is not None and self.reading.local_date(parent_tweet) == self.reading.local_date(tweet):
+            return None  # a thread tweet of the same day: its first post has the date
         override = settings.date_note_template or options.date_note_template
         template = note_template(locale, retweet=tweet.is_retweet, override=override)
-        url = status_url(self.rewriter.username, tweet.id)
-        tokens = note_tokens(template, moment=tweet.created_at, locale=locale, zone=options.timezone, url=url)
-        return self.rules.note_pieces(tokens)
+        if template_fields(template) <= {"date"}:  # the same note for every tweet of the day
+            key = (self.rules.name, template, locale, self.reading.local_date(tweet))
+            note = self.rewriter.notes.get(key)
+            if note is None:
+                note = self.rewriter.notes[key] = self._new_note(tweet, template, locale)
+            return note
+        return self._new_note(tweet, template, locale)
 
-    def _local_date(self, tweet: Tweet) -> date:
-        return local_time(tweet.created_at, self.rewriter.options.timezone).date()
+    def _new_note(self, tweet: Tweet, template: str, locale: str) -> _Note:
+        url = status_url(self.rewriter.username, tweet.id)
+        tokens = note_tokens(template, moment=tweet.created_at, locale=locale, zone=self.options.timezone, url=url)
+        return _Note(tuple(self.rules.note_pieces(tokens)))
+
+    def _single_post(self, tweet: Tweet, locale: str, blocks: Blocks, note: _Note | None) -> tuple[PartLayout, Rendered] | None:
+        """The tweet as one post, when it fits with room to spare; None: plan it in full.
+
+        With `SPARE` more bytes than the whole post, and room for `MIN_ROOM`
+        of text, the planner would change nothing: every piece fits alone
+        with a part number, the note leaves room (check_room), and the tweet
+        fits in one post. So the one post it would plan is this one,
+        measured once instead of many times.
+        """
+        if blocks.media_posts > 1 or (note is not None and not note.tidy):
+            return None  # not tidy: a part number would not sit right against the note
+        part = PartLayout(tuple(blocks.body), tuple(blocks.quote), note.pieces if note else ())
+        shown = [render(part.body).strip(), render(part.quote).strip(), note.shown if note else _NOTHING]
+        measured = shown
+        if any(p.worst is not None for p in part.body) or any(p.worst is not None for p in part.quote):
+            measured = [render(part.body, measured=True).strip(), render(part.quote, measured=True).strip(), Rendered(note.measured if note else "")]
+        body_length = len(measured[0].text)
+        spare = SPARE + max(MIN_ROOM - body_length, 0) + (0 if body_length else len(BLOCK_SEPARATOR))
+        rendered = join_stripped(shown)
+        whole = rendered.text if measured is shown else join_stripped(measured).text
+        if not self.rules.surely_fits(whole, spare, tweet, locale):
+            return None
+        return part, rendered
 
     def _planner(self, tweet: Tweet, locale: str, blocks: Blocks) -> LayoutPlanner:
-        planner = LayoutPlanner(
+        planner = self.rewriter.planner(
             blocks,
             lambda text: self.rules.fits(text, tweet, locale),
             note_can_split=self.rules.settings.date_note_can_split,
@@ -227,15 +316,29 @@ class _ThreadWriter:
             drafts.append(self._draft(tweet, locale, part, k, total, parent if k == 0 else PostRef(tweet.id, k - 1), media, part_warnings))
         return drafts
 
-    def _draft(self, tweet: Tweet, locale: str, part: PartLayout, k: int, total: int, parent: PostRef | None, media: list[DraftMedia], warnings: list[DraftWarning]) -> Draft:
-        rendered = part.render()
+    def _draft(
+        self,
+        tweet: Tweet,
+        locale: str,
+        part: PartLayout,
+        k: int,
+        total: int,
+        parent: PostRef | None,
+        media: list[DraftMedia],
+        warnings: list[DraftWarning],
+        rendered: Rendered | None = None,
+    ) -> Draft:
+        rendered = rendered or part.render()
         ref = PostRef(tweet.id, k)
         self.root = self.root or ref
-        common = dict(tweet_id=tweet.id, part=k, parts=total, parent=parent, created_at=tweet.created_at)
         draft = self.rules.new_draft(
             tweet,
             locale,
-            **common,
+            tweet_id=tweet.id,
+            part=k,
+            parts=total,
+            parent=parent,
+            created_at=tweet.created_at,
             root=None if ref == self.root else self.root,
             text=rendered.text,
             media=list(media),
@@ -247,6 +350,25 @@ class _ThreadWriter:
         if isinstance(draft, BlueskyDraft):
             draft.facets, draft.quote, draft.pending_mentions = list(rendered.facets), _pending_quote(part), _pending_mentions(part)
         return draft
+
+
+@dataclass(slots=True)
+class _Note:
+    """A date note, rendered once for every tweet of its day."""
+
+    pieces: tuple[Piece, ...]
+    shown: Rendered = field(init=False)
+    measured: str = field(init=False)
+    tidy: bool = field(init=False)  # no blank around it
+
+    def __post_init__(self) -> None:
+        self.shown = render(self.pieces).strip()
+        raw = render(self.pieces, measured=True).text
+        self.measured = raw.strip()
+        self.tidy = raw == self.measured
+
+
+_NOTHING = Rendered("")
 
 
 def _trim_heavy_clusters(piece: Piece, planner: LayoutPlanner, warnings: list[DraftWarning]) -> Piece:

@@ -103,6 +103,12 @@ class PlatformRules(ABC):
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool: ...
 
     @abstractmethod
+    def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
+        """True only if any text made of `text`'s characters (or fewer) plus
+        up to `spare` more characters, none of them part of a URL, fits:
+        a bound that needs no counting. False: count with `fits()`."""
+
+    @abstractmethod
     def media_per_post(self) -> int: ...
 
     @abstractmethod

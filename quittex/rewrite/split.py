@@ -4,32 +4,34 @@ Where: at a paragraph, line or sentence end if one lies in the second half of
 what fits, else at the last space, else between two characters; never inside
 a URL, hashtag, mention or grapheme cluster, and never right before an '@'
 or '#' (the next post would start with a new mention or hashtag).
+
+The search asks `fits(part_index, start, end)` about stretches of the body
+text; the caller measures them (layout.py builds the text a part would have).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
-import regex
-
+from quittex.rewrite.measure import graphemes
 from quittex.rewrite.pieces import Piece
 
 PARAGRAPH, LINE, SENTENCE, WORD, GRAPHEME = 4, 3, 2, 1, 0
-_CLUSTER = regex.compile(r"\X")
 _SENTENCE_END = set(".!?…‼⁇⁈⁉。！？｡؟۔।॥")
 _CLOSERS = set(")]}\"'»”’」』】›")
-_NO_CUT_BEFORE = set("@＠#＃")
-_WIDE_STOPS = set("。！？｡")  # end a sentence without a following space
+_WIDE_STOPS = "。！？｡"  # end a sentence without a following space
+# `\s` is exactly what str.isspace() accepts.
+_SPACE = re.compile(r"\s")
+_SPACE_RUN = re.compile(r"\s+")
+_NOT_SPACE = re.compile(r"\S")
+_NO_CUT_BEFORE = re.compile(r"[@＠#＃]")
+_AFTER_WIDE_STOP = re.compile(f"(?<=[{_WIDE_STOPS}])")
 
-Fits = Callable[[int, list[Piece]], bool]
-
-
-@dataclass(frozen=True, slots=True)
-class Cut:
-    position: int
-    rank: int
+Fits = Callable[[int, int, int], bool]
 
 
 @dataclass(slots=True)
@@ -40,82 +42,99 @@ class Split:
 
 
 class Body:
-    """The body of one tweet, flattened, with every place it may be cut."""
+    """The body of one tweet, flattened, with every place it may be cut.
+
+    `positions` lists the cuts in order; `ranked` the better ones (a space,
+    a sentence end, a line or paragraph break) as (position, rank).
+    """
 
     def __init__(self, pieces: Sequence[Piece]) -> None:
         self.pieces = list(pieces)
-        self.starts: list[int] = []
-        offset = 0
-        for piece in self.pieces:
-            self.starts.append(offset)
-            offset += len(piece.text)
+        self.starts = [0, *accumulate(len(p.text) for p in self.pieces)][:-1] if self.pieces else []
         self.text = "".join(p.text for p in self.pieces)
-        self.cluster_ends = {m.start(): m.end() for m in _CLUSTER.finditer(self.text)}
-        self.cuts = self._cuts()
-        self.positions = [c.position for c in self.cuts]
+        self._cluster_starts()
+        self.positions, self.ranked = self._cuts()
+        self.ranked_positions = [position for position, _ in self.ranked]
 
     def slice(self, start: int, end: int) -> list[Piece]:
         """The pieces covering text[start:end]; only plain text pieces are ever cut."""
-        first = max(bisect_right(self.starts, start) - 1, 0)
+        first, last = self.covering(start, end)
         out = []
-        for index in range(first, len(self.pieces)):
+        for index in range(first, last + 1):
             piece, piece_start = self.pieces[index], self.starts[index]
-            if piece_start >= end:
-                break
             piece_end = piece_start + len(piece.text)
-            if piece_end <= start:
-                continue
             if piece.atomic or (piece_start >= start and piece_end <= end):
                 out.append(piece)
             else:
                 out.append(replace(piece, text=piece.text[max(start - piece_start, 0) : end - piece_start]))
         return out
 
+    def covering(self, start: int, end: int) -> tuple[int, int]:
+        """Indices of the first and last piece `slice(start, end)` takes (first > last: none)."""
+        starts, pieces = self.starts, self.pieces
+        first = max(bisect_right(starts, start) - 1, 0)
+        last = bisect_left(starts, end) - 1
+        while first <= last and starts[first] + len(pieces[first].text) <= start:
+            first += 1
+        return first, last
+
     def skip_space(self, position: int) -> int:
         """The first position at or after `position` that is not blank."""
+        if not self.joined:
+            found = _NOT_SPACE.search(self.text, position)
+            return found.start() if found else max(position, len(self.text))
         while position < len(self.text):
-            end = self.cluster_ends.get(position, position + 1)
+            end = self.joined.get(position, position + 1)
             if not self.text[position:end].isspace():
                 break
             position = end
         return position
 
-    def _cuts(self) -> list[Cut]:
-        blocked = self._inside_atomic()
-        cuts = []
-        for position in self.cluster_ends:
-            if position == 0 or position in blocked:
-                continue
-            rank = self._rank(position)
-            if rank is not None:
-                cuts.append(Cut(position, rank))
-        return cuts
+    def _cluster_starts(self) -> None:
+        clusters = graphemes(self.text)
+        if len(clusters) == len(self.text):
+            self.cluster_starts: Sequence[int] = range(len(self.text))
+            self.joined: dict[int, int] = {}  # start → end of the clusters of several code points
+            return
+        self.cluster_starts = [0, *accumulate(map(len, clusters))][:-1]
+        self.joined = {s: s + len(c) for s, c in zip(self.cluster_starts, clusters) if len(c) > 1}
+
+    def _cuts(self) -> tuple[list[int], list[tuple[int, int]]]:
+        text = self.text
+        excluded = self._inside_atomic()
+        excluded.add(0)
+        excluded.update(m.end() for m in _SPACE.finditer(text))  # a blank run's first position is the cut
+        positions = [p for p in self.cluster_starts if p not in excluded]
+        # Only positions already in `positions` get a rank: a blank inside a
+        # URL, or one that does not start a grapheme cluster, is no cut.
+        allowed = set(positions) if self.joined else None
+
+        def is_cut(position: int) -> bool:
+            return position not in excluded and (allowed is None or position in allowed)
+
+        ranked = [(m.start(), self._space_rank(m.start())) for m in _SPACE_RUN.finditer(text) if is_cut(m.start())]
+        stops = [m.start() for m in _AFTER_WIDE_STOP.finditer(text)]
+        ranked += [(p, SENTENCE) for p in stops if p < len(text) and is_cut(p) and not text[p].isspace()]
+        ranked.sort()
+        return positions, ranked
 
     def _inside_atomic(self) -> set[int]:
         blocked: set[int] = set()
         for piece, start in zip(self.pieces, self.starts):
             if piece.atomic:
                 blocked.update(range(start + 1, start + len(piece.text)))
-            else:
-                text = piece.text
-                blocked.update(start + i for i, ch in enumerate(text) if ch in _NO_CUT_BEFORE)
+            elif "@" in piece.text or "#" in piece.text or "＠" in piece.text or "＃" in piece.text:
+                blocked.update(start + m.start() for m in _NO_CUT_BEFORE.finditer(piece.text))
         return blocked
 
-    def _rank(self, position: int) -> int | None:
-        text, here, before = self.text, self.text[position], self.text[position - 1]
-        if before.isspace():
-            return None  # the blank run's first position is the cut
-        if here.isspace():
-            run_end = self.skip_space(position)
-            newlines = text.count("\n", position, run_end)
-            if newlines >= 2:
-                return PARAGRAPH
-            if newlines == 1:
-                return LINE
-            return SENTENCE if self._ends_sentence(position) else WORD
-        if before in _WIDE_STOPS:
-            return SENTENCE
-        return GRAPHEME
+    def _space_rank(self, position: int) -> int:
+        run_end = self.skip_space(position)
+        newlines = self.text.count("\n", position, run_end)
+        if newlines >= 2:
+            return PARAGRAPH
+        if newlines == 1:
+            return LINE
+        return SENTENCE if self._ends_sentence(position) else WORD
 
     def _ends_sentence(self, position: int) -> bool:
         index = position - 1
@@ -124,9 +143,8 @@ class Body:
         return self.text[index] in _SENTENCE_END
 
 
-def split_body(pieces: Sequence[Piece], fits: Fits) -> Split:
-    """Parts of `pieces`, each accepted by `fits(part_index, part_pieces)`."""
-    body = Body(pieces)
+def split_body(body: Body, fits: Fits) -> Split:
+    """Parts of `body`, each stretch [start, end) of its text accepted by `fits(part_index, start, end)`."""
     result = Split(parts=[])
     start = body.skip_space(0)
     while start < len(body.text):
@@ -137,7 +155,7 @@ def split_body(pieces: Sequence[Piece], fits: Fits) -> Split:
         elif furthest == len(body.text):
             end = furthest
         else:
-            end = _preferred_cut(body, start, bisect_left(body.positions, furthest))
+            end = _preferred_cut(body, start, furthest)
         result.parts.append(body.slice(start, end))
         start = body.skip_space(end)
     return result
@@ -145,16 +163,21 @@ def split_body(pieces: Sequence[Piece], fits: Fits) -> Split:
 
 def _furthest_fitting_end(body: Body, start: int, index: int, fits: Fits) -> int | None:
     """The furthest cut (or the very end) that `fits`, None if even the first does not."""
-    ends = body.positions[bisect_right(body.positions, start) :] + [len(body.text)]
+    first = bisect_right(body.positions, start)
+    count = len(body.positions) - first + 1
+    size = len(body.text)
+
+    def end_at(i: int) -> int:
+        return body.positions[first + i] if i < count - 1 else size
 
     def ok(i: int) -> bool:
-        return fits(index, body.slice(start, ends[i]))
+        return fits(index, start, end_at(i))
 
-    good, bad = _gallop(len(ends), ok)
+    good, bad = _gallop(count, ok)
     while good + 1 < bad:  # halve between the last fit and the first misfit
         middle = (good + bad) // 2
         good, bad = (middle, bad) if ok(middle) else (good, middle)
-    return None if good < 0 else ends[good]
+    return None if good < 0 else end_at(good)
 
 
 def _gallop(count: int, ok: Callable[[int], bool]) -> tuple[int, int]:
@@ -172,16 +195,20 @@ def _gallop(count: int, ok: Callable[[int], bool]) -> tuple[int, int]:
     return (last, count) if ok(last) else (good, last)
 
 
-def _preferred_cut(body: Body, start: int, best: int) -> int:
-    first = bisect_right(body.positions, start)
-    window = body.cuts[first : best + 1]
-    halfway = start + (body.positions[best] - start) / 2
+def _preferred_cut(body: Body, start: int, furthest: int) -> int:
+    """The best-ranked cut in (start, furthest]: a late paragraph, line or
+    sentence end (in the second half), else the last space, else `furthest`."""
+    halfway = start + (furthest - start) / 2
+    low = bisect_right(body.ranked_positions, start)
+    high = bisect_right(body.ranked_positions, furthest)
+    window = body.ranked[low:high]
     for rank in (PARAGRAPH, LINE, SENTENCE):
-        late = [c for c in window if c.rank == rank and c.position >= halfway]
-        if late:
-            return late[-1].position
-    words = [c for c in window if c.rank >= WORD]
-    return words[-1].position if words else body.positions[best]
+        for position, found in reversed(window):
+            if position < halfway:
+                break
+            if found == rank:
+                return position
+    return window[-1][0] if window else furthest
 
 
 def _smallest_cut(body: Body, start: int) -> int:

@@ -31,8 +31,10 @@ _GAP_SPACE = re.compile(r"[ \t]+")
 _CLOSING = (",", ".", ";", ")", "]", "…")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
+    """Never changed once built; not frozen for speed (see pieces.Piece)."""
+
     kind: TokenKind
     text: str  # as written in the tweet
     value: str = ""  # URL, tag without '#', or screen name without '@'
@@ -77,18 +79,20 @@ class TokenContext:
 def tokenize(tweet: Tweet, ctx: TokenContext) -> TweetContent:
     if tweet.is_retweet:
         return _retweet(tweet)
-    content = TweetContent(tokens=[])
-    position = 0
-    for span in _valid_spans(tweet, content.warnings):
-        content.tokens += _scan(tweet.text[position : span.start], ctx, content)
-        content.tokens.append(_span_token(span, tweet.text[span.start : span.end], ctx, content))
+    reader = _Reader(tweet.text, ctx)
+    tokens, position = reader.content.tokens, 0
+    for span in _valid_spans(tweet, reader.content.warnings):
+        tokens += reader.scan(tweet.text[position : span.start])
+        tokens.append(reader.span_token(span, tweet.text[span.start : span.end]))
         position = span.end
-    content.tokens += _scan(tweet.text[position:], ctx, content)
+    tokens += reader.scan(tweet.text[position:])
     if ctx.self_reply:
-        content.tokens = _strip_leading_self_mentions(content.tokens, ctx.username)
-    content.tokens = _trim(_close_gaps(content.tokens))
-    content.quote = _quote(tweet.quote, ctx, content.warnings)
-    return content
+        tokens = _strip_leading_self_mentions(tokens, ctx.username)
+    if any(t.kind == "gap" or not t.text for t in tokens):
+        tokens = _close_gaps(tokens)
+    reader.content.tokens = _trim(tokens)
+    reader.content.quote = _quote(tweet.quote, ctx, reader.content.warnings)
+    return reader.content
 
 
 def _retweet(tweet: Tweet) -> TweetContent:
@@ -108,16 +112,43 @@ def _valid_spans(tweet: Tweet, warnings: list[DraftWarning]) -> list[Span]:
     return spans
 
 
-def _span_token(span: Span, text: str, ctx: TokenContext, content: TweetContent) -> Token:
-    text = _sanitize(text, content)
-    if span.kind == "link":
-        return _link_token(span.value or text, ctx, content)
-    if span.kind == "mention":
-        name = span.value or text.lstrip("@＠")
-        return Token("gap", text) if ctx.drop_mention(name) else Token("mention", text, name)
-    if span.kind in ("hashtag", "cashtag"):
-        return Token(span.kind, text, span.value or text[1:])
-    return Token("text", text)
+class _Reader:
+    """Reads the stretches of one tweet's text into tokens."""
+
+    def __init__(self, text: str, ctx: TokenContext) -> None:
+        self.ctx = ctx
+        self.content = TweetContent(tokens=[])
+        # Checked once on the whole text: most tweets need neither step.
+        self.clean = "\r" not in text and _CONTROL.search(text) is None
+        self.tco = not self.clean or "t.co/" in text.lower()
+
+    def sanitize(self, text: str) -> str:
+        return text if self.clean else _sanitize(text, self.content)
+
+    def span_token(self, span: Span, text: str) -> Token:
+        text, ctx = self.sanitize(text), self.ctx
+        if span.kind == "link":
+            return _link_token(span.value or text, ctx, self.content)
+        if span.kind == "mention":
+            name = span.value or text.lstrip("@＠")
+            return Token("gap", text) if ctx.drop_mention(name) else Token("mention", text, name)
+        if span.kind in ("hashtag", "cashtag"):
+            return Token(span.kind, text, span.value or text[1:])
+        return Token("text", text)
+
+    def scan(self, text: str) -> list[Token]:
+        """Tokens of a stretch of text X marked no entity in."""
+        text = self.sanitize(text)
+        if self.tco:
+            text = _remove_tco(text, self.content)
+        tokens, position = [], 0
+        for start, end, token in _unmarked(text, self.ctx, self.content):
+            if start < position:
+                continue  # inside something already taken (a URL holding an @)
+            tokens += [Token("text", text[position:start]), token]
+            position = end
+        tokens.append(Token("text", text[position:]))
+        return [t for t in tokens if t.text]
 
 
 def _link_token(url: str, ctx: TokenContext, content: TweetContent) -> Token:
@@ -133,19 +164,6 @@ def _link_token(url: str, ctx: TokenContext, content: TweetContent) -> Token:
     return Token("link", url, url)
 
 
-def _scan(text: str, ctx: TokenContext, content: TweetContent) -> list[Token]:
-    """Tokens of a stretch of text X marked no entity in."""
-    text = _remove_tco(_sanitize(text, content), content)
-    tokens, position = [], 0
-    for start, end, token in _unmarked(text, ctx, content):
-        if start < position:
-            continue  # inside something already taken (a URL holding an @)
-        tokens += [Token("text", text[position:start]), token]
-        position = end
-    tokens.append(Token("text", text[position:]))
-    return [t for t in tokens if t.text]
-
-
 def _unmarked(text: str, ctx: TokenContext, content: TweetContent) -> list[tuple[int, int, Token]]:
     found = []
     if "://" in text:
@@ -155,13 +173,15 @@ def _unmarked(text: str, ctx: TokenContext, content: TweetContent) -> list[tuple
         for url in extract_urls_with_indices(text, extract_urls_without_protocol=False):
             start, end = url["indices"]
             found.append((start, end, _link_token(text[start:end], ctx, content)))
-    for match in UNMARKED_MENTION.finditer(text):
-        name = _MENTION_NAME.match(text, match.end())
-        token = Token("gap", "") if ctx.drop_mention(name[0]) else Token("mention", text[match.start() : name.end()], name[0])
-        found.append((match.start(), name.end(), token))
-    for match in _UNMARKED_HASHTAG.finditer(text):
-        found.append((match.start(), match.end(), Token("protected", match[0])))
-    return sorted(found, key=lambda item: item[0])
+    if "@" in text or "＠" in text:
+        for match in UNMARKED_MENTION.finditer(text):
+            name = _MENTION_NAME.match(text, match.end())
+            token = Token("gap", "") if ctx.drop_mention(name[0]) else Token("mention", text[match.start() : name.end()], name[0])
+            found.append((match.start(), name.end(), token))
+    if "#" in text or "＃" in text:
+        for match in _UNMARKED_HASHTAG.finditer(text):
+            found.append((match.start(), match.end(), Token("protected", match[0])))
+    return sorted(found, key=lambda item: item[0]) if len(found) > 1 else found
 
 
 def _sanitize(text: str, content: TweetContent) -> str:
@@ -226,9 +246,9 @@ def _trim(tokens: list[Token]) -> list[Token]:
         tokens = tokens[1:]
     while tokens and tokens[-1].kind == "text" and not tokens[-1].text.strip():
         tokens = tokens[:-1]
-    if tokens and tokens[0].kind == "text":
+    if tokens and tokens[0].kind == "text" and tokens[0].text[:1].isspace():
         tokens = [Token("text", tokens[0].text.lstrip()), *tokens[1:]]
-    if tokens and tokens[-1].kind == "text":
+    if tokens and tokens[-1].kind == "text" and tokens[-1].text[-1:].isspace():
         tokens = [*tokens[:-1], Token("text", tokens[-1].text.rstrip())]
     return tokens
 
