@@ -81,6 +81,8 @@ class ArchiveSource:
 
 def check_entry_name(name: str) -> None:
     """Refuse names that would land outside the archive if extracted."""
+    if ".." not in name and not name.startswith(("/", "\\")) and ":" not in name:
+        return  # the common case, checked cheaply: archives have tens of thousands of entries
     normalised = name.replace("\\", "/")
     if normalised.startswith("/") or (len(normalised) > 1 and normalised[1] == ":"):
         raise UnsafeArchiveError(f"The archive holds an entry with an absolute path: {name!r}.")

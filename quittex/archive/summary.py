@@ -45,8 +45,13 @@ class Summary:
 def summarize(archive: Archive, top: int = 10) -> Summary:
     kinds = count_kinds(archive)
     own = [t for t in archive.tweets if not t.is_retweet]
-    media = [m for t in own for m in t.media]
+    media = [m for t in own if t.media for m in t.media]
     threads = [t for t in archive.threads if len(t.tweets) >= 2]
+    hashtags: Counter = Counter()
+    for tweet in own:
+        if tweet.spans:
+            hashtags.update(s.value.lower() for s in tweet.spans if s.kind == "hashtag")
+    times = [t.created_at for t in archive.tweets]
     return Summary(
         username=archive.account.username,
         account_id=archive.account.account_id,
@@ -65,11 +70,11 @@ def summarize(archive: Archive, top: int = 10) -> Summary:
         media_items=len(media),
         media_missing=sum(1 for m in media if m.path is None),
         media_by_kind=dict(Counter(m.kind for m in media).most_common()),
-        first_date=_iso(min(t.created_at for t in archive.tweets)) if archive.tweets else None,
-        last_date=_iso(max(t.created_at for t in archive.tweets)) if archive.tweets else None,
+        first_date=_iso(min(times)) if times else None,
+        last_date=_iso(max(times)) if times else None,
         parts_read=archive.stats.parts_read,
         languages=dict(Counter(_language(t.lang) for t in own).most_common()),
-        top_hashtags=Counter(tag.lower() for t in own for tag in t.hashtags).most_common(top),
+        top_hashtags=hashtags.most_common(top),
         warnings=_warnings(archive),
     )
 

@@ -58,7 +58,14 @@ def build_threads(tweets: dict[str, Tweet], account_id: str | None) -> list[Thre
         parent = tweet.in_reply_to_id
         # A reply is always newer than its parent; checking it keeps a forged
         # reply cycle from hiding its tweets.
-        if is_self_reply(tweet, account_id) and parent in tweets and int(parent) < int(tweet.id):
+        if (
+            parent is not None
+            and account_id is not None
+            and tweet.in_reply_to_user_id == account_id
+            and not tweet.is_retweet
+            and parent in tweets
+            and int(parent) < int(tweet.id)
+        ):
             children[parent].append(tweet)
         else:
             roots.append(tweet)
