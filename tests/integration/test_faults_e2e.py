@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from tests.integration.archives import (
     read_bluesky,
     read_mastodon,
 )
-from tests.mastodon_server import mastodon_server  # noqa: F401 - fixture
+from tests.mastodon_server import MastodonTestServer
 
 pytestmark = pytest.mark.pds
 
@@ -78,17 +79,35 @@ class Arrival:
 
 class ServerProxy(FaultProxy):
     """A FaultProxy that stands where the server says it is (see the module
-    doc), records when each request arrived and which fault it got, and knows
-    two more faults:
+    doc), records when each request arrived and which fault it got, can make
+    the server forget Idempotency-Keys (`forget_idempotency_keys`), and knows
+    three more faults:
     - status_after_forward: the server handles the request, the client gets
       `status` (a 5xx hiding a success);
+    - garbled_after_forward: the server handles the request, the client gets
+      a 200 whose body is an HTML page (a broken middlebox);
     - slow_answer: the server handles the request, the answer comes `seconds`
       later (outcome "held" while it waits: the moment to kill a client)."""
 
     def __init__(self, upstream: str) -> None:
         super().__init__(upstream)
         self.arrivals: list[Arrival] = []
+        self._keys_seen: set[str] = set()
+        self._keys_forgotten: set[str] = set()
         self._server.handle_error = lambda request, address: None  # clients we kill leave broken pipes
+
+    def forget_idempotency_keys(self) -> None:
+        """Mastodon remembers an Idempotency-Key for one hour: from now on, the
+        keys already sent reach the server as fresh ones, as they would after
+        that hour (mastodon-mock remembers them for ever). A resend then
+        relies on quittex's own look-up alone."""
+        with self._lock:
+            self._keys_forgotten |= self._keys_seen
+
+    def key_for_server(self, key: str) -> str:
+        with self._lock:
+            self._keys_seen.add(key)
+            return f"{key}-an-hour-later-{time.time_ns()}" if key in self._keys_forgotten else key
 
     def _take(self, method: str, path: str) -> Fault | None:
         with self._lock:
@@ -115,6 +134,8 @@ class ServerProxy(FaultProxy):
 
         class Handler(base):
             def _upstream(self, body: bytes) -> httpx.Response:
+                if key := self.headers.get("Idempotency-Key"):
+                    self.headers.replace_header("Idempotency-Key", proxy.key_for_server(key))
                 return proxy.as_public(super()._upstream(body))
 
             def _serve(self) -> None:
@@ -127,6 +148,9 @@ class ServerProxy(FaultProxy):
                 elif kind == "status_after_forward":
                     self._upstream(body)
                     self._answer(fault.status, {"content-type": "application/json"}, b'{"error":"InternalServerError"}')
+                elif kind == "garbled_after_forward":
+                    self._upstream(body)
+                    self._answer(200, {"content-type": "text/html"}, b"<html><body>Bad gateway</body></html>", "garbled")
                 elif kind == "slow_answer":
                     self._slow_answer(body, fault.seconds)
                 else:
@@ -159,24 +183,32 @@ class ServerProxy(FaultProxy):
 # -- a migration behind the proxies ---------------------------------------------------------
 
 
+# Mastodon.py's URL pattern (which quittex's look-up uses to set links aside)
+# knows only real top-level domains: the mock's default "mock.local" is none.
+REAL_LOOKING_DOMAIN = "mock.social"
+
+
 @dataclass
 class Setup:
     archive: Path
     plan: dict
     pds: object
     account: object
-    mastodon: object
+    mastodon: MastodonTestServer
     bluesky_proxy: ServerProxy
     mastodon_proxy: ServerProxy
 
-    def migrate(self, *extra: str):
-        return run_cli("migrate", self.archive, "--to", "mastodon,bluesky", "--yes", *extra)
+    def migrate(self, *extra: str, to: str = "mastodon,bluesky"):
+        return run_cli("migrate", self.archive, "--to", to, "--yes", *extra)
 
-    def problems(self) -> list[str]:
+    def problems(self, platforms: tuple[str, ...] = ("bluesky", "mastodon")) -> list[str]:
         """Read back from the servers themselves, not through the proxies."""
-        records = read_bluesky(self.pds.url, self.account.did)
-        statuses = read_mastodon(self.mastodon.client())
-        return bluesky_problems(self.plan["bluesky"], records) + mastodon_problems(self.plan["mastodon"], statuses)
+        problems = []
+        if "bluesky" in platforms:
+            problems += bluesky_problems(self.plan["bluesky"], read_bluesky(self.pds.url, self.account.did))
+        if "mastodon" in platforms:
+            problems += mastodon_problems(self.plan["mastodon"], read_mastodon(self.mastodon.client()))
+        return problems
 
 
 @pytest.fixture(scope="module")
@@ -185,18 +217,31 @@ def archive(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def setup(archive, pds, mastodon_server, monkeypatch) -> Iterator[Setup]:  # noqa: F811
+def make_setup(archive, pds, monkeypatch) -> Iterator[Callable[..., Setup]]:
+    """`make_setup(domain=…)`: fresh accounts on the PDS and on a new
+    mastodon-mock, a proxy in front of each, the credentials variables set."""
     # Retries back off for a tenth of the real time: the same path, shorter waits.
     monkeypatch.setattr(runner, "BACKOFF_BASE_SECONDS", 0.2)
-    account = pds.create_account()
-    with ServerProxy(pds.url) as bluesky, ServerProxy(mastodon_server.url) as mastodon:
-        monkeypatch.setenv("QUITTEX_BLUESKY_HANDLE", account.handle)
-        monkeypatch.setenv("QUITTEX_BLUESKY_PASSWORD", pds.create_app_password(account))
-        monkeypatch.setenv("QUITTEX_BLUESKY_PDS", bluesky.url)
-        monkeypatch.setenv("QUITTEX_MASTODON_URL", mastodon.url)
-        monkeypatch.setenv("QUITTEX_MASTODON_TOKEN", mastodon_server.token)
-        plan = expected_posts(archive)
-        yield Setup(archive, plan, pds, account, mastodon_server, bluesky, mastodon)
+    with ExitStack() as stack:
+
+        def make(domain: str = REAL_LOOKING_DOMAIN) -> Setup:
+            account = pds.create_account()
+            mastodon = stack.enter_context(MastodonTestServer(domain=domain))
+            bluesky_proxy = stack.enter_context(ServerProxy(pds.url))
+            mastodon_proxy = stack.enter_context(ServerProxy(mastodon.url))
+            monkeypatch.setenv("QUITTEX_BLUESKY_HANDLE", account.handle)
+            monkeypatch.setenv("QUITTEX_BLUESKY_PASSWORD", pds.create_app_password(account))
+            monkeypatch.setenv("QUITTEX_BLUESKY_PDS", bluesky_proxy.url)
+            monkeypatch.setenv("QUITTEX_MASTODON_URL", mastodon_proxy.url)
+            monkeypatch.setenv("QUITTEX_MASTODON_TOKEN", mastodon.token)
+            return Setup(archive, expected_posts(archive), pds, account, mastodon, bluesky_proxy, mastodon_proxy)
+
+        yield make
+
+
+@pytest.fixture
+def setup(make_setup) -> Setup:
+    return make_setup()
 
 
 def published(result, platform: str) -> int:
@@ -214,16 +259,29 @@ def test_the_proxies_carry_every_publishing_request(setup):
     assert setup.problems() == []
 
 
-def test_connections_dropped_after_the_server_acted(setup):
+def positions(posts: dict, wanted) -> list[int]:
+    """1-based positions, in posting order, of the planned posts `wanted` picks."""
+    return [n for n, post in enumerate(posts.values(), 1) if wanted(post)]
+
+
+def test_answers_lost_after_the_server_acted(setup):
+    """The server made the post (or stored the media), the answer never came
+    back: on a thread's reply, on the second part of a split tweet, on the
+    quote of an earlier post, and on uploads."""
+    bluesky, mastodon = setup.plan["bluesky"], setup.plan["mastodon"]
+    reply, part, quote = (positions(bluesky, test)[0] for test in (lambda p: p.parent and p.part == 0, lambda p: p.part > 0, lambda p: p.quotes))
     setup.bluesky_proxy.add(
-        At("drop_after_forward", path="putRecord", at=(4, 13, 27)),  # 13: a thread's reply
+        At("drop_after_forward", path="putRecord", at=(reply, part, quote)),
         At("drop_after_forward", path="uploadBlob", at=(2, 9)),
-        At("status_after_forward", path="putRecord", status=500, at=(20,)),
+        At("status_after_forward", path="putRecord", status=500, at=(positions(bluesky, lambda p: p.parent)[-1],)),
+        At("garbled_after_forward", path="putRecord", at=(len(bluesky),)),
     )
+    reply, part, link = (positions(mastodon, test)[0] for test in (lambda p: p.parent and p.part == 0, lambda p: p.part > 0, lambda p: p.links_to_migrated))
     setup.mastodon_proxy.add(
-        At("drop_after_forward", path=STATUSES, method="POST", at=(3, 12, 25)),
+        At("drop_after_forward", path=STATUSES, method="POST", at=(reply, part, link)),
         At("drop_after_forward", path=MEDIA, method="POST", at=(2, 8)),
-        At("status_after_forward", path=STATUSES, method="POST", status=502, at=(18,)),
+        At("status_after_forward", path=STATUSES, method="POST", status=502, at=(positions(mastodon, lambda p: p.parent)[-1],)),
+        At("garbled_after_forward", path=STATUSES, method="POST", at=(len(mastodon),)),
     )
     result = setup.migrate()
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -231,8 +289,9 @@ def test_connections_dropped_after_the_server_acted(setup):
     assert setup.bluesky_proxy.outcomes("putRecord").count("dropped after forward") == 3
     assert setup.mastodon_proxy.outcomes(MEDIA).count("dropped after forward") == 2
     assert setup.problems() == []
-    # Each lost answer was looked up before anything was sent again.
-    assert len(setup.bluesky_proxy.outcomes("getRecord")) >= 4
+    # Each lost post was looked up, not sent again.
+    assert len(setup.bluesky_proxy.outcomes("putRecord")) == len(bluesky)
+    assert len([1 for m, p, _ in setup.mastodon_proxy.requests if m == "POST" and p == STATUSES]) == len(mastodon)
 
 
 def test_server_errors_and_slow_answers(setup):
@@ -299,16 +358,47 @@ def test_a_run_that_gives_up_is_resumed_without_duplicates(setup):
     )
     first = setup.migrate()
     assert first.exit_code == 1, first.stdout + first.stderr
-    assert "Run again later to resume" in first.stderr
+    assert "Run again later to resume" in " ".join(first.stderr.split())
     assert setup.bluesky_proxy.unserved() == setup.mastodon_proxy.unserved() == []
     left = {j["platform"]: j["left"] for j in json.loads(run_cli("status", "--json").stdout)["journals"]}
     assert left["bluesky"] > 0 and left["mastodon"] > 0
 
+    setup.mastodon_proxy.forget_idempotency_keys()  # resumed more than an hour later
     second = setup.migrate()
     assert second.exit_code == 0, second.stdout + second.stderr
     assert setup.problems() == []
     third = setup.migrate()
     assert third.exit_code == 0 and published(third, "Bluesky") == 0 and published(third, "Mastodon") == 0
+
+
+LOST_LINK_BUG = (
+    "runner.py _attempt() looks a lost post up (MastodonPublisher.find) with the draft *before* finalize(): "
+    "its links to migrated tweets still point to X, so find() masks links with Mastodon.py's url_regex, which "
+    "knows only real top-level domains; on an instance whose domain it does not recognise (mock.local here) the "
+    "migrated link in the status stays in the words, nothing matches, and the resend after the Idempotency-Key "
+    "hour creates a second status. Finalising before find() (and comparing the final text) would not depend on it."
+)
+
+
+@pytest.mark.parametrize(
+    "domain", [REAL_LOOKING_DOMAIN, pytest.param("mock.local", marks=pytest.mark.xfail(strict=True, reason=LOST_LINK_BUG))]
+)
+def test_a_lost_post_linking_to_a_migrated_one_is_found_an_hour_later(make_setup, domain):
+    """A status whose text links to an already migrated post is made, its
+    answer lost, every look-up fails until the run gives up; more than an hour
+    later (the Idempotency-Key forgotten) the next run must find it."""
+    setup = make_setup(domain)
+    link = positions(setup.plan["mastodon"], lambda p: p.links_to_migrated)[0]
+    setup.mastodon_proxy.add(
+        At("drop_after_forward", path=STATUSES, method="POST", at=(link,)),
+        At("status", path=LISTING, method="GET", status=503, at=(1, 2, 3, 4, 5)),
+    )
+    first = setup.migrate(to="mastodon")
+    assert first.exit_code == 1 and setup.mastodon_proxy.unserved() == [], first.stdout + first.stderr
+    setup.mastodon_proxy.forget_idempotency_keys()
+    second = setup.migrate(to="mastodon")
+    assert second.exit_code == 0, second.stdout + second.stderr
+    assert setup.problems(("mastodon",)) == []
 
 
 def test_a_run_stopped_by_rate_limits_and_errors_mid_thread_resumes(setup):
@@ -327,6 +417,7 @@ def test_a_run_stopped_by_rate_limits_and_errors_mid_thread_resumes(setup):
     first = setup.migrate()
     assert first.exit_code == 1, first.stdout + first.stderr
     assert setup.bluesky_proxy.unserved() == setup.mastodon_proxy.unserved() == []
+    setup.mastodon_proxy.forget_idempotency_keys()
     partial = setup.migrate("--max-posts", "5")
     assert partial.exit_code == 0 and published(partial, "Bluesky") == 5, partial.stdout + partial.stderr
     last = setup.migrate()
