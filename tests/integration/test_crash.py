@@ -2,12 +2,16 @@
 mastodon-mock at once, killed with SIGKILL, resumed until it completes; after
 every trial each selected tweet exists exactly once on each platform, every
 reply points to its parent's post (`archives.py` reads it all back from the
-servers).
+servers). Every run after the first starts as if more than an hour had
+passed: the Mastodon proxy makes the server forget the Idempotency-Keys
+already sent, so nothing rests on them, only on quittex's journal and look-ups.
 
 The trials (fixed seed, so a failure can be replayed; the kill times are
 printed and attached to each test's report):
-- `random-*`: killed after a delay spread over the whole run, from 0.2 s
-  (still importing) to after the last post, measured against a clean run;
+- `startup-*`, `random-*`: killed after a delay spread over the whole run,
+  from 0.2 s (still importing) to after the last post: three before the
+  first post (importing, reading the archive, logging in) and seven from
+  the first post to past the last one, as timed in a clean run;
 - `login-*`, `media-*`, `in-flight-*`: killed at a chosen request, held open
   by the proxy after the server handled it — during the login, during a
   media upload, and between the journal's "sending" and "done" (the post
@@ -43,7 +47,7 @@ from tests.integration.archives import (
     read_bluesky,
     read_mastodon,
 )
-from tests.integration.test_faults_e2e import At, ServerProxy
+from tests.integration.test_faults_e2e import REAL_LOOKING_DOMAIN, At, ServerProxy
 from tests.mastodon_server import MastodonTestServer
 
 pytestmark = pytest.mark.pds
@@ -61,18 +65,20 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class Trial:
-    """One way to kill a run. `fraction`: the delay as a share of a clean
-    run's duration (random trials); `server`/`path`/`method`/`nth`: the request
-    at which to kill (targeted trials); `kind`: the proxy's fault there."""
+    """One way to kill a run. `phase` and `fraction`: the delay, as a share of
+    the startup or publishing phase of a clean run (`Timeline`);
+    `server`/`path`/`method`/`nth`: the request at which to kill (targeted
+    trials); `kind`: the proxy's fault there."""
 
     name: str
-    fraction: float | None = None
+    phase: str | None = None  # "startup" | "publishing"
+    fraction: float = 0.0
     server: str | None = None  # "bluesky" | "mastodon"
     path: str = ""
     method: str | None = None
     nth: int = 1
     kind: str = "slow_answer"
-    again: float | None = None  # a second kill, after this share of a clean run
+    again: float | None = None  # a second kill, in the resumed run's publishing phase
 
     def __str__(self) -> str:
         return self.name
@@ -80,10 +86,11 @@ class Trial:
 
 def trials() -> list[Trial]:
     rng = random.Random(SEED)
-    spread = [round(1.1 * (i + rng.random()) / 10, 3) for i in range(10)]  # 0 … 1.1 of a clean run
+    spread = lambda n, end: [round(end * (i + rng.random()) / n, 3) for i in range(n)]  # noqa: E731 - one per stratum
     pick = lambda low, high: rng.randint(low, high)  # noqa: E731
     return [
-        *(Trial(f"random-{f:.2f}", fraction=f) for f in spread),
+        *(Trial(f"startup-{f:.2f}", phase="startup", fraction=f) for f in spread(3, 1.0)),
+        *(Trial(f"random-{f:.2f}", phase="publishing", fraction=f) for f in spread(7, 1.2)),
         Trial("login-bluesky", server="bluesky", path="createSession"),
         Trial("login-mastodon", server="mastodon", path="verify_credentials"),
         Trial("media-bluesky", server="bluesky", path="uploadBlob", nth=pick(1, 8)),
@@ -92,7 +99,7 @@ def trials() -> list[Trial]:
         *(Trial(f"in-flight-mastodon-{n}", server="mastodon", path=STATUSES, method="POST", nth=n) for n in (pick(1, 7), pick(8, 15))),
         Trial("lost-bluesky", server="bluesky", path="putRecord", nth=pick(2, 14), kind="drop_before_forward"),
         Trial("lost-mastodon", server="mastodon", path=STATUSES, method="POST", nth=pick(2, 14), kind="drop_before_forward"),
-        *(Trial(f"twice-{a:.2f}-{b:.2f}", fraction=a, again=b) for a, b in ((rng.random(), rng.random()) for _ in range(2))),
+        *(Trial(f"twice-{a:.2f}-{b:.2f}", phase="publishing", fraction=a, again=b) for a, b in ((rng.random(), rng.random()) for _ in range(2))),
     ]
 
 
@@ -125,6 +132,7 @@ class Target:
 
     def run_to_the_end(self) -> float:
         began = time.monotonic()
+        self.mastodon_proxy.forget_idempotency_keys()  # as if resumed an hour later: find() alone must do
         process = self.start()
         code = process.wait(RUN_TIMEOUT)
         assert code == 0, f"a resumed run failed ({code}):\n{self.log()}"
@@ -143,7 +151,7 @@ class Target:
 def servers(pds, tmp_path_factory) -> Iterator[Servers]:
     home = tmp_path_factory.mktemp("crash")
     archive = migration_archive(home / "crash.zip", TWEETS)
-    with pytest.MonkeyPatch.context() as patch, MastodonTestServer() as mastodon:
+    with pytest.MonkeyPatch.context() as patch, MastodonTestServer(domain=REAL_LOOKING_DOMAIN) as mastodon:
         patch.setenv("QUITTEX_HOME", str(home / "dry-run"))
         yield Servers(pds, mastodon, archive, expected_posts(archive))
 
@@ -169,15 +177,30 @@ def target(servers, tmp_path) -> Iterator[Target]:
         yield target
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """When a clean run sent its first and its last post, from its start."""
+
+    first_post: float
+    last_post: float
+
+    def delay(self, phase: str, fraction: float) -> float:
+        if phase == "startup":
+            return 0.2 + fraction * (self.first_post - 0.2)
+        return self.first_post + fraction * (self.last_post - self.first_post)
+
+
 @pytest.fixture(scope="module")
-def clean_run(servers, tmp_path_factory) -> float:
-    """How long an uninterrupted run takes (the random kills spread over it);
-    that run must be exactly once too."""
+def timeline(servers, tmp_path_factory) -> Timeline:
+    """Times an uninterrupted run (which must be exactly once too)."""
     with fresh_target(servers, tmp_path_factory.mktemp("clean")) as target:
+        began = time.time()
         seconds = target.run_to_the_end()
         assert target.problems() == []
-    print(f"a clean run takes {seconds:.2f} s")
-    return seconds
+        arrivals = target.bluesky_proxy.arrivals + target.mastodon_proxy.arrivals
+        posts = [a.moment - began for a in arrivals if "putRecord" in a.path or (a.method, a.path) == ("POST", STATUSES)]
+    print(f"a clean run takes {seconds:.2f} s, posts from {min(posts):.2f} s to {max(posts):.2f} s")
+    return Timeline(min(posts), max(posts))
 
 
 # -- killing --------------------------------------------------------------------------------
@@ -185,6 +208,7 @@ def clean_run(servers, tmp_path_factory) -> float:
 
 def kill_after(target: Target, seconds: float) -> str:
     """Start a run, SIGKILL it `seconds` later; what happened, for the record."""
+    target.mastodon_proxy.forget_idempotency_keys()
     began = time.monotonic()
     process = target.start()
     try:
@@ -239,12 +263,11 @@ def wait_for(condition: Callable[[], bool], timeout: float = RUN_TIMEOUT) -> boo
 
 
 @pytest.mark.parametrize("trial", trials(), ids=str)
-def test_killed_and_resumed_exactly_once(trial, target, clean_run, record_property):
-    if trial.fraction is not None:
-        delay = max(0.2, trial.fraction * clean_run)
-        events = [kill_after(target, delay)]
+def test_killed_and_resumed_exactly_once(trial, target, timeline, record_property):
+    if trial.phase is not None:
+        events = [kill_after(target, timeline.delay(trial.phase, trial.fraction))]
         if trial.again is not None:
-            events.append(kill_after(target, max(0.2, trial.again * clean_run)))
+            events.append(kill_after(target, timeline.delay("publishing", trial.again)))
     else:
         events = [kill_at_request(target, trial)]
     record_property("kills", "; ".join(events))
