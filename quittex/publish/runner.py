@@ -163,14 +163,16 @@ class PlatformRun:
                 return
 
     def _attempt(self, draft: Draft, parent: Remote | None, root: Remote | None) -> None:
+        # Final text first: a lost post is looked up by what was really sent
+        # (links to migrated posts resolved), not by the dry-run text.
+        final = finalize(draft, self.context)
         entry = self.journal.get(draft.tweet_id, draft.part)
         if entry is not None and entry.state == "sending":
-            found = self.publisher.find(draft, entry, parent=parent)
+            found = self.publisher.find(final, entry, parent=parent)
             if found is not None:
                 self.journal.mark_done(draft.tweet_id, draft.part, found)
                 return
         uploaded = self._upload_media(draft)
-        final = finalize(draft, self.context)
         key = self.publisher.request_key(final)
         self.journal.mark_sending(draft.tweet_id, draft.part, key)
         remote = self.publisher.create(final, key, uploaded, parent, root)

@@ -371,17 +371,8 @@ def test_a_run_that_gives_up_is_resumed_without_duplicates(setup):
     assert third.exit_code == 0 and published(third, "Bluesky") == 0 and published(third, "Mastodon") == 0
 
 
-LOST_LINK_BUG = (
-    "runner.py _attempt() looks a lost post up (MastodonPublisher.find) with the draft *before* finalize(): "
-    "its links to migrated tweets still point to X, so find() masks links with Mastodon.py's url_regex, which "
-    "knows only real top-level domains; on an instance whose domain it does not recognise (mock.local here) the "
-    "migrated link in the status stays in the words, nothing matches, and the resend after the Idempotency-Key "
-    "hour creates a second status. Finalising before find() (and comparing the final text) would not depend on it."
-)
-
-
 @pytest.mark.parametrize(
-    "domain", [REAL_LOOKING_DOMAIN, pytest.param("mock.local", marks=pytest.mark.xfail(strict=True, reason=LOST_LINK_BUG))]
+    "domain", [REAL_LOOKING_DOMAIN, "mock.local"]
 )
 def test_a_lost_post_linking_to_a_migrated_one_is_found_an_hour_later(make_setup, domain):
     """A status whose text links to an already migrated post is made, its
