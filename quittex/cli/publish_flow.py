@@ -131,7 +131,8 @@ def _conclude(reports: dict[str, RunReport]) -> None:
         for warning in report.media_warnings:
             console.warn(escape(warning))
         if report.stopped_because and report.stopped_because != "interrupted":
-            console.info(f"{platform.capitalize()} stopped: {report.stopped_because}. Run the same command again to continue.")
+            reason = report.stopped_because.rstrip(".")
+            console.info(f"{platform.capitalize()} stopped: {reason}. Run the same command again to continue.")
         failed += report.failed
     if failed:
         raise PartialError(f"{failed:,} posts failed.", hint="'quittex status' lists them with the platform's reasons; run migrate again to retry.")

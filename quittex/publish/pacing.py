@@ -157,9 +157,9 @@ def _reset_epoch(value: str) -> float:
 
 def _span(seconds: float) -> str:
     if seconds >= 3600:
-        return f"{seconds / 3600:g} h"
+        return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
     if seconds >= 60:
-        return f"{seconds / 60:g} min"
+        return f"{round(seconds / 60)} min"
     return f"{seconds:.0f} s"
 
 
