@@ -16,6 +16,7 @@ from quittex.plan import MigrationPlan, PlatformPlan
 from quittex.publish.estimate import human_duration
 from quittex.rewrite.draft import Draft
 
+_JSON_BATCH = 1000  # drafts encoded at once: fewer calls, bounded memory
 _MEDIA_ICONS = {"photo": "🖼", "video": "🎞", "animated_gif": "🎞 GIF"}
 
 
@@ -24,8 +25,9 @@ def json_lines(plan: MigrationPlan) -> None:
     encoder = msgspec.json.Encoder()
     out = sys.stdout
     for platform_plan in plan.platforms.values():
-        for draft in platform_plan.drafts:
-            out.write(encoder.encode(draft.to_json()).decode() + "\n")
+        drafts = platform_plan.drafts
+        for start in range(0, len(drafts), _JSON_BATCH):
+            out.write(encoder.encode_lines([d.to_json() for d in drafts[start : start + _JSON_BATCH]]).decode())
     out.flush()
 
 

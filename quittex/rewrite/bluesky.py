@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from quittex.models import Tweet
-from quittex.rewrite.draft import BlueskyDraft, Draft, DraftWarning, Feature
+from quittex.rewrite.draft import BlueskyDraft, Draft, DraftFields, DraftWarning, Feature
 from quittex.rewrite.language import bluesky_langs
 from quittex.rewrite.links import display_url, facet_uri, profile_url
 from quittex.rewrite.measure import at_most_graphemes, bluesky_fits, grapheme_count, truncate_graphemes, utf8_len
@@ -28,9 +28,7 @@ MAX_TAG_BYTES = 640
 class BlueskyRules(PlatformRules):
     name = "bluesky"
 
-    @property
-    def settings(self) -> BlueskyOptions:
-        return self.options.bluesky
+    settings: BlueskyOptions
 
     def mapped_handle(self, x_handle: str) -> str | None:
         entry = self.options.handle_map.get(x_handle.lower())
@@ -40,7 +38,9 @@ class BlueskyRules(PlatformRules):
         return display_url(facet_uri(url)) if self.settings.shorten_links else url
 
     def link_piece(self, url: str) -> Piece:
-        return Piece(self.display(url), atomic=True, feature=Feature("link", facet_uri(url)))
+        uri = facet_uri(url)
+        shown = display_url(uri) if self.settings.shorten_links else url  # self.display(url)
+        return Piece(shown, atomic=True, feature=Feature("link", uri))
 
     def own_link_piece(self, url: str, tweet_id: str) -> Piece:
         shown = self.display(url)
@@ -86,6 +86,14 @@ class BlueskyRules(PlatformRules):
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool:
         return bluesky_fits(text, max_graphemes=self.settings.max_graphemes, max_bytes=self.settings.max_bytes)
 
+    def fits_by_size(self, length: int, joining: int, urls: int, ats: bool, tweet: Tweet, locale: str) -> bool | None:
+        settings = self.settings
+        if length <= settings.max_graphemes and 4 * length <= settings.max_bytes:
+            return True  # no more clusters than code points, no more than 4 bytes each
+        if length > settings.max_bytes or length - 2 * joining > settings.max_graphemes:
+            return False
+        return None
+
     def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
         # Never more clusters than code points (see measure.at_most_graphemes);
         # `spare` is given in bytes, so it bounds the extra code points too.
@@ -98,9 +106,28 @@ class BlueskyRules(PlatformRules):
     def alt_limit(self) -> int:
         return self.settings.max_alt_graphemes
 
-    def new_draft(self, tweet: Tweet, locale: str, **common) -> Draft:
+    def new_draft(self, tweet: Tweet, locale: str, fields: DraftFields) -> Draft:
         labels = [self.settings.sensitive_label] if self.sensitive(tweet) else []
-        return BlueskyDraft(langs=bluesky_langs(tweet.lang), labels=labels, sensitive=bool(labels), **common)
+        return BlueskyDraft(
+            tweet_id=fields.tweet_id,
+            part=fields.part,
+            parts=fields.parts,
+            parent=fields.parent,
+            root=fields.root,
+            created_at=tweet.created_at,
+            text=fields.text,
+            media=fields.media,
+            langs=bluesky_langs(tweet.lang),
+            sensitive=bool(labels),
+            is_retweet=tweet.is_retweet,
+            links_to_migrated=fields.links_to_migrated,
+            warnings=fields.warnings,
+            layout=fields.layout,
+            facets=fields.facets,
+            labels=labels,
+            quote=fields.quote,
+            pending_mentions=fields.pending_mentions,
+        )
 
     def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:
         pending = piece.pending

@@ -101,9 +101,11 @@ def joining_characters() -> frozenset[str]:
     return frozenset(chr(c) for first, last in JOINING_RANGES for c in range(first, last + 1))
 
 
-def one_cluster_per_code_point(text: str) -> bool:
-    """True when no character of `text` can join another: each is a cluster."""
-    return joining_characters().isdisjoint(text)
+def joining_count(text: str) -> int:
+    """How many characters of `text` can join a neighbour. Each joins at most
+    its two neighbours, so `text` has at least len(text) - 2 × this many
+    clusters (even counted our way: a conjunct only adds to the count)."""
+    return sum(map(joining_characters().__contains__, text))
 
 
 def joining_islands(text: str) -> list[tuple[int, int]]:

@@ -40,15 +40,6 @@ def dominant_locale(tweets: Sequence[Tweet]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def tweet_locale(tweet: Tweet, *, forced: str | None, thread_locale: str | None, fallback: str) -> str:
-    if forced:
-        return forced
-    own = primary_language(tweet.lang)
-    if own in LOCALES:
-        return own
-    return thread_locale or fallback
-
-
 def local_time(moment: datetime, zone: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)

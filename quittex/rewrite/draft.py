@@ -52,6 +52,10 @@ class DraftMedia:
         return {"path": self.path, "kind": self.kind, "alt": self.alt}
 
 
+_FEATURE_KEYS = {"link": "uri", "tag": "tag", "mention": "did"}
+_FEATURE_TYPES = {kind: f"app.bsky.richtext.facet#{kind}" for kind in _FEATURE_KEYS}
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """A Bluesky rich-text feature: a link URI, a tag without '#', or a mention DID."""
@@ -60,8 +64,7 @@ class Feature:
     value: str
 
     def to_json(self) -> dict[str, str]:
-        key = {"link": "uri", "tag": "tag", "mention": "did"}[self.kind]
-        return {"$type": f"app.bsky.richtext.facet#{self.kind}", key: self.value}
+        return {"$type": _FEATURE_TYPES[self.kind], _FEATURE_KEYS[self.kind]: self.value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,26 @@ class PendingMention:
         return {"x_handle": self.x_handle, "handle": self.handle}
 
 
+@dataclass(slots=True)
+class DraftFields:
+    """What the post of a tweet has on any platform; each platform's rules
+    turn it into their draft (`PlatformRules.new_draft`)."""
+
+    tweet_id: str
+    part: int
+    parts: int
+    parent: PostRef | None
+    root: PostRef | None
+    text: str
+    media: list[DraftMedia]
+    links_to_migrated: list[LinkToMigrated]
+    warnings: list[DraftWarning]
+    layout: Any
+    facets: list[Facet]  # Bluesky only, like the two below
+    quote: QuoteEmbed | None = None
+    pending_mentions: list[PendingMention] = field(default_factory=list)
+
+
 SNOWFLAKE_EPOCH_MS = 1288834974657
 
 
@@ -141,15 +164,21 @@ def precise_time(tweet_id: str, created_at: datetime) -> datetime:
     if not tweet_id.isdigit():
         return created_at
     moment = datetime.fromtimestamp(((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, tz=timezone.utc)
-    return moment if timedelta(0) <= moment - created_at < timedelta(seconds=1) else created_at
+    return moment if _NO_TIME <= moment - created_at < _ONE_SECOND else created_at
+
+
+_NO_TIME, _ONE_SECOND = timedelta(0), timedelta(seconds=1)
 
 
 def iso_utc(moment: datetime, *, millis: bool = False) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
-    spec = "milliseconds" if millis else "seconds"
-    return moment.isoformat(timespec=spec).replace("+00:00", "Z")
+    """ISO 8601 in UTC with a "Z": isoformat(timespec="seconds" or
+    "milliseconds"), spelt out (three times faster, and written for every post)."""
+    if moment.tzinfo is not timezone.utc:  # the archive reader's times already are
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.astimezone(timezone.utc)
+    text = "%04d-%02d-%02dT%02d:%02d:%02d" % (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    return f"{text}.{moment.microsecond // 1000:03d}Z" if millis else text + "Z"
 
 
 @dataclass(kw_only=True, slots=True)
@@ -188,11 +217,11 @@ class Draft:
             "root": self.root.to_json() if self.root else None,
             "created_at": iso_utc(self.created_at),
             "text": self.text,
-            "media": [m.to_json() for m in self.media],
+            "media": [m.to_json() for m in self.media] if self.media else [],
             "langs": list(self.langs),
             "sensitive": self.sensitive,
-            "links_to_migrated": [link.to_json() for link in self.links_to_migrated],
-            "warnings": [w.to_json() for w in self.warnings],
+            "links_to_migrated": [link.to_json() for link in self.links_to_migrated] if self.links_to_migrated else [],
+            "warnings": [w.to_json() for w in self.warnings] if self.warnings else [],
         }
         data.update(self._platform_json())
         return data
@@ -237,9 +266,9 @@ class BlueskyDraft(Draft):
 
     def _platform_json(self) -> dict[str, Any]:
         return {
-            "facets": self.record_facets(),
+            "facets": self.record_facets() if self.facets else [],
             "labels": list(self.labels),
             "record_created_at": self.record_created_at,
             "embed": self.quote.to_json() if self.quote else None,
-            "pending_mentions": [m.to_json() for m in self.pending_mentions],
+            "pending_mentions": [m.to_json() for m in self.pending_mentions] if self.pending_mentions else [],
         }

@@ -37,6 +37,7 @@ def bluesky_langs(x_lang: str | None) -> list[str]:
     return [tag] if tag else []
 
 
+@lru_cache(maxsize=256)
 def mastodon_language(x_lang: str | None) -> str | None:
     tag = bcp47(x_lang)
     if tag is None:

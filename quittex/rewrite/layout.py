@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from quittex.errors import BadInputError
+from quittex.rewrite.clusters import joining_characters, joining_count
 from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.split import Body, split_body
 
@@ -53,6 +55,9 @@ class Blocks:
     media_posts: int  # media groups; all but the first need a post of their own
 
 
+# Whether a text fits in a post. It may also have a `by_size(length,
+# joining, urls, ats)` method, which says True or False when sizes alone
+# settle it (see Size), and None when the text must be measured.
 FitsText = Callable[[str], bool]
 
 
@@ -128,28 +133,69 @@ class LayoutPlanner:
         return self.fits(self.part(0, (piece,), 99))
 
 
+@dataclass(frozen=True, slots=True)
+class Size:
+    """What bounds how a platform counts a text: code points, characters
+    that may join a neighbour (each merges at most two clusters into one),
+    '://' (URLs may weigh more than their length) and whether an '@' is in it."""
+
+    length: int
+    joining: int = 0
+    urls: int = 0
+    ats: bool = False
+
+    @classmethod
+    def of(cls, text: str) -> Size:
+        return cls(len(text), joining_count(text), text.count("://"), "@" in text)
+
+
 class _PartProbe:
     """Whether body text [start, end) fits as part k: the text
     `planner.fits(planner.part(k, body.slice(start, end), total))` measures,
-    built from strings instead of pieces (the split search asks often)."""
+    built from strings instead of pieces (the split search asks often).
+
+    When the body reads as it measures, the sizes of the blocks often settle
+    the answer (`fits_text.by_size`) before any text is built or counted."""
 
     def __init__(self, planner: LayoutPlanner, body: Body) -> None:
         self.planner, self.body = planner, body
         pieces = body.pieces
         self.exact = all(p.atomic or p.worst is None for p in pieces)
         self.measured = "".join(p.measured for p in pieces)
-        self.measured_starts = [0]
-        for piece in pieces:
-            self.measured_starts.append(self.measured_starts[-1] + len(piece.measured))
+        self.measured_starts = [0, *accumulate(len(p.measured) for p in pieces)]
         self.quote = render(planner.blocks.quote, measured=True).text.strip()
-        self.meta: dict[tuple[int, int], str] = {}
+        self.rests: dict[tuple[int, int], _Rest] = {}
+        self.by_size = getattr(planner.fits_text, "by_size", None)
+        if self.by_size is not None and all(p.worst is None for p in pieces):
+            text = body.text
+            self.tail = len(text.rstrip())
+            self.body_size = Size.of(text)  # urls and ats of every stretch are at most these
+            self.joining = [0, *accumulate(map(joining_characters().__contains__, text))]
+        else:
+            self.by_size = None
 
     def fits(self, index: int, start: int, end: int, total: int) -> bool:
         if not self.exact:  # a piece a cut could split measures otherwise than it reads
             planner = self.planner
             return planner.fits(planner.part(index, self.body.slice(start, end), total))
-        blocks = (self._body_text(start, end), self.quote if index == 0 else "", self._meta(index, total))
-        return self.planner.fits_text(BLOCK_SEPARATOR.join([b for b in blocks if b]))
+        rest = self._rest(index, total)
+        if self.by_size is not None:
+            verdict = self._by_size(start, end, rest)
+            if verdict is not None:
+                return verdict
+        body = self._body_text(start, end)
+        return self.planner.fits_text(BLOCK_SEPARATOR.join([body, rest.text]) if body and rest.text else body or rest.text)
+
+    def _by_size(self, start: int, end: int, rest: _Rest) -> bool | None:
+        text = self.body.text
+        if start < len(text) and text[start].isspace():
+            return None  # a blank that starts a cluster: strip() would take it away
+        stop = min(end, self.tail)  # a cut never follows a blank: only the very end may
+        if stop <= start:
+            return self.by_size(rest.size.length, rest.size.joining, rest.size.urls, rest.size.ats)
+        length = stop - start + (rest.size.length + len(BLOCK_SEPARATOR) if rest.text else 0)
+        joining = self.joining[stop] - self.joining[start] + rest.size.joining
+        return self.by_size(length, joining, self.body_size.urls + rest.size.urls, self.body_size.ats or rest.size.ats)
 
     def _body_text(self, start: int, end: int) -> str:
         """render(body.slice(start, end), measured=True).text.strip()"""
@@ -166,9 +212,18 @@ class _PartProbe:
             stop = self.measured_starts[last] + end - body.starts[last]
         return self.measured[begin:stop].strip()
 
-    def _meta(self, index: int, total: int) -> str:
+    def _rest(self, index: int, total: int) -> _Rest:
+        """What part `index` has after its body: the quote (first part), the number and note."""
         key = (index, total)
-        if key not in self.meta:
+        if key not in self.rests:
             note = self.planner.blocks.note if index == 0 else ()
-            self.meta[key] = render(meta_pieces(index, total, note), measured=True).text.strip()
-        return self.meta[key]
+            meta = render(meta_pieces(index, total, note), measured=True).text.strip()
+            text = BLOCK_SEPARATOR.join([b for b in (self.quote if index == 0 else "", meta) if b])
+            self.rests[key] = _Rest(text, Size.of(text))
+        return self.rests[key]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rest:
+    text: str
+    size: Size

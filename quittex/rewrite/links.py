@@ -16,9 +16,10 @@ TCO = re.compile(r"(?<![\w.@/-])(?:https?://)?t\.co/[A-Za-z0-9]+", re.IGNORECASE
 # Shown path length on Bluesky, as its own app shortens links.
 DISPLAY_PATH_GRAPHEMES = 15
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-# A URL urlsplit() reads the plain way: lower-case http(s), printable ASCII,
-# no brackets in the host (group 2 is what urlsplit() calls the netloc).
-_PLAIN_URL = re.compile(r"(?=[\x21-\x7e]*\Z)(https?)://([^/?#\[\]]*)(?:[/?#]|\Z)")
+# A URL urlsplit() reads the plain way: lower-case http(s), no tab or line
+# break (urlsplit() drops them), a printable ASCII host without brackets
+# (group 2 is what urlsplit() calls the netloc).
+_PLAIN_URL = re.compile(r"(https?)://((?:(?![/?#\[\]])[\x21-\x7e])*)(?:[/?#][^\t\r\n]*)?\Z")
 
 
 def is_tco(url: str) -> bool:
@@ -65,6 +66,8 @@ def display_url(url: str) -> str:
     rest = url.split("://", 1)[1][len(netloc) :]
     if rest == "/":
         rest = ""
+    if len(rest) <= DISPLAY_PATH_GRAPHEMES:
+        return host + rest  # no more clusters than code points: short enough
     clusters = graphemes(rest)
     if len(clusters) > DISPLAY_PATH_GRAPHEMES:
         rest = "".join(clusters[: DISPLAY_PATH_GRAPHEMES - 2]) + "…"

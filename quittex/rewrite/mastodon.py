@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from quittex.models import Tweet
 from quittex.rewrite.datenote import spoiler_text
-from quittex.rewrite.draft import Draft, DraftWarning, MastodonDraft
+from quittex.rewrite.draft import Draft, DraftFields, DraftWarning, MastodonDraft
 from quittex.rewrite.language import bluesky_langs, mastodon_language
 from quittex.rewrite.links import facet_uri, profile_url
 from quittex.rewrite.measure import mastodon_fits
@@ -19,9 +19,7 @@ from quittex.rewrite.tokens import Token
 class MastodonRules(PlatformRules):
     name = "mastodon"
 
-    @property
-    def settings(self) -> MastodonOptions:
-        return self.options.mastodon
+    settings: MastodonOptions
 
     def mapped_handle(self, x_handle: str) -> str | None:
         entry = self.options.handle_map.get(x_handle.lower())
@@ -54,6 +52,15 @@ class MastodonRules(PlatformRules):
             max_characters=settings.max_characters,
         )
 
+    def fits_by_size(self, length: int, joining: int, urls: int, ats: bool, tweet: Tweet, locale: str) -> bool | None:
+        settings = self.settings
+        spoiler = len(self.spoiler(tweet, locale))
+        if length + urls * settings.characters_reserved_per_url + spoiler <= settings.max_characters:
+            return True
+        if not urls and not ats and length - 2 * joining > settings.max_characters:
+            return False  # nothing counts shorter than it is: only clusters
+        return None
+
     def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
         # Each URL Mastodon finds holds a "://" and counts `url_weight` in
         # place of its own length; no count exceeds the code points.
@@ -67,14 +74,26 @@ class MastodonRules(PlatformRules):
     def alt_limit(self) -> int:
         return self.settings.description_limit
 
-    def new_draft(self, tweet: Tweet, locale: str, **common) -> Draft:
+    def new_draft(self, tweet: Tweet, locale: str, fields: DraftFields) -> Draft:
+        sensitive = self.sensitive(tweet)
         return MastodonDraft(
-            visibility=self.settings.visibility,
+            tweet_id=fields.tweet_id,
+            part=fields.part,
+            parts=fields.parts,
+            parent=fields.parent,
+            root=fields.root,
+            created_at=tweet.created_at,
+            text=fields.text,
+            media=fields.media,
             langs=bluesky_langs(tweet.lang),
+            sensitive=sensitive,
+            is_retweet=tweet.is_retweet,
+            links_to_migrated=fields.links_to_migrated,
+            warnings=fields.warnings,
+            layout=fields.layout,
+            visibility=self.settings.visibility,
             language=mastodon_language(tweet.lang),
-            spoiler_text=self.spoiler(tweet, locale),
-            sensitive=self.sensitive(tweet),
-            **common,
+            spoiler_text=spoiler_text(locale, self.settings.spoiler_text) if sensitive else "",
         )
 
     def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:

@@ -41,6 +41,8 @@ def _mastodon_url() -> re.Pattern[str]:
 
 def graphemes(text: str) -> list[str]:
     """The grapheme clusters of `text`, in order."""
+    if text.isascii() and "\r" not in text:
+        return list(text)
     clusters: list[str] = []
     position = 0
     for start, end in joining_islands(text):

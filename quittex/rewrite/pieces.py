@@ -53,6 +53,8 @@ class Rendered:
     facets: tuple[Facet, ...] = ()
 
     def strip(self) -> Rendered:
+        if not (self.text[:1].isspace() or self.text[-1:].isspace()):
+            return self  # never changed once built: no need for a copy
         stripped = self.text.lstrip()
         if not self.facets:
             return Rendered(stripped.rstrip())
@@ -63,21 +65,23 @@ class Rendered:
 
 def render(pieces: Iterable[Piece], *, measured: bool = False) -> Rendered:
     """The text of `pieces` with facets over their byte ranges."""
+    if not isinstance(pieces, (list, tuple)):
+        pieces = tuple(pieces)
     if measured:
         return Rendered("".join([p.text if p.worst is None else p.worst for p in pieces]))
-    pieces = tuple(pieces)
-    if not pieces:
-        return Rendered("")
-    if all(p.feature is None for p in pieces):  # Mastodon, and most Bluesky blocks
-        return Rendered("".join([p.text for p in pieces]))
-    chunks, facets, offset = [], [], 0
+    texts = [p.text for p in pieces]
+    for piece in pieces:
+        if piece.feature is not None:
+            break
+    else:  # Mastodon, and most Bluesky blocks
+        return Rendered("".join(texts))
+    facets, offset = [], 0
     for piece in pieces:
         size = utf8_len(piece.text)
         if piece.feature is not None and size:
             facets.append(Facet(offset, offset + size, piece.feature))
-        chunks.append(piece.text)
         offset += size
-    return Rendered("".join(chunks), tuple(facets))
+    return Rendered("".join(texts), tuple(facets))
 
 
 def join_blocks(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered:
@@ -96,7 +100,7 @@ def join_stripped(blocks: Sequence[Rendered], separator: str = "\n\n") -> Render
             text += separator
         if block.facets:
             offset = utf8_len(text)
-            facets += [f.shifted(offset) for f in block.facets]
+            facets += [f.shifted(offset) for f in block.facets] if offset else block.facets
         text += block.text
     return Rendered(text, tuple(facets))
 

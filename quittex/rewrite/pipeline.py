@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 import regex
 
@@ -18,10 +19,12 @@ from quittex.errors import BadInputError
 from quittex.models import Thread, Tweet
 from quittex.rewrite.attachments import plan_media
 from quittex.rewrite.bluesky import BlueskyRules
-from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, template_fields, tweet_locale
+from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, template_fields
+from quittex.rewrite.language import primary_language
 from quittex.rewrite.draft import (
     BlueskyDraft,
     Draft,
+    DraftFields,
     DraftMedia,
     DraftWarning,
     LinkToMigrated,
@@ -33,8 +36,8 @@ from quittex.rewrite.layout import BLOCK_SEPARATOR, META_SEPARATOR, MIN_ROOM, Bl
 from quittex.rewrite.links import status_url
 from quittex.rewrite.mastodon import MastodonRules
 from quittex.rewrite.measure import utf8_len
-from quittex.rewrite.options import PLATFORMS, MentionMode, Platform, RewriteOptions
-from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
+from quittex.rewrite.options import LOCALES, PLATFORMS, MentionMode, Platform, RewriteOptions
+from quittex.rewrite.pieces import Pending, Piece, Rendered, join_stripped, render
 from quittex.rewrite.publish import PublishContext
 from quittex.rewrite.rules import PlatformRules
 from quittex.rewrite.tokens import TokenContext, TweetContent, tokenize
@@ -110,7 +113,7 @@ class Rewriter:
         # keeps the people of the handle map, each platform its own.
         self.tokens_per_platform = self.options.mentions == MentionMode.DROP and bool(self.options.handle_map)
         self.token_contexts: dict[tuple[str | None, bool], TokenContext] = {}
-        self.notes: dict[tuple, _Note] = {}
+        self.notes: dict[str, dict[tuple, _Note]] = {}  # platform → (template, locale, day) → note
 
     def rewrite(self, thread: Thread | Tweet, platform: Platform) -> RewriteResult:
         return _ThreadWriter(self, self._rules(platform), _ThreadReading(self, thread)).write()
@@ -147,12 +150,19 @@ class _ThreadReading:
 
     def __init__(self, rewriter: Rewriter, thread: Thread | Tweet) -> None:
         self.rewriter = rewriter
-        self.tweets = list(thread.tweets) if isinstance(thread, Thread) else [thread]
+        self.tweets = thread.tweets if isinstance(thread, Thread) else [thread]
         self.parents = thread.parents if isinstance(thread, Thread) else {}
-        self.by_id = {t.id: t for t in self.tweets}
-        self.locale = dominant_locale(self.tweets)
         self.contents: dict[tuple[int, str | None], TweetContent] = {}
         self.dates: dict[int, date] = {}
+        self.locales: dict[int, str] = {}
+
+    @cached_property
+    def by_id(self) -> dict[str, Tweet]:
+        return {t.id: t for t in self.tweets}
+
+    @cached_property
+    def thread_locale(self) -> str | None:
+        return dominant_locale(self.tweets)
 
     def parent_tweet(self, index: int, tweet: Tweet) -> Tweet | None:
         """The tweet this one continues: its kept parent in the thread, else the one before."""
@@ -161,6 +171,18 @@ class _ThreadReading:
         parent_id = self.parents.get(tweet.id) if self.parents else tweet.in_reply_to_id
         earlier = self.by_id.get(parent_id or "")
         return earlier if earlier is not None and earlier is not tweet else self.tweets[index - 1]
+
+    def locale(self, index: int, tweet: Tweet) -> str:
+        """The language of the date note: the one forced, else the tweet's
+        own, else the one most of the thread is written in, else the fallback."""
+        locale = self.locales.get(index)
+        if locale is None:
+            options = self.rewriter.options
+            locale = options.locale or primary_language(tweet.lang)
+            if locale not in LOCALES:
+                locale = self.thread_locale or options.fallback_locale
+            self.locales[index] = locale
+        return locale
 
     def content(self, index: int, rules: PlatformRules) -> TweetContent:
         key = (index, rules.name if self.rewriter.tokens_per_platform else None)
@@ -190,63 +212,69 @@ class _ThreadReading:
 class _ThreadWriter:
     def __init__(self, rewriter: Rewriter, rules: PlatformRules, reading: _ThreadReading) -> None:
         self.rewriter = rewriter
-        self.options = rewriter.options
+        self.options = options = rewriter.options
         self.rules = rules
+        self.settings = settings = rules.settings
         self.reading = reading
         self.last_post: dict[str, PostRef | None] = {}
         self.root: PostRef | None = None
         self.result = RewriteResult(rules.name)
+        self.notes_on = options.date_note and settings.date_note
+        self.note_override = settings.date_note_template or options.date_note_template
+        self.notes = rewriter.notes.setdefault(rules.name, {})
 
     def write(self) -> RewriteResult:
-        for index, tweet in enumerate(self.reading.tweets):
-            parent_tweet = self.reading.parent_tweet(index, tweet)
-            parent = self.last_post.get(parent_tweet.id) if parent_tweet else None
+        reading, last_post, drafts_out = self.reading, self.last_post, self.result.drafts
+        for index, tweet in enumerate(reading.tweets):
+            parent_tweet = reading.parent_tweet(index, tweet) if index else None
+            parent = last_post.get(parent_tweet.id) if parent_tweet else None
             drafts = self._tweet(tweet, index, parent_tweet, parent)
-            self.last_post[tweet.id] = drafts[-1].ref if drafts else parent
-            self.result.drafts += drafts
+            last_post[tweet.id] = PostRef(tweet.id, drafts[-1].part) if drafts else parent
+            drafts_out += drafts
         return self.result
 
     def _tweet(self, tweet: Tweet, index: int, parent_tweet: Tweet | None, parent: PostRef | None) -> list[Draft]:
-        rules, options = self.rules, self.options
-        locale = tweet_locale(tweet, forced=options.locale, thread_locale=self.reading.locale, fallback=options.fallback_locale)
-        content = self.reading.content(index, rules)
-        groups, media_warnings = self._media(tweet)
-        warnings = [DraftWarning("archive", w) for w in tweet.warnings] + content.warnings + media_warnings
+        rules, reading = self.rules, self.reading
+        locale = reading.locale(index, tweet)
+        content = reading.content(index, rules)
+        groups, warnings = self._media(tweet, content)
         body = rules.body_pieces(content.tokens)
-        quote = rules.quote_pieces(content.quote)
-        if not any(p.text.strip() for p in body) and not quote and not groups:
+        quote = rules.quote_pieces(content.quote) if content.quote is not None else []
+        if not groups and not quote and not any(p.text.strip() for p in body):
             self.result.skipped.append(Skipped(rules.name, tweet.id, "empty", "nothing is left to post once links X could not expand are removed"))
             return []
         note = self._note(tweet, parent_tweet, locale)
+        if self.rewriter.shortcuts and len(groups) <= 1:
+            single = self._single_post(tweet, locale, body, quote, note)
+            if single is not None:
+                return [self._draft(tweet, locale, single[0], 0, 1, parent, groups[0] if groups else [], warnings, single[1])]
         blocks = Blocks(body, quote, note.pieces if note else (), len(groups))
-        single = self._single_post(tweet, locale, blocks, note) if self.rewriter.shortcuts else None
-        if single is not None:
-            part, rendered = single
-            return [self._draft(tweet, locale, part, 0, 1, parent, groups[0] if groups else [], warnings, rendered)]
         layout = self._shrink_oversized(self._planner(tweet, locale, blocks), warnings).plan()
         if layout.note_omitted:
             warnings.append(DraftWarning("date_note_omitted", "the date note is left out so that the tweet fits in one post"))
         return self._drafts(tweet, locale, layout, groups, parent, warnings)
 
-    def _media(self, tweet: Tweet) -> tuple[list[list[DraftMedia]], list[DraftWarning]]:
+    def _media(self, tweet: Tweet, content: TweetContent) -> tuple[list[list[DraftMedia]], list[DraftWarning]]:
+        """Media groups, one per post, and the warnings of the tweet so far."""
+        archive = [DraftWarning("archive", w) for w in tweet.warnings]
         if not tweet.media:
-            return [], []
+            return [], [*archive, *content.warnings]
         rules = self.rules
-        return plan_media(tweet.media, per_post=rules.media_per_post(), alt_texts=self.options.alt_texts, alt_limit=rules.alt_limit())
+        groups, media_warnings = plan_media(tweet.media, per_post=rules.media_per_post(), alt_texts=self.options.alt_texts, alt_limit=rules.alt_limit())
+        return groups, [*archive, *content.warnings, *media_warnings]
 
     def _note(self, tweet: Tweet, parent_tweet: Tweet | None, locale: str) -> _Note | None:
-        options, settings = self.options, self.rules.settings
-        if not (options.date_note and settings.date_note):
+        if not self.notes_on:
             return None
-        if parent_tweet is not None and self.reading.local_date(parent_tweet) == self.reading.local_date(tweet):
+        day = self.reading.local_date(tweet)
+        if parent_tweet is not None and self.reading.local_date(parent_tweet) == day:
             return None  # a thread tweet of the same day: its first post has the date
-        override = settings.date_note_template or options.date_note_template
-        template = note_template(locale, retweet=tweet.is_retweet, override=override)
-        if template_fields(template) <= {"date"}:  # the same note for every tweet of the day
-            key = (self.rules.name, template, locale, self.reading.local_date(tweet))
-            note = self.rewriter.notes.get(key)
+        template = note_template(locale, retweet=tweet.is_retweet, override=self.note_override)
+        if template_fields(template) <= _DATE_ONLY:  # the same note for every tweet of the day
+            key = (template, locale, day)
+            note = self.notes.get(key)
             if note is None:
-                note = self.rewriter.notes[key] = self._new_note(tweet, template, locale)
+                note = self.notes[key] = self._new_note(tweet, template, locale)
             return note
         return self._new_note(tweet, template, locale)
 
@@ -255,7 +283,7 @@ class _ThreadWriter:
         tokens = note_tokens(template, moment=tweet.created_at, locale=locale, zone=self.options.timezone, url=url)
         return _Note(tuple(self.rules.note_pieces(tokens)))
 
-    def _single_post(self, tweet: Tweet, locale: str, blocks: Blocks, note: _Note | None) -> tuple[PartLayout, Rendered] | None:
+    def _single_post(self, tweet: Tweet, locale: str, body: list[Piece], quote: list[Piece], note: _Note | None) -> tuple[PartLayout, Rendered] | None:
         """The tweet as one post, when it fits with room to spare; None: plan it in full.
 
         With `SPARE` more bytes than the whole post, and room for `MIN_ROOM`
@@ -264,27 +292,25 @@ class _ThreadWriter:
         fits in one post. So the one post it would plan is this one,
         measured once instead of many times.
         """
-        if blocks.media_posts > 1 or (note is not None and not note.tidy):
+        if note is not None and not note.tidy:
             return None  # not tidy: a part number would not sit right against the note
-        part = PartLayout(tuple(blocks.body), tuple(blocks.quote), note.pieces if note else ())
-        shown = [render(part.body).strip(), render(part.quote).strip(), note.shown if note else _NOTHING]
+        body, quote = tuple(body), tuple(quote)
+        shown = [render(body).strip(), render(quote).strip() if quote else _NOTHING, note.shown if note else _NOTHING]
         measured = shown
-        if any(p.worst is not None for p in part.body) or any(p.worst is not None for p in part.quote):
-            measured = [render(part.body, measured=True).strip(), render(part.quote, measured=True).strip(), Rendered(note.measured if note else "")]
+        for piece in (*body, *quote):
+            if piece.worst is not None:
+                measured = [render(body, measured=True).strip(), render(quote, measured=True).strip(), Rendered(note.measured if note else "")]
+                break
         body_length = len(measured[0].text)
         spare = SPARE + max(MIN_ROOM - body_length, 0) + (0 if body_length else len(BLOCK_SEPARATOR))
         rendered = join_stripped(shown)
         whole = rendered.text if measured is shown else join_stripped(measured).text
         if not self.rules.surely_fits(whole, spare, tweet, locale):
             return None
-        return part, rendered
+        return PartLayout(body, quote, note.pieces if note else ()), rendered
 
     def _planner(self, tweet: Tweet, locale: str, blocks: Blocks) -> LayoutPlanner:
-        planner = self.rewriter.planner(
-            blocks,
-            lambda text: self.rules.fits(text, tweet, locale),
-            note_can_split=self.rules.settings.date_note_can_split,
-        )
+        planner = self.rewriter.planner(blocks, _Fits(self.rules, tweet, locale), note_can_split=self.rules.settings.date_note_can_split)
         planner.check_room(self.rules.name.capitalize())
         return planner
 
@@ -330,26 +356,33 @@ class _ThreadWriter:
     ) -> Draft:
         rendered = rendered or part.render()
         ref = PostRef(tweet.id, k)
-        self.root = self.root or ref
-        draft = self.rules.new_draft(
-            tweet,
-            locale,
-            tweet_id=tweet.id,
-            part=k,
-            parts=total,
-            parent=parent,
-            created_at=tweet.created_at,
-            root=None if ref == self.root else self.root,
-            text=rendered.text,
-            media=list(media),
-            is_retweet=tweet.is_retweet,
-            links_to_migrated=_links_to_migrated(part),
-            warnings=warnings,
-            layout=DraftSource(part, self.rules, tweet, locale),
-        )
-        if isinstance(draft, BlueskyDraft):
-            draft.facets, draft.quote, draft.pending_mentions = list(rendered.facets), _pending_quote(part), _pending_mentions(part)
-        return draft
+        if self.root is None:
+            self.root = ref
+        fields = DraftFields(
+            tweet.id, k, total, parent, None if ref == self.root else self.root, rendered.text, list(media), [], warnings,
+            DraftSource(part, self.rules, tweet, locale), list(rendered.facets),
+        )  # fmt: skip
+        pending = [p.pending for p in (*part.body, *part.quote, *part.meta) if p.pending is not None]
+        if pending:
+            fields.links_to_migrated = [LinkToMigrated(p.key, p.original) for p in pending if p.kind == "own_link"]
+            fields.quote = _pending_quote(part)
+            fields.pending_mentions = [PendingMention(p.original, p.key) for p in pending if p.kind == "mention"]
+        return self.rules.new_draft(tweet, locale, fields)
+
+
+@dataclass(slots=True)
+class _Fits:
+    """Whether a text fits in a post of this tweet (see layout.FitsText)."""
+
+    rules: PlatformRules
+    tweet: Tweet
+    locale: str
+
+    def __call__(self, text: str) -> bool:
+        return self.rules.fits(text, self.tweet, self.locale)
+
+    def by_size(self, length: int, joining: int, urls: int, ats: bool) -> bool | None:
+        return self.rules.fits_by_size(length, joining, urls, ats, self.tweet, self.locale)
 
 
 @dataclass(slots=True)
@@ -369,6 +402,7 @@ class _Note:
 
 
 _NOTHING = Rendered("")
+_DATE_ONLY = frozenset({"date"})
 
 
 def _trim_heavy_clusters(piece: Piece, planner: LayoutPlanner, warnings: list[DraftWarning]) -> Piece:
@@ -383,17 +417,9 @@ def _trim_heavy_clusters(piece: Piece, planner: LayoutPlanner, warnings: list[Dr
     return replace(piece, text="".join(clusters))
 
 
-def _links_to_migrated(part: PartLayout) -> list[LinkToMigrated]:
-    return [LinkToMigrated(p.pending.key, p.pending.original) for p in part.pieces() if p.pending and p.pending.kind == "own_link"]
-
-
 def _pending_quote(part: PartLayout) -> QuoteEmbed | None:
     quotes = [p.pending for p in part.quote if p.pending and p.pending.kind == "quote"]
     return QuoteEmbed(quotes[0].key, quotes[0].original) if quotes else None
-
-
-def _pending_mentions(part: PartLayout) -> list[PendingMention]:
-    return [PendingMention(p.pending.original, p.pending.key) for p in part.pieces() if p.pending and p.pending.kind == "mention"]
 
 
 def finalize(draft: Draft, context: PublishContext) -> Draft:

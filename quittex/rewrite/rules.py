@@ -13,7 +13,7 @@ from dataclasses import replace
 from math import ceil
 
 from quittex.models import Tweet
-from quittex.rewrite.draft import Draft
+from quittex.rewrite.draft import Draft, DraftFields
 from quittex.rewrite.measure import grapheme_count, utf8_len
 from quittex.rewrite.options import BlueskyOptions, MastodonOptions, MentionMode, Platform, RewriteOptions
 from quittex.rewrite.pieces import Piece
@@ -42,10 +42,9 @@ class PlatformRules(ABC):
 
     def __init__(self, options: RewriteOptions) -> None:
         self.options = options
-
-    @property
-    @abstractmethod
-    def settings(self) -> MastodonOptions | BlueskyOptions: ...
+        self.settings: MastodonOptions | BlueskyOptions = options.platform(self.name)
+        # The same hashtag or mention reads the same in every tweet.
+        self._named: dict[tuple[str, str, str], Piece] = {}
 
     # -- mentions -----------------------------------------------------------
     @abstractmethod
@@ -57,15 +56,23 @@ class PlatformRules(ABC):
 
     # -- pieces -------------------------------------------------------------
     def body_pieces(self, tokens: Sequence[Token]) -> list[Piece]:
-        return neutralize_mentions([self.piece(t) for t in tokens])
+        return neutralize_mentions([Piece(t.text) if t.kind == "text" else self.piece(t) for t in tokens])
 
     def piece(self, token: Token) -> Piece:
-        if token.kind == "text":
+        kind = token.kind
+        if kind == "text":
             return Piece(token.text)
-        if token.kind == "link":
+        if kind == "link":
             return self.link_piece(token.value)
-        if token.kind == "own_link":
+        if kind == "own_link":
             return self.own_link_piece(token.value, token.tweet_id or "")
+        key = (kind, token.text, token.value)
+        piece = self._named.get(key)
+        if piece is None:
+            piece = self._named[key] = self._named_piece(token)
+        return piece
+
+    def _named_piece(self, token: Token) -> Piece:
         if token.kind == "mention":
             return self.mention_piece(token)
         if token.kind == "hashtag":
@@ -103,6 +110,12 @@ class PlatformRules(ABC):
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool: ...
 
     @abstractmethod
+    def fits_by_size(self, length: int, joining: int, urls: int, ats: bool, tweet: Tweet, locale: str) -> bool | None:
+        """What `fits()` says of any text of `length` code points, of which
+        `joining` may join a neighbour, with at most `urls` '://' and an '@'
+        only if `ats`; None when that does not settle it."""
+
+    @abstractmethod
     def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
         """True only if any text made of `text`'s characters (or fewer) plus
         up to `spare` more characters, none of them part of a URL, fits:
@@ -115,7 +128,8 @@ class PlatformRules(ABC):
     def alt_limit(self) -> int: ...
 
     @abstractmethod
-    def new_draft(self, tweet: Tweet, locale: str, **common) -> Draft: ...
+    def new_draft(self, tweet: Tweet, locale: str, fields: DraftFields) -> Draft:
+        """The draft of one post of `tweet`, with this platform's fields."""
 
     @abstractmethod
     def resolve(self, piece: Piece, context) -> Piece:
@@ -136,6 +150,11 @@ def neutralize_mentions(pieces: list[Piece]) -> list[Piece]:
     Tokens already cover every mention of the original text; this catches the
     ones that removing a token brought to life ("@a@bc" once "@a" is dropped).
     """
+    for piece in pieces:
+        if not piece.atomic and "@" in piece.text:
+            break
+    else:
+        return pieces  # no '@' outside the mentions already made safe
     out: list[Piece] = []
     previous = ""
     for piece in pieces:

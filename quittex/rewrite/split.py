@@ -15,18 +15,21 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import accumulate
+from itertools import accumulate, compress
 
-from quittex.rewrite.measure import graphemes
+import regex
+
+from quittex.rewrite.clusters import joining_islands
 from quittex.rewrite.pieces import Piece
 
 PARAGRAPH, LINE, SENTENCE, WORD, GRAPHEME = 4, 3, 2, 1, 0
-_SENTENCE_END = set(".!?…‼⁇⁈⁉。！？｡؟۔।॥")
-_CLOSERS = set(")]}\"'»”’」』】›")
+# A sentence end, and the closing marks after it ("word.)"): ends where a cut may go.
+_SENTENCE_END = re.compile("[.!?…‼⁇⁈⁉。！？｡؟۔।॥][)\\]}\"'»”’」』】›]*")
+_CLUSTER = regex.compile(r"\X")
 _WIDE_STOPS = "。！？｡"  # end a sentence without a following space
 # `\s` is exactly what str.isspace() accepts.
-_SPACE = re.compile(r"\s")
 _SPACE_RUN = re.compile(r"\s+")
+_NEWLINE_RUN = re.compile(r"\s*\n\s*")
 _NOT_SPACE = re.compile(r"\S")
 _NO_CUT_BEFORE = re.compile(r"[@＠#＃]")
 _AFTER_WIDE_STOP = re.compile(f"(?<=[{_WIDE_STOPS}])")
@@ -52,7 +55,7 @@ class Body:
         self.pieces = list(pieces)
         self.starts = [0, *accumulate(len(p.text) for p in self.pieces)][:-1] if self.pieces else []
         self.text = "".join(p.text for p in self.pieces)
-        self._cluster_starts()
+        self._clusters()
         self.positions, self.ranked = self._cuts()
         self.ranked_positions = [position for position, _ in self.ranked]
 
@@ -90,57 +93,50 @@ class Body:
             position = end
         return position
 
-    def _cluster_starts(self) -> None:
-        clusters = graphemes(self.text)
-        if len(clusters) == len(self.text):
-            self.cluster_starts: Sequence[int] = range(len(self.text))
-            self.joined: dict[int, int] = {}  # start → end of the clusters of several code points
-            return
-        self.cluster_starts = [0, *accumulate(map(len, clusters))][:-1]
-        self.joined = {s: s + len(c) for s, c in zip(self.cluster_starts, clusters) if len(c) > 1}
+    def _clusters(self) -> None:
+        """`joined`: start → end of each cluster of several code points;
+        `inner`: the positions inside them, where nothing may be cut."""
+        self.joined: dict[int, int] = {}
+        self.inner: set[int] = set()
+        for start, end in joining_islands(self.text):
+            for cluster in _CLUSTER.findall(self.text[start:end]):
+                if len(cluster) > 1:
+                    self.joined[start] = start + len(cluster)
+                    self.inner.update(range(start + 1, start + len(cluster)))
+                start += len(cluster)
 
     def _cuts(self) -> tuple[list[int], list[tuple[int, int]]]:
-        text = self.text
-        excluded = self._inside_atomic()
-        excluded.add(0)
-        excluded.update(m.end() for m in _SPACE.finditer(text))  # a blank run's first position is the cut
-        positions = [p for p in self.cluster_starts if p not in excluded]
-        # Only positions already in `positions` get a rank: a blank inside a
-        # URL, or one that does not start a grapheme cluster, is no cut.
-        allowed = set(positions) if self.joined else None
-
-        def is_cut(position: int) -> bool:
-            return position not in excluded and (allowed is None or position in allowed)
-
-        ranked = [(m.start(), self._space_rank(m.start())) for m in _SPACE_RUN.finditer(text) if is_cut(m.start())]
+        text, size = self.text, len(self.text)
+        runs = [m.span() for m in _SPACE_RUN.finditer(text)]
+        allowed = self._allowed(runs)
+        positions = list(compress(range(size), allowed))
+        ranks = {m.end(): SENTENCE for m in _SENTENCE_END.finditer(text)}
+        # A blank run holding newlines: a line or paragraph break. (Counted on
+        # code points: a blank that starts a cluster of several is never a
+        # newline, and ends its run, so clusters would count the same.)
+        ranks.update((m.start(), PARAGRAPH if m[0].count("\n") >= 2 else LINE) for m in _NEWLINE_RUN.finditer(text))
+        ranked = [(start, ranks.get(start, WORD)) for start, _ in runs if allowed[start]]
         stops = [m.start() for m in _AFTER_WIDE_STOP.finditer(text)]
-        ranked += [(p, SENTENCE) for p in stops if p < len(text) and is_cut(p) and not text[p].isspace()]
+        ranked += [(p, SENTENCE) for p in stops if p < size and allowed[p] and not text[p].isspace()]
         ranked.sort()
         return positions, ranked
 
-    def _inside_atomic(self) -> set[int]:
-        blocked: set[int] = set()
+    def _allowed(self, runs: list[tuple[int, int]]) -> bytearray:
+        """1 where a cut may go: a cluster start, not inside an atomic piece,
+        not right before '@' or '#', and not after a blank (a blank run's
+        first position is the cut)."""
+        size = len(self.text)
+        allowed, zeros = bytearray(b"\x01") * size, bytes(size)
+        blocked = [(0, 1), *((start + 1, end + 1) for start, end in runs)]
         for piece, start in zip(self.pieces, self.starts):
             if piece.atomic:
-                blocked.update(range(start + 1, start + len(piece.text)))
+                blocked.append((start + 1, start + len(piece.text)))
             elif "@" in piece.text or "#" in piece.text or "＠" in piece.text or "＃" in piece.text:
-                blocked.update(start + m.start() for m in _NO_CUT_BEFORE.finditer(piece.text))
-        return blocked
-
-    def _space_rank(self, position: int) -> int:
-        run_end = self.skip_space(position)
-        newlines = self.text.count("\n", position, run_end)
-        if newlines >= 2:
-            return PARAGRAPH
-        if newlines == 1:
-            return LINE
-        return SENTENCE if self._ends_sentence(position) else WORD
-
-    def _ends_sentence(self, position: int) -> bool:
-        index = position - 1
-        while index > 0 and self.text[index] in _CLOSERS:
-            index -= 1
-        return self.text[index] in _SENTENCE_END
+                blocked += [(start + m.start(), start + m.end()) for m in _NO_CUT_BEFORE.finditer(piece.text)]
+        blocked += [(p, p + 1) for p in self.inner]
+        for start, end in blocked:
+            allowed[start:end] = zeros[start:end]
+        return allowed
 
 
 def split_body(body: Body, fits: Fits) -> Split:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 from quittex.models import QuoteRef, Span, Tweet
@@ -29,6 +30,7 @@ _RETWEET_PREFIX = re.compile(r"^RT @(\w{1,50}):")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _GAP_SPACE = re.compile(r"[ \t]+")
 _CLOSING = (",", ".", ";", ")", "]", "…")
+_SPAN_ORDER = attrgetter("start", "end")
 
 
 @dataclass(slots=True)
@@ -103,7 +105,7 @@ def _retweet(tweet: Tweet) -> TweetContent:
 
 def _valid_spans(tweet: Tweet, warnings: list[DraftWarning]) -> list[Span]:
     spans, end = [], 0
-    for span in sorted(tweet.spans, key=lambda s: (s.start, s.end)):
+    for span in sorted(tweet.spans, key=_SPAN_ORDER):
         if 0 <= span.start < span.end <= len(tweet.text) and span.start >= end:
             spans.append(span)
             end = span.end
@@ -141,8 +143,11 @@ class _Reader:
         text = self.sanitize(text)
         if self.tco:
             text = _remove_tco(text, self.content)
+        found = _unmarked(text, self.ctx, self.content)
+        if not found:
+            return [Token("text", text)] if text else []
         tokens, position = [], 0
-        for start, end, token in _unmarked(text, self.ctx, self.content):
+        for start, end, token in found:
             if start < position:
                 continue  # inside something already taken (a URL holding an @)
             tokens += [Token("text", text[position:start]), token]

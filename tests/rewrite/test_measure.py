@@ -1,10 +1,12 @@
-"""Measuring fast gives what measuring plainly gives."""
+"""Measuring (and writing times) fast gives what doing it plainly gives."""
 
 from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta, timezone
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +16,7 @@ from quittex.models import Tweet
 from quittex.rewrite import RewriteOptions
 from quittex.rewrite.bluesky import BlueskyRules
 from quittex.rewrite.clusters import JOINING_PROPERTIES, JOINING_RANGES, joining_islands
+from quittex.rewrite.draft import iso_utc
 from quittex.rewrite.links import display_url
 from quittex.rewrite.mastodon import MastodonRules
 from quittex.rewrite.measure import grapheme_count, graphemes
@@ -106,3 +109,17 @@ def test_a_sure_fit_is_a_fit(text, spare, sensitive):
     for rules in (MastodonRules(options), BlueskyRules(options)):
         if rules.surely_fits(text, spare, source, "fr"):
             assert rules.fits(text + "x" * spare, source, "fr")
+
+
+@SETTINGS
+@given(
+    st.datetimes(timezones=st.sampled_from([None, timezone.utc, ZoneInfo("Europe/Paris"), timezone(timedelta(hours=-3))])),
+    st.booleans(),
+)
+def test_times_read_as_isoformat_writes_them(moment, millis):
+    plain = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    try:
+        expected = plain.astimezone(timezone.utc).isoformat(timespec="milliseconds" if millis else "seconds")
+    except OverflowError:
+        return
+    assert iso_utc(moment, millis=millis) == expected.replace("+00:00", "Z")
