@@ -18,6 +18,7 @@ from quittex.errors import BadInputError
 from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
+PostChoice = Enum("PostChoice", {"mastodon": "mastodon", "bluesky": "bluesky"}, type=str)
 FormatChoice = Enum("FormatChoice", {name: name for name in (*FORMATS, "all")}, type=str)
 
 _PLATFORM_NAMES = {
@@ -56,17 +57,46 @@ def farewell(
     mastodon_limit: Annotated[
         int | None, typer.Option("--mastodon-limit", help="Your Mastodon instance's post limit (default 500).")
     ] = None,
+    post_to: Annotated[
+        PostChoice | None,
+        typer.Option("--post", help="Publish the intro post to your new account on this platform (after logging in)."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --post: publish without asking.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --post: post the same introduction again.")] = False,
 ) -> None:
     """Write the farewell announcements, each within its platform's limit, in your language."""
     if plain and as_json:
         raise BadInputError("--plain and --json are two different outputs: choose one.")
     project = _project(config_file, mastodon_limit)
+    if post_to is not None:
+        _post_intro(project, post_to.value, lang.value if lang else None, yes=yes, force=force)
+        return
     formats = FORMATS if fmt.value == "all" else (fmt.value,)
     custom = read_template(template) if template else None
     kit = render_farewell(project, formats=formats, lang=lang.value if lang else None, template=custom)
     _show(kit, plain=plain, as_json=as_json)
     if copy:
         _copy(kit.plain())
+
+
+def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes: bool, force: bool) -> None:
+    import sys
+
+    from quittex.farewell.post import post_intro
+
+    kit = render_farewell(project, formats=("intro",), lang=lang)
+    intro = next((text for text in kit.texts if text.platform == platform), None)
+    if intro is None:
+        raise BadInputError(f"The project file gives no {platform.capitalize()} address, so there is no intro post for it.")
+    _show_panels(intro)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInputError("Add --yes to publish the intro post without a terminal.")
+        if not typer.confirm(f"Publish this post on {platform.capitalize()}?", default=False, err=True):
+            console.info("Nothing was published.")
+            return
+    account, url = post_intro(intro, force=force)
+    console.out.print(f"Published on {platform.capitalize()} as {escape(account)}: {url}")
 
 
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:
