@@ -14,7 +14,7 @@ from quittex.rewrite.measure import at_most_graphemes, bluesky_fits, grapheme_co
 from quittex.rewrite.options import BlueskyOptions, MentionMode
 from quittex.rewrite.pieces import Pending, Piece, with_text
 from quittex.rewrite.publish import PublishContext, valid_did
-from quittex.rewrite.rules import PlatformRules, dominating, safe_mention
+from quittex.rewrite.rules import PlatformRules, SizeVerdict, dominating, safe_mention
 from quittex.rewrite.tokens import QuoteTarget, Token
 
 # How a link to a migrated post reads once known; measured in advance.
@@ -86,13 +86,21 @@ class BlueskyRules(PlatformRules):
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool:
         return bluesky_fits(text, max_graphemes=self.settings.max_graphemes, max_bytes=self.settings.max_bytes)
 
-    def fits_by_size(self, length: int, joining: int, urls: int, ats: bool, tweet: Tweet, locale: str) -> bool | None:
-        settings = self.settings
-        if length <= settings.max_graphemes and 4 * length <= settings.max_bytes:
-            return True  # no more clusters than code points, no more than 4 bytes each
-        if length > settings.max_bytes or length - 2 * joining > settings.max_graphemes:
-            return False
-        return None
+    def size_verdict(self, tweet: Tweet, locale: str) -> SizeVerdict:
+        graphemes, size = self.settings.max_graphemes, self.settings.max_bytes
+
+        def verdict(length: int, joining: int, urls: int, ats: bool) -> bool | None:
+            if length <= graphemes and 4 * length <= size:
+                return True  # no more clusters than code points, no more than 4 bytes each
+            if length > size or length - 2 * joining > graphemes:
+                return False
+            return None
+
+        return verdict
+
+    def grows_stricter(self, body_text: str) -> bool:
+        # Bytes and clusters (even counted our way) only grow as text is added.
+        return True
 
     def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
         # Never more clusters than code points (see measure.at_most_graphemes);

@@ -14,8 +14,8 @@ an upgrade of `regex` brings other Unicode data.
 
 from __future__ import annotations
 
+import re
 from functools import cache
-from itertools import compress, count
 
 JOINING_PROPERTIES = (
     r"[\r\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}"
@@ -24,6 +24,8 @@ JOINING_PROPERTIES = (
     r"\p{Grapheme_Cluster_Break=V}\p{Grapheme_Cluster_Break=T}\p{Grapheme_Cluster_Break=LV}"
     r"\p{Grapheme_Cluster_Break=LVT}\p{InCB=Linker}\p{InCB=Extend}]"
 )
+
+_CR = re.compile("\r")
 
 # (first, last) code points, inclusive.
 JOINING_RANGES: tuple[tuple[int, int], ...] = (
@@ -101,11 +103,30 @@ def joining_characters() -> frozenset[str]:
     return frozenset(chr(c) for first, last in JOINING_RANGES for c in range(first, last + 1))
 
 
+@cache
+def _finders() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two searches that scan fast: the joining characters of the Basic
+    Multilingual Plane (one character class: a table lookup per character),
+    and any character beyond it (few in a text, checked one by one)."""
+    ranges = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in JOINING_RANGES if last <= 0xFFFF)
+    return re.compile(f"[{ranges}]"), re.compile("[\\U00010000-\\U0010ffff]")
+
+
+def joining_positions(text: str) -> list[int]:
+    """Where `text` has a character that can join a neighbour, in order."""
+    if text.isascii():
+        return [m.start() for m in _CR.finditer(text)] if "\r" in text else []
+    basic, beyond = _finders()
+    positions = [m.start() for m in basic.finditer(text)]
+    astral = [m.start() for m in beyond.finditer(text) if m[0] in joining_characters()]
+    return sorted(positions + astral) if astral else positions
+
+
 def joining_count(text: str) -> int:
     """How many characters of `text` can join a neighbour. Each joins at most
     its two neighbours, so `text` has at least len(text) - 2 × this many
     clusters (even counted our way: a conjunct only adds to the count)."""
-    return sum(map(joining_characters().__contains__, text))
+    return len(joining_positions(text))
 
 
 def joining_islands(text: str) -> list[tuple[int, int]]:
@@ -114,14 +135,16 @@ def joining_islands(text: str) -> list[tuple[int, int]]:
     stretches merged. Every cluster lies inside an island or is one code
     point outside all of them, and segmenting an island alone gives the
     clusters it has in `text` (what comes before it ends a cluster for sure)."""
-    characters = joining_characters()
-    if characters.isdisjoint(text):
-        return []
-    islands: list[list[int]] = []
-    for position in compress(count(), map(characters.__contains__, text)):
-        start, end = max(position - 1, 0), min(position + 2, len(text))
+    return islands_of(joining_positions(text), len(text))
+
+
+def islands_of(positions: list[int], size: int) -> list[tuple[int, int]]:
+    """joining_islands() of a text of `size` characters with joining ones at `positions`."""
+    islands: list[tuple[int, int]] = []
+    for position in positions:
+        start, end = max(position - 1, 0), min(position + 2, size)
         if islands and start < islands[-1][1]:
-            islands[-1][1] = end
+            islands[-1] = (islands[-1][0], end)
         else:
-            islands.append([start, end])
-    return [(start, end) for start, end in islands]
+            islands.append((start, end))
+    return islands

@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel import Locale
+from babel.dates import DateTimePattern, format_time, get_date_format, parse_pattern
 
 from quittex.models import Tweet
 from quittex.rewrite.language import primary_language
@@ -84,7 +85,16 @@ def spoiler_text(locale: str, override: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _long_date(day: date, locale: str) -> str:
-    return format_date(day, format="long", locale=locale)
+    # format_date(day, format="long", locale=locale), with the locale and
+    # its pattern parsed once: a long archive has thousands of days.
+    parsed, pattern = _long_date_pattern(locale)
+    return pattern.apply(day, parsed)
+
+
+@lru_cache(maxsize=16)
+def _long_date_pattern(locale: str) -> tuple[Locale, DateTimePattern]:
+    parsed = Locale.parse(locale)
+    return parsed, parse_pattern(get_date_format("long", locale=parsed))
 
 
 @lru_cache(maxsize=4096)

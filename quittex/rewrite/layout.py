@@ -9,11 +9,12 @@ note (first post only), blank lines between them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
 
 from quittex.errors import BadInputError
-from quittex.rewrite.clusters import joining_characters, joining_count
+from quittex.rewrite.clusters import joining_count
 from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.split import Body, split_body
 
@@ -57,7 +58,8 @@ class Blocks:
 
 # Whether a text fits in a post. It may also have a `by_size(length,
 # joining, urls, ats)` method, which says True or False when sizes alone
-# settle it (see Size), and None when the text must be measured.
+# settle it (see Size), and None when the text must be measured; and a
+# `grows_stricter(body_text)` method (see PlatformRules.grows_stricter).
 FitsText = Callable[[str], bool]
 
 
@@ -110,7 +112,8 @@ class LayoutPlanner:
         widest = 9
         probe = _PartProbe(self, Body(self.blocks.body))
         while True:
-            result = split_body(probe.body, lambda k, start, end: probe.fits(k, start, end, widest))
+            probe.total = widest
+            result = split_body(probe.body, probe)
             text_posts = max(len(result.parts), 1)
             total = text_posts + self.extra_posts
             if total <= widest:
@@ -150,7 +153,7 @@ class Size:
 
 
 class _PartProbe:
-    """Whether body text [start, end) fits as part k: the text
+    """Whether body text [start, end) fits as part k of `total`: the text
     `planner.fits(planner.part(k, body.slice(start, end), total))` measures,
     built from strings instead of pieces (the split search asks often).
 
@@ -159,43 +162,44 @@ class _PartProbe:
 
     def __init__(self, planner: LayoutPlanner, body: Body) -> None:
         self.planner, self.body = planner, body
+        self.total = 1
         pieces = body.pieces
         self.exact = all(p.atomic or p.worst is None for p in pieces)
         self.measured = "".join(p.measured for p in pieces)
         self.measured_starts = [0, *accumulate(len(p.measured) for p in pieces)]
         self.quote = render(planner.blocks.quote, measured=True).text.strip()
         self.rests: dict[tuple[int, int], _Rest] = {}
-        self.by_size = getattr(planner.fits_text, "by_size", None)
-        if self.by_size is not None and all(p.worst is None for p in pieces):
+        grows_stricter = getattr(planner.fits_text, "grows_stricter", None)
+        self.monotone = self.exact and grows_stricter is not None and grows_stricter(self.measured)
+        self.verdict = getattr(planner.fits_text, "by_size", None)
+        if self.verdict is not None and all(p.worst is None for p in pieces):
             text = body.text
             self.tail = len(text.rstrip())
-            self.body_size = Size.of(text)  # urls and ats of every stretch are at most these
-            self.joining = [0, *accumulate(map(joining_characters().__contains__, text))]
+            self.urls, self.ats = text.count("://"), "@" in text  # no stretch has more
+            self.joining_at = body.joining_at
         else:
-            self.by_size = None
+            self.verdict = None
 
-    def fits(self, index: int, start: int, end: int, total: int) -> bool:
+    def __call__(self, index: int, start: int, end: int) -> bool:
         if not self.exact:  # a piece a cut could split measures otherwise than it reads
             planner = self.planner
-            return planner.fits(planner.part(index, self.body.slice(start, end), total))
-        rest = self._rest(index, total)
-        if self.by_size is not None:
-            verdict = self._by_size(start, end, rest)
+            return planner.fits(planner.part(index, self.body.slice(start, end), self.total))
+        rest = self.rests.get((index, self.total)) or self._rest(index, self.total)
+        if self.verdict is not None and not self.body.text[start : start + 1].isspace():
+            # What the text would measure, from sizes: the body is text[start:stop]
+            # (a cut never follows a blank: only the very end may).
+            size, stop = rest.size, min(end, self.tail)
+            if stop > start:
+                length = stop - start + (size.length + len(BLOCK_SEPARATOR) if rest.text else 0)
+                at = self.joining_at
+                joining = size.joining + (bisect_left(at, stop) - bisect_left(at, start) if at else 0)
+                verdict = self.verdict(length, joining, self.urls + size.urls, self.ats or size.ats)
+            else:
+                verdict = self.verdict(size.length, size.joining, size.urls, size.ats)
             if verdict is not None:
                 return verdict
         body = self._body_text(start, end)
         return self.planner.fits_text(BLOCK_SEPARATOR.join([body, rest.text]) if body and rest.text else body or rest.text)
-
-    def _by_size(self, start: int, end: int, rest: _Rest) -> bool | None:
-        text = self.body.text
-        if start < len(text) and text[start].isspace():
-            return None  # a blank that starts a cluster: strip() would take it away
-        stop = min(end, self.tail)  # a cut never follows a blank: only the very end may
-        if stop <= start:
-            return self.by_size(rest.size.length, rest.size.joining, rest.size.urls, rest.size.ats)
-        length = stop - start + (rest.size.length + len(BLOCK_SEPARATOR) if rest.text else 0)
-        joining = self.joining[stop] - self.joining[start] + rest.size.joining
-        return self.by_size(length, joining, self.body_size.urls + rest.size.urls, self.body_size.ats or rest.size.ats)
 
     def _body_text(self, start: int, end: int) -> str:
         """render(body.slice(start, end), measured=True).text.strip()"""

@@ -8,11 +8,11 @@ from quittex.rewrite.datenote import spoiler_text
 from quittex.rewrite.draft import Draft, DraftFields, DraftWarning, MastodonDraft
 from quittex.rewrite.language import bluesky_langs, mastodon_language
 from quittex.rewrite.links import facet_uri, profile_url
-from quittex.rewrite.measure import mastodon_fits
+from quittex.rewrite.measure import grapheme_count, mastodon_fits
 from quittex.rewrite.options import MastodonOptions, MentionMode
 from quittex.rewrite.pieces import Pending, Piece, with_text
 from quittex.rewrite.publish import PublishContext
-from quittex.rewrite.rules import PlatformRules, safe_mention
+from quittex.rewrite.rules import PlatformRules, SizeVerdict, safe_mention
 from quittex.rewrite.tokens import Token
 
 
@@ -52,14 +52,28 @@ class MastodonRules(PlatformRules):
             max_characters=settings.max_characters,
         )
 
-    def fits_by_size(self, length: int, joining: int, urls: int, ats: bool, tweet: Tweet, locale: str) -> bool | None:
-        settings = self.settings
-        spoiler = len(self.spoiler(tweet, locale))
-        if length + urls * settings.characters_reserved_per_url + spoiler <= settings.max_characters:
-            return True
-        if not urls and not ats and length - 2 * joining > settings.max_characters:
-            return False  # nothing counts shorter than it is: only clusters
-        return None
+    def size_verdict(self, tweet: Tweet, locale: str) -> SizeVerdict:
+        spoiler = self.spoiler(tweet, locale)
+        weight = self.settings.characters_reserved_per_url
+        # The text may use what the content warning leaves: at least this...
+        surely_left = self.settings.max_characters - len(spoiler)
+        # ...and at most this.
+        at_most_left = self.settings.max_characters - grapheme_count(spoiler)
+
+        def verdict(length: int, joining: int, urls: int, ats: bool) -> bool | None:
+            if length + urls * weight <= surely_left:
+                return True
+            if not urls and not ats and length - 2 * joining > at_most_left:
+                return False  # nothing counts shorter than it is: only clusters
+            return None
+
+        return verdict
+
+    def grows_stricter(self, body_text: str) -> bool:
+        # Clusters only grow as text is added, but a longer stretch may turn
+        # into a URL (counted 23) or a remote mention (counted without its
+        # domain): only without '://' or '@' is the count its clusters.
+        return "://" not in body_text and "@" not in body_text
 
     def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:
         # Each URL Mastodon finds holds a "://" and counts `url_weight` in

@@ -39,7 +39,7 @@ from quittex.rewrite.measure import utf8_len
 from quittex.rewrite.options import LOCALES, PLATFORMS, MentionMode, Platform, RewriteOptions
 from quittex.rewrite.pieces import Pending, Piece, Rendered, join_stripped, render
 from quittex.rewrite.publish import PublishContext
-from quittex.rewrite.rules import PlatformRules
+from quittex.rewrite.rules import PlatformRules, SizeVerdict
 from quittex.rewrite.tokens import TokenContext, TweetContent, tokenize
 
 RULES: dict[str, type[PlatformRules]] = {"mastodon": MastodonRules, "bluesky": BlueskyRules}
@@ -377,12 +377,16 @@ class _Fits:
     rules: PlatformRules
     tweet: Tweet
     locale: str
+    by_size: SizeVerdict = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_size = self.rules.size_verdict(self.tweet, self.locale)
 
     def __call__(self, text: str) -> bool:
         return self.rules.fits(text, self.tweet, self.locale)
 
-    def by_size(self, length: int, joining: int, urls: int, ats: bool) -> bool | None:
-        return self.rules.fits_by_size(length, joining, urls, ats, self.tweet, self.locale)
+    def grows_stricter(self, body_text: str) -> bool:
+        return self.rules.grows_stricter(body_text)
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ how pending pieces resolve at publish time.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from math import ceil
 
@@ -19,6 +19,7 @@ from quittex.rewrite.options import BlueskyOptions, MastodonOptions, MentionMode
 from quittex.rewrite.pieces import Piece
 from quittex.rewrite.tokens import UNMARKED_MENTION, QuoteTarget, Token
 
+SizeVerdict = Callable[[int, int, int, bool], bool | None]
 SAFE_AT = "＠"  # FULLWIDTH COMMERCIAL AT: reads as "@", never parsed as a mention
 
 
@@ -110,10 +111,17 @@ class PlatformRules(ABC):
     def fits(self, text: str, tweet: Tweet, locale: str) -> bool: ...
 
     @abstractmethod
-    def fits_by_size(self, length: int, joining: int, urls: int, ats: bool, tweet: Tweet, locale: str) -> bool | None:
-        """What `fits()` says of any text of `length` code points, of which
-        `joining` may join a neighbour, with at most `urls` '://' and an '@'
-        only if `ats`; None when that does not settle it."""
+    def size_verdict(self, tweet: Tweet, locale: str) -> SizeVerdict:
+        """verdict(length, joining, urls, ats): what `fits()` says of any text
+        of `length` code points, of which `joining` may join a neighbour, with
+        at most `urls` '://' and an '@' only if `ats`; None when that does
+        not settle it."""
+
+    @abstractmethod
+    def grows_stricter(self, body_text: str) -> bool:
+        """True when a post made of a stretch of `body_text`, then other text
+        after a blank line, can only stop fitting as the stretch grows (never
+        fit again): its count only grows with it."""
 
     @abstractmethod
     def surely_fits(self, text: str, spare: int, tweet: Tweet, locale: str) -> bool:

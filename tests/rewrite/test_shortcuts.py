@@ -57,7 +57,7 @@ def rewrite_options(draw) -> RewriteOptions:
             max_characters=draw(st.sampled_from([50, 100, 280, 500, 500])),
             characters_reserved_per_url=draw(st.sampled_from([23, 23, 5, 60])),
             max_media_attachments=draw(st.sampled_from([1, 4])),
-            spoiler_text=draw(st.sampled_from([None, "CW", "un avertissement assez long pour peser"])),
+            spoiler_text=draw(st.sampled_from([None, "CW", "un avertissement assez long pour peser", "⚠️ e\u0301 👩\u200d🌾" * 3])),
         ),
         bluesky=BlueskyOptions(
             max_graphemes=draw(st.sampled_from([50, 80, 300, 300])),
@@ -164,3 +164,13 @@ def test_a_body_offers_the_cuts_it_offered(pieces):
     for start in bounds:
         for end in bounds[bounds.index(start) :]:
             assert body.slice(start, end) == reference.slice(start, end)
+
+
+@settings(SETTINGS, max_examples=max(SETTINGS.max_examples // 4, 10))
+@given(st.integers(3, 40), st.sampled_from([100, 280, 500]), st.sampled_from(["⚠️ e\u0301 👩\u200d🌾" * 3, "🇫🇷" * 10]))
+def test_a_content_warning_counted_shorter_than_it_is_splits_alike(sentences, max_characters, warning):
+    """Its clusters, not its code points, are what the text cannot use."""
+    text = " ".join(f"Phrase numéro {n} du fil, assez longue pour remplir." for n in range(sentences))
+    options = RewriteOptions(mastodon=MastodonOptions(max_characters=max_characters, spoiler_text=warning))
+    reference, planned, shortcut = rewrite_three_ways(Thread([tweet(text, possibly_sensitive=True)]), options)
+    assert planned == reference and shortcut == reference
