@@ -23,12 +23,27 @@ _MEDIA_ICONS = {"photo": "🖼", "video": "🎞", "animated_gif": "🎞 GIF"}
 def json_lines(plan: MigrationPlan) -> None:
     """One JSON object per post that would be created, in posting order."""
     encoder = msgspec.json.Encoder()
-    out = sys.stdout
+    sys.stdout.flush()
+    # Bytes straight to the binary layer when there is one: no decoding.
+    out = getattr(sys.stdout, "buffer", None) or _TextAsBinary(sys.stdout)
     for platform_plan in plan.platforms.values():
         drafts = platform_plan.drafts
         for start in range(0, len(drafts), _JSON_BATCH):
-            out.write(encoder.encode_lines([d.to_json() for d in drafts[start : start + _JSON_BATCH]]).decode())
+            out.write(encoder.encode_lines([d.to_json() for d in drafts[start : start + _JSON_BATCH]]))
     out.flush()
+
+
+class _TextAsBinary:
+    """A text stream taking UTF-8 bytes (a stdout replaced by a StringIO)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data.decode())
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def terminal(plan: MigrationPlan, username: str, show: int) -> None:

@@ -208,6 +208,7 @@ class Draft:
         return PostRef(self.tweet_id, self.part)
 
     def to_json(self) -> dict[str, Any]:
+        created = iso_utc(self.created_at)
         data: dict[str, Any] = {
             "platform": self.platform,
             "tweet_id": self.tweet_id,
@@ -215,7 +216,7 @@ class Draft:
             "parts": self.parts,
             "parent": self.parent.to_json() if self.parent else None,
             "root": self.root.to_json() if self.root else None,
-            "created_at": iso_utc(self.created_at),
+            "created_at": created,
             "text": self.text,
             "media": [m.to_json() for m in self.media] if self.media else [],
             "langs": list(self.langs),
@@ -223,10 +224,10 @@ class Draft:
             "links_to_migrated": [link.to_json() for link in self.links_to_migrated] if self.links_to_migrated else [],
             "warnings": [w.to_json() for w in self.warnings] if self.warnings else [],
         }
-        data.update(self._platform_json())
+        data.update(self._platform_json(created))
         return data
 
-    def _platform_json(self) -> dict[str, Any]:
+    def _platform_json(self, created: str) -> dict[str, Any]:
         return {}
 
 
@@ -237,7 +238,7 @@ class MastodonDraft(Draft):
     language: str | None = None
     spoiler_text: str = ""
 
-    def _platform_json(self) -> dict[str, Any]:
+    def _platform_json(self, created: str) -> dict[str, Any]:
         return {"visibility": self.visibility, "language": self.language, "spoiler_text": self.spoiler_text}
 
 
@@ -254,6 +255,17 @@ class BlueskyDraft(Draft):
         """`createdAt` for the record: the tweet's time to the millisecond (from
         its id), plus a millisecond per part so the posts of one tweet keep
         their order in feeds."""
+        return self._record_created_at(iso_utc(self.created_at))
+
+    def _record_created_at(self, created: str) -> str:
+        # `created` is iso_utc(self.created_at). The usual case (a whole
+        # second, UTC, a numeric id) in integers; the same as the general one.
+        moment = self.created_at
+        if moment.tzinfo is timezone.utc and not moment.microsecond and self.tweet_id.isdigit():
+            offset = (int(self.tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS - int(moment.timestamp()) * 1000
+            millis = (offset if 0 <= offset < 1000 else 0) + self.part  # precise_time()
+            if millis < 1000:
+                return "%s.%03dZ" % (created[:-1], millis)
         return iso_utc(precise_time(self.tweet_id, self.created_at) + timedelta(milliseconds=self.part), millis=True)
 
     def record_facets(self) -> list[dict[str, Any]]:
@@ -264,11 +276,11 @@ class BlueskyDraft(Draft):
             return None
         return {"$type": "com.atproto.label.defs#selfLabels", "values": [{"val": v} for v in self.labels]}
 
-    def _platform_json(self) -> dict[str, Any]:
+    def _platform_json(self, created: str) -> dict[str, Any]:
         return {
             "facets": self.record_facets() if self.facets else [],
             "labels": list(self.labels),
-            "record_created_at": self.record_created_at,
+            "record_created_at": self._record_created_at(created),
             "embed": self.quote.to_json() if self.quote else None,
             "pending_mentions": [m.to_json() for m in self.pending_mentions] if self.pending_mentions else [],
         }

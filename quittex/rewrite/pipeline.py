@@ -48,7 +48,7 @@ _LONG_CLUSTER_HINT = regex.compile(r"[\p{M}\u200d\ufe0f]{31,}")
 _CLUSTER = regex.compile(r"\X")
 _STREAM_SAFE_LENGTH = 31  # a base character and 30 marks (UAX #15)
 # What a part number adds to a post at most: "\n\n1/99 · " in UTF-8 bytes
-# (see _ThreadWriter._single_post).
+# (see _PlatformWriter._single_post).
 SPARE = utf8_len(BLOCK_SEPARATOR + numbering(0, 99) + META_SEPARATOR)
 
 
@@ -116,15 +116,17 @@ class Rewriter:
         self.notes: dict[str, dict[tuple, _Note]] = {}  # platform → (template, locale, day) → note
 
     def rewrite(self, thread: Thread | Tweet, platform: Platform) -> RewriteResult:
-        return _ThreadWriter(self, self._rules(platform), _ThreadReading(self, thread)).write()
+        writer = _PlatformWriter(self, self._rules(platform))
+        writer.write(_ThreadReading(self, thread))
+        return writer.result
 
     def rewrite_all(self, threads: Iterable[Thread | Tweet], platforms: Sequence[Platform] = PLATFORMS) -> dict[Platform, RewriteResult]:
-        results = {name: RewriteResult(name) for name in platforms}
+        writers = [_PlatformWriter(self, self._rules(name)) for name in platforms]
         for thread in threads:
             reading = _ThreadReading(self, thread)  # shared by the platforms
-            for name in platforms:
-                results[name].extend(_ThreadWriter(self, self._rules(name), reading).write())
-        return results
+            for writer in writers:
+                writer.write(reading)
+        return {writer.rules.name: writer.result for writer in writers}
 
     def _rules(self, platform: Platform) -> PlatformRules:
         if platform not in self.rules:
@@ -209,29 +211,33 @@ class _ThreadReading:
         return day
 
 
-class _ThreadWriter:
-    def __init__(self, rewriter: Rewriter, rules: PlatformRules, reading: _ThreadReading) -> None:
+class _PlatformWriter:
+    """Writes the drafts of one platform, thread after thread, into `result`."""
+
+    def __init__(self, rewriter: Rewriter, rules: PlatformRules) -> None:
         self.rewriter = rewriter
         self.options = options = rewriter.options
         self.rules = rules
         self.settings = settings = rules.settings
-        self.reading = reading
-        self.last_post: dict[str, PostRef | None] = {}
-        self.root: PostRef | None = None
         self.result = RewriteResult(rules.name)
         self.notes_on = options.date_note and settings.date_note
         self.note_override = settings.date_note_template or options.date_note_template
         self.notes = rewriter.notes.setdefault(rules.name, {})
+        # The thread being written: its shared reading, the last post of each
+        # tweet (what a reply continues from), and its first post.
+        self.reading: _ThreadReading
+        self.root: PostRef | None = None
 
-    def write(self) -> RewriteResult:
-        reading, last_post, drafts_out = self.reading, self.last_post, self.result.drafts
+    def write(self, reading: _ThreadReading) -> None:
+        self.reading, self.root = reading, None
+        last_post: dict[str, PostRef | None] = {}
+        drafts_out = self.result.drafts
         for index, tweet in enumerate(reading.tweets):
             parent_tweet = reading.parent_tweet(index, tweet) if index else None
             parent = last_post.get(parent_tweet.id) if parent_tweet else None
             drafts = self._tweet(tweet, index, parent_tweet, parent)
             last_post[tweet.id] = PostRef(tweet.id, drafts[-1].part) if drafts else parent
             drafts_out += drafts
-        return self.result
 
     def _tweet(self, tweet: Tweet, index: int, parent_tweet: Tweet | None, parent: PostRef | None) -> list[Draft]:
         rules, reading = self.rules, self.reading

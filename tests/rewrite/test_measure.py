@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from quittex.models import Tweet
 from quittex.rewrite import RewriteOptions
 from quittex.rewrite.bluesky import BlueskyRules
 from quittex.rewrite.clusters import JOINING_PROPERTIES, JOINING_RANGES, joining_islands
-from quittex.rewrite.draft import iso_utc
+from quittex.rewrite.draft import SNOWFLAKE_EPOCH_MS, BlueskyDraft, iso_utc, precise_time
 from quittex.rewrite.links import display_url
 from quittex.rewrite.mastodon import MastodonRules
 from quittex.rewrite.measure import grapheme_count, graphemes
@@ -123,3 +123,26 @@ def test_times_read_as_isoformat_writes_them(moment, millis):
     except OverflowError:
         return
     assert iso_utc(moment, millis=millis) == expected.replace("+00:00", "Z")
+
+
+def plain_record_created_at(draft: BlueskyDraft) -> str:
+    """record_created_at as it was: precise_time(), plus the part, isoformat."""
+    moment = precise_time(draft.tweet_id, draft.created_at) + timedelta(milliseconds=draft.part)
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@SETTINGS
+@given(
+    st.datetimes(min_value=datetime(2011, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.sampled_from([timezone.utc, ZoneInfo("Europe/Paris")])),
+    st.integers(-3000, 3000),
+    st.sampled_from([0, 0, 1, 2, 998, 999, 1000, 5000]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_record_times_read_as_before(created, shift_ms, part, whole_second, numeric):
+    if whole_second:
+        created = created.replace(microsecond=0)
+    milliseconds = int(created.timestamp() * 1000) + shift_ms - SNOWFLAKE_EPOCH_MS
+    tweet_id = str(max(milliseconds, 0) << 22 | 12345) if numeric else "x1"
+    draft = BlueskyDraft(tweet_id=tweet_id, part=part, parts=part + 1, parent=None, root=None, created_at=created, text="")
+    assert draft.record_created_at == plain_record_created_at(draft)
