@@ -214,8 +214,8 @@ class Draft:
             "tweet_id": self.tweet_id,
             "part": self.part,
             "parts": self.parts,
-            "parent": self.parent.to_json() if self.parent else None,
-            "root": self.root.to_json() if self.root else None,
+            "parent": {"tweet_id": self.parent.tweet_id, "part": self.parent.part} if self.parent else None,  # PostRef.to_json()
+            "root": {"tweet_id": self.root.tweet_id, "part": self.root.part} if self.root else None,
             "created_at": created,
             "text": self.text,
             "media": [m.to_json() for m in self.media] if self.media else [],
@@ -269,7 +269,14 @@ class BlueskyDraft(Draft):
         return iso_utc(precise_time(self.tweet_id, self.created_at) + timedelta(milliseconds=self.part), millis=True)
 
     def record_facets(self) -> list[dict[str, Any]]:
-        return [facet.to_json() for facet in self.facets]
+        # Facet.to_json() of each, spelt out: written for every post.
+        return [
+            {
+                "index": {"byteStart": f.byte_start, "byteEnd": f.byte_end},
+                "features": [{"$type": _FEATURE_TYPES[f.feature.kind], _FEATURE_KEYS[f.feature.kind]: f.feature.value}],
+            }
+            for f in self.facets
+        ]
 
     def record_labels(self) -> dict[str, Any] | None:
         if not self.labels:

@@ -75,13 +75,15 @@ def render(pieces: Iterable[Piece], *, measured: bool = False) -> Rendered:
             break
     else:  # Mastodon, and most Bluesky blocks
         return Rendered("".join(texts))
+    text = "".join(texts)
+    ascii = text.isascii()  # then a byte is a character
     facets, offset = [], 0
     for piece in pieces:
-        size = utf8_len(piece.text)
+        size = len(piece.text) if ascii else len(piece.text.encode())
         if piece.feature is not None and size:
             facets.append(Facet(offset, offset + size, piece.feature))
         offset += size
-    return Rendered("".join(texts), tuple(facets))
+    return Rendered(text, tuple(facets))
 
 
 def join_blocks(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered:
@@ -92,7 +94,10 @@ def join_blocks(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered
 def join_stripped(blocks: Sequence[Rendered], separator: str = "\n\n") -> Rendered:
     """`join_blocks` of blocks already stripped."""
     kept = [b for b in blocks if b.text]
-    if not any(b.facets for b in kept):
+    for block in kept:
+        if block.facets:
+            break
+    else:
         return Rendered(separator.join([b.text for b in kept]))
     text, facets = "", []
     for block in kept:

@@ -223,6 +223,7 @@ class _PlatformWriter:
         self.notes_on = options.date_note and settings.date_note
         self.note_override = settings.date_note_template or options.date_note_template
         self.notes = rewriter.notes.setdefault(rules.name, {})
+        self.templates: dict[tuple[str, bool], tuple[str, bool]] = {}
         # The thread being written: its shared reading, the last post of each
         # tweet (what a reply continues from), and its first post.
         self.reading: _ThreadReading
@@ -262,9 +263,9 @@ class _PlatformWriter:
 
     def _media(self, tweet: Tweet, content: TweetContent) -> tuple[list[list[DraftMedia]], list[DraftWarning]]:
         """Media groups, one per post, and the warnings of the tweet so far."""
-        archive = [DraftWarning("archive", w) for w in tweet.warnings]
+        archive = [DraftWarning("archive", w) for w in tweet.warnings] if tweet.warnings else []
         if not tweet.media:
-            return [], [*archive, *content.warnings]
+            return [], archive + content.warnings
         rules = self.rules
         groups, media_warnings = plan_media(tweet.media, per_post=rules.media_per_post(), alt_texts=self.options.alt_texts, alt_limit=rules.alt_limit())
         return groups, [*archive, *content.warnings, *media_warnings]
@@ -272,17 +273,26 @@ class _PlatformWriter:
     def _note(self, tweet: Tweet, parent_tweet: Tweet | None, locale: str) -> _Note | None:
         if not self.notes_on:
             return None
-        day = self.reading.local_date(tweet)
-        if parent_tweet is not None and self.reading.local_date(parent_tweet) == day:
+        reading = self.reading
+        day = reading.dates.get(id(tweet)) or reading.local_date(tweet)
+        if parent_tweet is not None and reading.local_date(parent_tweet) == day:
             return None  # a thread tweet of the same day: its first post has the date
-        template = note_template(locale, retweet=tweet.is_retweet, override=self.note_override)
-        if template_fields(template) <= _DATE_ONLY:  # the same note for every tweet of the day
+        template, daily = self._template(locale, tweet.is_retweet)
+        if daily:  # the same note for every tweet of the day
             key = (template, locale, day)
             note = self.notes.get(key)
             if note is None:
                 note = self.notes[key] = self._new_note(tweet, template, locale)
             return note
         return self._new_note(tweet, template, locale)
+
+    def _template(self, locale: str, retweet: bool) -> tuple[str, bool]:
+        """The note's template, and whether it only holds the date."""
+        known = self.templates.get((locale, retweet))
+        if known is None:
+            template = note_template(locale, retweet=retweet, override=self.note_override)
+            known = self.templates[(locale, retweet)] = (template, template_fields(template) <= _DATE_ONLY)
+        return known
 
     def _new_note(self, tweet: Tweet, template: str, locale: str) -> _Note:
         url = status_url(self.rewriter.username, tweet.id)
@@ -301,16 +311,21 @@ class _PlatformWriter:
         if note is not None and not note.tidy:
             return None  # not tidy: a part number would not sit right against the note
         body, quote = tuple(body), tuple(quote)
-        shown = [render(body).strip(), render(quote).strip() if quote else _NOTHING, note.shown if note else _NOTHING]
-        measured = shown
-        for piece in (*body, *quote):
+        shown = render(body).strip()
+        measured_body = shown.text
+        for piece in body:
             if piece.worst is not None:
-                measured = [render(body, measured=True).strip(), render(quote, measured=True).strip(), Rendered(note.measured if note else "")]
+                measured_body = render(body, measured=True).text.strip()
                 break
-        body_length = len(measured[0].text)
-        spare = SPARE + max(MIN_ROOM - body_length, 0) + (0 if body_length else len(BLOCK_SEPARATOR))
-        rendered = join_stripped(shown)
-        whole = rendered.text if measured is shown else join_stripped(measured).text
+        if quote:
+            blocks = [shown, render(quote).strip(), note.shown if note else _NOTHING]
+            rendered = join_stripped(blocks)
+            whole = join_stripped([Rendered(measured_body), render(quote, measured=True).strip(), Rendered(note.measured if note else "")]).text
+        else:  # the usual post: its body, then the note
+            rendered = join_stripped([shown, note.shown]) if note else shown
+            whole = rendered.text if measured_body is shown.text else join_stripped([Rendered(measured_body), Rendered(note.measured if note else "")]).text
+        length = len(measured_body)
+        spare = SPARE + max(MIN_ROOM - length, 0) + (0 if length else len(BLOCK_SEPARATOR))
         if not self.rules.surely_fits(whole, spare, tweet, locale):
             return None
         return PartLayout(body, quote, note.pieces if note else ()), rendered
@@ -361,11 +376,11 @@ class _PlatformWriter:
         rendered: Rendered | None = None,
     ) -> Draft:
         rendered = rendered or part.render()
-        ref = PostRef(tweet.id, k)
-        if self.root is None:
-            self.root = ref
+        root = self.root
+        if root is None:
+            root = self.root = PostRef(tweet.id, k)
         fields = DraftFields(
-            tweet.id, k, total, parent, None if ref == self.root else self.root, rendered.text, list(media), [], warnings,
+            tweet.id, k, total, parent, None if root.tweet_id == tweet.id and root.part == k else root, rendered.text, list(media), [], warnings,
             DraftSource(part, self.rules, tweet, locale), list(rendered.facets),
         )  # fmt: skip
         pending = [p.pending for p in (*part.body, *part.quote, *part.meta) if p.pending is not None]

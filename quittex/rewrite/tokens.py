@@ -90,8 +90,10 @@ def tokenize(tweet: Tweet, ctx: TokenContext) -> TweetContent:
     tokens += reader.scan(tweet.text[position:])
     if ctx.self_reply:
         tokens = _strip_leading_self_mentions(tokens, ctx.username)
-    if any(t.kind == "gap" or not t.text for t in tokens):
-        tokens = _close_gaps(tokens)
+    for token in tokens:
+        if token.kind == "gap" or not token.text:
+            tokens = _close_gaps(tokens)
+            break
     reader.content.tokens = _trim(tokens)
     reader.content.quote = _quote(tweet.quote, ctx, reader.content.warnings)
     return reader.content
