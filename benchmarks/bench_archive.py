@@ -56,8 +56,17 @@ def measure(command: list[str]) -> Run:
     return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
 
 
-def median_of(command: list[str], runs: int) -> Run:
-    results = [measure(command) for _ in range(runs)]
+def medians_of(commands: dict[str, list[str]], runs: int) -> dict[str, Run]:
+    """Median wall and CPU time and highest peak of each command. Runs take
+    turns (a, b, a, b…) so that a burst of load elsewhere hits all of them."""
+    results: dict[str, list[Run]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            results[label].append(measure(command))
+    return {label: _median(runs) for label, runs in results.items()}
+
+
+def _median(results: list[Run]) -> Run:
     return Run(
         statistics.median(r.wall for r in results),
         statistics.median(r.cpu for r in results),
@@ -87,7 +96,7 @@ def main() -> None:
             python, "-m", "quittex", "migrate", str(archive), "--to", "mastodon,bluesky", "--dry-run", "--json",
         ]  # fmt: skip
     print(f"{args.tweets:,} tweets in {args.parts} parts, {os.cpu_count()} cores, median of {args.runs} runs")
-    results = {label: median_of(command, args.runs) for label, command in commands.items()}
+    results = medians_of(commands, args.runs)
     bare = next(iter(results.values()))
     for label, run in results.items():
         print(f"{label:34} {run.wall:6.2f} s  peak {run.peak / 2**20:7.0f} MiB  {run.wall / bare.wall:5.2f}× bare")
