@@ -49,6 +49,14 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (tweet_id, part)
 );
 CREATE INDEX IF NOT EXISTS posts_state ON posts (state);
+CREATE TABLE IF NOT EXISTS media_notes (
+    tweet_id TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    media_path TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('linked', 'left_out')),
+    reason TEXT NOT NULL,
+    PRIMARY KEY (tweet_id, part, media_path)
+);
 """
 
 
@@ -70,6 +78,19 @@ class PlannedPost:
     tweet_id: str
     part: int
     tweet_created_at: datetime
+
+
+@dataclass(frozen=True)
+class MediaNote:
+    """A media file a published post does not carry: "linked" (a video the
+    platform cannot take, replaced by a link to the tweet on X) or
+    "left_out" (unreadable, missing, refused at upload)."""
+
+    tweet_id: str
+    part: int
+    media_path: str
+    outcome: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -167,11 +188,18 @@ class Journal:
             request_key, _now(),
         )  # fmt: skip
 
-    def mark_done(self, tweet_id: str, part: int, remote: Remote) -> None:
-        self._update(
-            tweet_id, part, "state = 'done', remote_id = ?, remote_cid = ?, remote_url = ?, done_at = ?, reason = NULL",
-            remote.id, remote.cid, remote.url, _now(),
-        )  # fmt: skip
+    def mark_done(self, tweet_id: str, part: int, remote: Remote, media_notes: Iterable[MediaNote] = ()) -> None:
+        """The post exists; `media_notes` say which of its media it does not carry, and why."""
+        with self._transaction():
+            self._set(
+                tweet_id, part, "state = 'done', remote_id = ?, remote_cid = ?, remote_url = ?, done_at = ?, reason = NULL",
+                remote.id, remote.cid, remote.url, _now(),
+            )  # fmt: skip
+            self._db.execute("DELETE FROM media_notes WHERE tweet_id = ? AND part = ?", (tweet_id, part))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO media_notes (tweet_id, part, media_path, outcome, reason) VALUES (?, ?, ?, ?, ?)",
+                [(tweet_id, part, n.media_path, n.outcome, n.reason) for n in media_notes],
+            )
 
     def mark_failed(self, tweet_id: str, part: int, reason: str) -> None:
         self._update(tweet_id, part, "state = 'failed', reason = ?", reason)
@@ -212,10 +240,25 @@ class Journal:
     def meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
 
+    def media_notes(self) -> list[MediaNote]:
+        """The media of published posts that did not go up with them."""
+        try:
+            rows = self._db.execute(
+                "SELECT n.tweet_id, n.part, n.media_path, n.outcome, n.reason FROM media_notes n"
+                " JOIN posts p ON p.tweet_id = n.tweet_id AND p.part = n.part WHERE p.state = 'done'"
+                " ORDER BY p.tweet_created_at, CAST(n.tweet_id AS INTEGER), n.part, n.media_path"
+            ).fetchall()
+        except sqlite3.OperationalError:  # a journal from before media notes, opened read-only
+            return []
+        return [MediaNote(*row) for row in rows]
+
     # -- internals -----------------------------------------------------------
     def _update(self, tweet_id: str, part: int, assignments: str, *values: object) -> None:
         with self._transaction():
-            cursor = self._db.execute(f"UPDATE posts SET {assignments} WHERE tweet_id = ? AND part = ?", (*values, tweet_id, part))
+            self._set(tweet_id, part, assignments, *values)
+
+    def _set(self, tweet_id: str, part: int, assignments: str, *values: object) -> None:
+        cursor = self._db.execute(f"UPDATE posts SET {assignments} WHERE tweet_id = ? AND part = ?", (*values, tweet_id, part))
         if cursor.rowcount != 1:
             raise KeyError(f"post {tweet_id}/{part} is not in the journal")
 

@@ -7,17 +7,24 @@ computed without any network access.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from quittex.archive import Archive
 from quittex.archive.gcpause import paused_gc
 from quittex.errors import BadInputError
+from quittex.media import BlueskyLimits, MastodonLimits, archive_video_info, check_video
+from quittex.models import Tweet
 from quittex.publish.estimate import Estimate, estimate_bluesky, estimate_mastodon
 from quittex.rewrite.draft import Draft
 from quittex.rewrite.options import Platform, RewriteOptions
 from quittex.rewrite.pipeline import Rewriter, RewriteResult
+from quittex.rewrite.videolink import OversizedVideo, RefusalKind
 from quittex.select import Selection, SelectOptions, select
+
+
+MediaLimits = BlueskyLimits | MastodonLimits
+_DEFAULT_LIMITS: dict[str, type[MediaLimits]] = {"bluesky": BlueskyLimits, "mastodon": MastodonLimits}
 
 
 @dataclass
@@ -47,6 +54,10 @@ class PlatformPlan:
     def missing_alt_text(self) -> int:
         return sum(1 for d in self.drafts for m in d.media if not m.alt)
 
+    @property
+    def linked_videos(self) -> int:
+        return sum(len(d.linked_media) for d in self.drafts)
+
 
 @dataclass
 class MigrationPlan:
@@ -64,15 +75,20 @@ def plan_migration(
     select_options: SelectOptions | None = None,
     rewrite_options: RewriteOptions | None = None,
     already_migrated: frozenset[str] = frozenset(),
+    media_limits: Mapping[Platform, MediaLimits] | None = None,
 ) -> MigrationPlan:
     """Select and rewrite. `already_migrated`: tweet ids a journal says exist
-    on the new platforms, so links to them can point to the new posts."""
+    on the new platforms, so links to them can point to the new posts.
+    `media_limits`: what each platform's server accepts (default: the
+    platforms' documented limits); a video beyond them becomes a link."""
     _check_alt_text_paths(archive, rewrite_options)
     selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
+    limits = {p: (media_limits or {}).get(p) or _DEFAULT_LIMITS[p]() for p in platforms}
     rewriter = Rewriter(
         archive.account.username or "i",
         rewrite_options,
         migrated_ids={t.id for t in selection.tweets} | already_migrated,
+        oversized_videos=oversized_videos(selection.tweets, limits),
     )
     plan = MigrationPlan(selection)
     with paused_gc():
@@ -80,6 +96,26 @@ def plan_migration(
     for platform, result in results.items():
         plan.platforms[platform] = _platform_plan(platform, result)
     return plan
+
+
+def oversized_videos(tweets: Iterable[Tweet], limits: Mapping[Platform, MediaLimits]) -> dict[Platform, dict[str, OversizedVideo]]:
+    """Per platform, the videos (by path) it cannot take, judged on what the
+    archive says of them (size, duration). A temporary refusal (a daily
+    quota) is not one: that post waits for a later run instead."""
+    found: dict[Platform, dict[str, OversizedVideo]] = {platform: {} for platform in limits}
+    for tweet in tweets:
+        for media in tweet.media:
+            if media.kind == "photo" or not media.path:
+                continue
+            info = archive_video_info(media.size_bytes, media.duration_ms, path=media.path)
+            if info is None:
+                continue  # the publisher reads the file itself and decides then
+            for platform, platform_limits in limits.items():
+                decision = check_video(info, platform_limits, kind=media.kind)  # type: ignore[arg-type]
+                if not decision.upload and not decision.temporary:
+                    kind: RefusalKind = decision.reason_code if decision.reason_code in ("too_long", "too_big") else "refused"  # type: ignore[assignment]
+                    found[platform][media.path] = OversizedVideo(kind, decision.reason or "", info.duration_seconds, info.size_bytes)
+    return found
 
 
 def _check_alt_text_paths(archive: Archive, options: RewriteOptions | None) -> None:

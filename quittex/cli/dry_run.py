@@ -107,6 +107,7 @@ def summary_table(plan: MigrationPlan) -> Table:
         ("Threads and single posts", lambda p: f"{p.threads:,}"),
         ("Media", lambda p: f"{p.media_count:,}"),
         ("  without alt text", lambda p: f"{p.missing_alt_text:,}"),
+        ("Videos over the limits, linked to X", lambda p: f"{p.linked_videos:,}"),
         ("Tweets split into several posts", lambda p: f"{p.split_tweets:,}"),
         ("Warnings", lambda p: f"{p.warnings:,}"),
         ("Publishing time (rate limits)", lambda p: human_duration(p.estimate.duration)),

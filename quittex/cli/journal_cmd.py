@@ -38,6 +38,20 @@ def status(
     for s in statuses:
         for tweet_id, part, reason in s.failures[:20]:
             console.warn(f"{s.platform}: tweet {tweet_id} part {part + 1} failed: {escape(reason)}")
+        _media_notes(s)
+
+
+def _media_notes(status) -> None:
+    """Media the published posts do not carry: videos linked to X, files left out."""
+    notes = status.media_notes
+    if not notes:
+        return
+    console.info(f"{status.platform}: videos linked to X: {status.linked_media:,}, media left out: {status.media_left_out:,}")
+    for note in notes[:20]:
+        what = "linked to X" if note.outcome == "linked" else "left out"
+        console.info(f"  tweet {note.tweet_id}: {escape(note.media_path)} {what}: {escape(note.reason)}")
+    if len(notes) > 20:
+        console.info(f"  … and {len(notes) - 20:,} more (see 'quittex status --json')")
 
 
 def report(

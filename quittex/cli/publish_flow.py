@@ -46,7 +46,8 @@ def publish(request: PublishRequest) -> None:
         with archive_progress("Reading") as on_progress, load_archive(request.archive, on_progress) as archive:
             source = archive.account.account_id or archive.account.username
             done_before = migrated_ids(source, targets, request.state_dir)
-            plan = plan_migration(archive, request.platforms, request.select_options, options, done_before)  # type: ignore[arg-type]
+            media_limits = {p: t.media_limits for p, t in targets.items()}
+            plan = plan_migration(archive, request.platforms, request.select_options, options, done_before, media_limits)  # type: ignore[arg-type]
             console.err.print(dry_run.summary_table(plan))
             _confirm(plan, targets, request.yes)
             jobs = {p: PlatformJob(t.publisher, plan.platforms[p].drafts, t.media_limits) for p, t in targets.items()}

@@ -9,7 +9,7 @@ Public API (everything a publisher needs is importable from here):
 - photos: `prepare_image`, `prepare_image_for`, `PreparedImage`,
   `read_media_file`;
 - many photos at once: `prepare_images_parallel`, `ImageJob`, `ImageJobResult`;
-- videos and GIFs: `probe_video`, `check_video`, `VideoInfo`, `VideoDecision`;
+- videos and GIFs: `probe_video`, `archive_video_info`, `check_video`, `VideoInfo`, `VideoDecision`;
 - posts: `plan_media_posts`;
 - errors: `MediaError` (a QuittexError; `.problem` says why).
 """
@@ -20,7 +20,7 @@ from quittex.media.images import PreparedImage, prepare_image, prepare_image_for
 from quittex.media.limits import BlueskyLimits, ImageTarget, MastodonLimits
 from quittex.media.posts import plan_media_posts
 from quittex.media.strip import strip_jpeg_metadata, strip_png_metadata
-from quittex.media.video import VideoDecision, VideoInfo, check_video, probe_video
+from quittex.media.video import VideoDecision, VideoInfo, archive_video_info, check_video, probe_video
 
 __all__ = [
     "BlueskyLimits",
@@ -33,6 +33,7 @@ __all__ = [
     "PreparedImage",
     "VideoDecision",
     "VideoInfo",
+    "archive_video_info",
     "check_video",
     "plan_media_posts",
     "prepare_image",

@@ -115,6 +115,26 @@ def probe_video(source: VideoSource, *, name: str | None = None) -> VideoInfo:
     return _completed_by_ffprobe(info, source)
 
 
+def archive_video_info(size_bytes: int | None, duration_ms: int | None, *, path: str = "") -> VideoInfo | None:
+    """What the archive says of a video without reading it (the file's size
+    in the zip listing, the duration X recorded): enough to foresee a refusal
+    on size or duration before anything is published. Dimensions and frame
+    rate stay unknown, so they never refuse a video here. None when the
+    archive says nothing."""
+    if size_bytes is None and duration_ms is None:
+        return None
+    return VideoInfo(
+        size_bytes=size_bytes or 0,
+        mime_type=MIME_QUICKTIME if path.lower().endswith(".mov") else MIME_MP4,
+        duration_seconds=duration_ms / 1000 if duration_ms else None,
+        width=None,
+        height=None,
+        frame_rate=None,
+        video_codec=None,
+        has_audio=False,
+    )
+
+
 def check_video(
     source: VideoSource | VideoInfo,
     limits: BlueskyLimits | MastodonLimits,

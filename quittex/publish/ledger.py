@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from quittex.journal import Journal, list_journals
+from quittex.journal import Journal, MediaNote, list_journals
 from quittex.publish.estimate import estimate_bluesky, estimate_mastodon
 
 
@@ -29,6 +29,15 @@ class JournalStatus:
     last_post_at: str | None
     eta: timedelta
     failures: list[tuple[str, int, str]]  # tweet id, part, reason
+    media_notes: list[MediaNote]  # media of published posts not attached: linked or left out
+
+    @property
+    def linked_media(self) -> int:
+        return sum(1 for n in self.media_notes if n.outcome == "linked")
+
+    @property
+    def media_left_out(self) -> int:
+        return sum(1 for n in self.media_notes if n.outcome == "left_out")
 
     def to_json(self) -> dict:
         return {
@@ -37,6 +46,10 @@ class JournalStatus:
             "last_post_url": self.last_post_url, "last_post_at": self.last_post_at,
             "eta_seconds": int(self.eta.total_seconds()),
             "failures": [{"tweet_id": t, "part": p, "reason": r} for t, p, r in self.failures],
+            "media_notes": [
+                {"tweet_id": n.tweet_id, "part": n.part, "path": n.media_path, "outcome": n.outcome, "reason": n.reason}
+                for n in self.media_notes
+            ],
             "journal": str(self.path),
         }  # fmt: skip
 
@@ -61,7 +74,7 @@ def _status(journal: Journal) -> JournalStatus:
         done=counts.get("done", 0), failed=counts.get("failed", 0), skipped=counts.get("skipped", 0), left=left,
         undone=counts.get("undone", 0), last_post_url=last.remote.url if last and last.remote else None,
         last_post_at=last.done_at.isoformat(timespec="seconds") if last and last.done_at else None,
-        eta=estimate.duration, failures=failures,
+        eta=estimate.duration, failures=failures, media_notes=journal.media_notes(),
     )  # fmt: skip
 
 

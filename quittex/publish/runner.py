@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from quittex.journal import Journal, PlannedPost, Remote
+from quittex.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.publish.base import MediaFile, Publisher, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.pacing import StopRequested
 from quittex.rewrite.draft import Draft, DraftMedia
@@ -167,29 +167,31 @@ class PlatformRun:
         # (links to migrated posts resolved), not by the dry-run text.
         final = finalize(draft, self.context)
         entry = self.journal.get(draft.tweet_id, draft.part)
+        linked = [MediaNote(draft.tweet_id, draft.part, m.path, "linked", m.reason) for m in draft.linked_media]
         if entry is not None and entry.state == "sending":
             found = self.publisher.find(final, entry, parent=parent)
             if found is not None:
-                self.journal.mark_done(draft.tweet_id, draft.part, found)
+                self.journal.mark_done(draft.tweet_id, draft.part, found, linked)
                 return
-        uploaded = self._upload_media(draft)
+        uploaded, left_out = self._upload_media(draft)
         key = self.publisher.request_key(final)
         self.journal.mark_sending(draft.tweet_id, draft.part, key)
         remote = self.publisher.create(final, key, uploaded, parent, root)
-        self.journal.mark_done(draft.tweet_id, draft.part, remote)
+        self.journal.mark_done(draft.tweet_id, draft.part, remote, linked + left_out)
         self.report.created += 1
 
-    def _upload_media(self, draft: Draft) -> list[UploadedMedia]:
+    def _upload_media(self, draft: Draft) -> tuple[list[UploadedMedia], list[MediaNote]]:
+        """The media uploaded, and those the post goes without (said in the journal)."""
         from quittex.media import MediaError
 
-        uploaded = []
+        uploaded, left_out = [], []
         for media in draft.media:
             try:
                 uploaded.append(self.publisher.upload(self.prepare_media(media)))
             except MediaError as error:
-                note = f"tweet {draft.tweet_id}: {media.path} not attached: {error.message}"
-                self.report.media_warnings.append(note)
-        return uploaded
+                left_out.append(MediaNote(draft.tweet_id, draft.part, media.path, "left_out", error.message))
+                self.report.media_warnings.append(f"tweet {draft.tweet_id}: {media.path} not attached: {error.message}")
+        return uploaded, left_out
 
     def _thread_refs(self, draft: Draft) -> tuple[Remote | None, Remote | None]:
         parent = self.journal.remote(draft.parent.tweet_id, draft.parent.part) if draft.parent else None

@@ -4,12 +4,25 @@ where a platform forbids it (a video or GIF always travels alone)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from quittex.models import Media
-from quittex.rewrite.draft import DraftMedia, DraftWarning
+from quittex.rewrite.draft import DraftMedia, DraftWarning, LinkedMedia
 from quittex.rewrite.measure import grapheme_count, truncate_graphemes
+from quittex.rewrite.videolink import OversizedVideo
 
 _KINDS = ("photo", "video", "animated_gif")
+_NO_VIDEOS: Mapping[str, OversizedVideo] = {}
+
+
+@dataclass(slots=True)
+class MediaPlan:
+    """The media of one tweet on one platform."""
+
+    groups: list[list[DraftMedia]]  # one group per post, the first rides with the text
+    warnings: list[DraftWarning]
+    # Videos the platform cannot take, each with the reason: linked instead.
+    linked: list[tuple[LinkedMedia, OversizedVideo]] = field(default_factory=list)
 
 
 def plan_media(
@@ -18,14 +31,23 @@ def plan_media(
     per_post: int,
     alt_texts: Mapping[str, str],
     alt_limit: int,
-) -> tuple[list[list[DraftMedia]], list[DraftWarning]]:
-    """Groups of media, one group per post (the first rides with the text)."""
-    warnings: list[DraftWarning] = []
-    usable = [_draft_media(m, alt_texts, alt_limit, warnings) for m in media]
-    groups = _group([m for m in usable if m is not None], per_post)
-    if len(groups) > 1:
-        warnings.append(DraftWarning("media_overflow", f"{sum(map(len, groups))} media need {len(groups)} posts here: the rest follow as replies"))
-    return groups, warnings
+    oversized: Mapping[str, OversizedVideo] = _NO_VIDEOS,
+) -> MediaPlan:
+    """Which media go into which post; `oversized`: the videos (by path) this
+    platform cannot take."""
+    plan = MediaPlan([], [])
+    usable = []
+    for item in media:
+        video = oversized.get(item.path) if item.path and item.kind != "photo" else None
+        if video is not None:
+            plan.linked.append((LinkedMedia(item.path, item.kind, video.reason), video))  # type: ignore[arg-type]
+            plan.warnings.append(DraftWarning("video_linked", f"{item.path}: {video.reason}; the post links to the original tweet instead"))
+        else:
+            usable.append(_draft_media(item, alt_texts, alt_limit, plan.warnings))
+    plan.groups = _group([m for m in usable if m is not None], per_post)
+    if len(plan.groups) > 1:
+        plan.warnings.append(DraftWarning("media_overflow", f"{sum(map(len, plan.groups))} media need {len(plan.groups)} posts here: the rest follow as replies"))
+    return plan
 
 
 def _draft_media(media: Media, alt_texts: Mapping[str, str], alt_limit: int, warnings: list[DraftWarning]) -> DraftMedia | None:

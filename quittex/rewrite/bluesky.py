@@ -125,6 +125,7 @@ class BlueskyRules(PlatformRules):
             created_at=tweet.created_at,
             text=fields.text,
             media=fields.media,
+            linked_media=fields.linked_media,
             langs=bluesky_langs(tweet.lang),
             sensitive=bool(labels),
             is_retweet=tweet.is_retweet,

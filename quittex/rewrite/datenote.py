@@ -57,6 +57,12 @@ def note_tokens(template: str, *, moment: datetime, locale: str, zone: str, url:
     values = {"date": _long_date(local.date(), locale)}
     if "time" in template_fields(template):
         values["time"] = _short_time(local.timetz(), locale)
+    return template_tokens(template, values, url)
+
+
+def template_tokens(template: str, values: dict[str, str], url: str) -> list[Token]:
+    """`template` filled with `values`, its {url} a link token (a plain link:
+    never rewritten to point at a migrated post)."""
     tokens: list[Token] = []
     for literal, name in _parsed(template):
         if literal:

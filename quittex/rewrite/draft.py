@@ -52,6 +52,18 @@ class DraftMedia:
         return {"path": self.path, "kind": self.kind, "alt": self.alt}
 
 
+@dataclass(frozen=True, slots=True)
+class LinkedMedia:
+    """A video the platform cannot take: the post links to the original tweet instead."""
+
+    path: str
+    kind: MediaKind
+    reason: str  # English: why the platform cannot take it
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "kind": self.kind, "reason": self.reason}
+
+
 _FEATURE_KEYS = {"link": "uri", "tag": "tag", "mention": "did"}
 _FEATURE_TYPES = {kind: f"app.bsky.richtext.facet#{kind}" for kind in _FEATURE_KEYS}
 
@@ -152,6 +164,7 @@ class DraftFields:
     facets: list[Facet]  # Bluesky only, like the two below
     quote: QuoteEmbed | None = None
     pending_mentions: list[PendingMention] = field(default_factory=list)
+    linked_media: list[LinkedMedia] = field(default_factory=list)
 
 
 SNOWFLAKE_EPOCH_MS = 1288834974657
@@ -194,6 +207,8 @@ class Draft:
     created_at: datetime
     text: str
     media: list[DraftMedia] = field(default_factory=list)
+    # Videos replaced by a link to the original tweet (first post of a tweet).
+    linked_media: list[LinkedMedia] = field(default_factory=list)
     langs: list[str] = field(default_factory=list)
     sensitive: bool = False
     is_retweet: bool = False
@@ -219,6 +234,7 @@ class Draft:
             "created_at": created,
             "text": self.text,
             "media": [m.to_json() for m in self.media] if self.media else [],
+            "linked_media": [m.to_json() for m in self.linked_media] if self.linked_media else [],
             "langs": list(self.langs),
             "sensitive": self.sensitive,
             "links_to_migrated": [link.to_json() for link in self.links_to_migrated] if self.links_to_migrated else [],

@@ -99,6 +99,7 @@ class MastodonRules(PlatformRules):
             created_at=tweet.created_at,
             text=fields.text,
             media=fields.media,
+            linked_media=fields.linked_media,
             langs=bluesky_langs(tweet.lang),
             sensitive=sensitive,
             is_retweet=tweet.is_retweet,

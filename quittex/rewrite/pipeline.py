@@ -8,7 +8,7 @@ other, and a self-reply continues from the last post of the tweet it answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -17,7 +17,7 @@ import regex
 
 from quittex.errors import BadInputError
 from quittex.models import Thread, Tweet
-from quittex.rewrite.attachments import plan_media
+from quittex.rewrite.attachments import MediaPlan, plan_media
 from quittex.rewrite.bluesky import BlueskyRules
 from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, template_fields
 from quittex.rewrite.language import primary_language
@@ -40,7 +40,8 @@ from quittex.rewrite.options import LOCALES, PLATFORMS, MentionMode, Platform, R
 from quittex.rewrite.pieces import Pending, Piece, Rendered, join_stripped, render
 from quittex.rewrite.publish import PublishContext
 from quittex.rewrite.rules import PlatformRules, SizeVerdict
-from quittex.rewrite.tokens import TokenContext, TweetContent, tokenize
+from quittex.rewrite.tokens import Token, TokenContext, TweetContent, tokenize
+from quittex.rewrite.videolink import OversizedVideo, video_link_tokens
 
 RULES: dict[str, type[PlatformRules]] = {"mastodon": MastodonRules, "bluesky": BlueskyRules}
 # Runs of combining marks long enough to make one cluster heavier than a post.
@@ -94,6 +95,8 @@ class Rewriter:
     links to the migrated posts. `migrated_ids`, when given, are the tweets
     that exist or will exist on the new platforms (this selection plus the
     journal); a link to any other own tweet stays a link to X.
+    `oversized_videos`: per platform, the videos (by path) it cannot take,
+    which the posts replace by a link to the original tweet.
     """
 
     # For the tests that check the fast ways give the same drafts as the
@@ -102,12 +105,19 @@ class Rewriter:
     shortcuts = True
     planner: type[LayoutPlanner] = LayoutPlanner
 
-    def __init__(self, username: str, options: RewriteOptions | None = None, migrated_ids: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        username: str,
+        options: RewriteOptions | None = None,
+        migrated_ids: Iterable[str] | None = None,
+        oversized_videos: Mapping[str, Mapping[str, OversizedVideo]] | None = None,
+    ) -> None:
         if not username or not username.strip():
             raise BadInputError("The archive's username is needed to recognise links to its own tweets.")
         self.username = username.strip().lstrip("@")
         self.options = options or RewriteOptions()
         self.migrated_ids = frozenset(migrated_ids) if migrated_ids is not None else None
+        self.oversized_videos = oversized_videos or {}
         self.rules = {name: RULES[name](self.options) for name in PLATFORMS}
         # Tokens read the same on every platform, except when --mentions drop
         # keeps the people of the handle map, each platform its own.
@@ -223,6 +233,7 @@ class _PlatformWriter:
         self.notes_on = options.date_note and settings.date_note
         self.note_override = settings.date_note_template or options.date_note_template
         self.notes = rewriter.notes.setdefault(rules.name, {})
+        self.oversized = rewriter.oversized_videos.get(rules.name, {})
         self.templates: dict[tuple[str, bool], tuple[str, bool]] = {}
         # The thread being written: its shared reading, the last post of each
         # tweet (what a reply continues from), and its first post.
@@ -244,8 +255,10 @@ class _PlatformWriter:
         rules, reading = self.rules, self.reading
         locale = reading.locale(index, tweet)
         content = reading.content(index, rules)
-        groups, warnings = self._media(tweet, content)
-        body = rules.body_pieces(content.tokens)
+        media = self._media(tweet, content)
+        groups, warnings = media.groups, media.warnings
+        tokens = content.tokens + self._video_links(tweet, media, locale) if media.linked else content.tokens
+        body = rules.body_pieces(tokens)
         quote = rules.quote_pieces(content.quote) if content.quote is not None else []
         if not groups and not quote and not any(p.text.strip() for p in body):
             self.result.skipped.append(Skipped(rules.name, tweet.id, "empty", "nothing is left to post once links X could not expand are removed"))
@@ -254,21 +267,33 @@ class _PlatformWriter:
         if self.rewriter.shortcuts and len(groups) <= 1:
             single = self._single_post(tweet, locale, body, quote, note)
             if single is not None:
-                return [self._draft(tweet, locale, single[0], 0, 1, parent, groups[0] if groups else [], warnings, single[1])]
+                return [self._draft(tweet, locale, single[0], 0, 1, parent, groups[0] if groups else [], warnings, single[1], media)]
         blocks = Blocks(body, quote, note.pieces if note else (), len(groups))
         layout = self._shrink_oversized(self._planner(tweet, locale, blocks), warnings).plan()
         if layout.note_omitted:
             warnings.append(DraftWarning("date_note_omitted", "the date note is left out so that the tweet fits in one post"))
-        return self._drafts(tweet, locale, layout, groups, parent, warnings)
+        return self._drafts(tweet, locale, layout, media, parent, warnings)
 
-    def _media(self, tweet: Tweet, content: TweetContent) -> tuple[list[list[DraftMedia]], list[DraftWarning]]:
-        """Media groups, one per post, and the warnings of the tweet so far."""
+    def _media(self, tweet: Tweet, content: TweetContent) -> MediaPlan:
+        """Media groups, one per post, with the warnings of the tweet so far."""
         archive = [DraftWarning("archive", w) for w in tweet.warnings] if tweet.warnings else []
         if not tweet.media:
-            return [], archive + content.warnings
+            return MediaPlan([], archive + content.warnings)
         rules = self.rules
-        groups, media_warnings = plan_media(tweet.media, per_post=rules.media_per_post(), alt_texts=self.options.alt_texts, alt_limit=rules.alt_limit())
-        return groups, [*archive, *content.warnings, *media_warnings]
+        plan = plan_media(
+            tweet.media, per_post=rules.media_per_post(), alt_texts=self.options.alt_texts,
+            alt_limit=rules.alt_limit(), oversized=self.oversized,
+        )  # fmt: skip
+        plan.warnings = [*archive, *content.warnings, *plan.warnings]
+        return plan
+
+    def _video_links(self, tweet: Tweet, media: MediaPlan, locale: str) -> list[Token]:
+        """A paragraph per video this platform cannot take, linking to the tweet on X."""
+        url = status_url(self.rewriter.username, tweet.id)
+        tokens: list[Token] = []
+        for _, video in media.linked:
+            tokens += video_link_tokens(video, locale=locale, platform=self.rules.name, url=url)
+        return tokens
 
     def _note(self, tweet: Tweet, parent_tweet: Tweet | None, locale: str) -> _Note | None:
         if not self.notes_on:
@@ -351,7 +376,8 @@ class _PlatformWriter:
             warnings.append(DraftWarning("entity_shortened", f"{piece.text[:40]}… is too long for one post and was shortened"))
         return piece
 
-    def _drafts(self, tweet: Tweet, locale: str, layout: TweetLayout, groups: list[list[DraftMedia]], parent: PostRef | None, warnings: list[DraftWarning]) -> list[Draft]:
+    def _drafts(self, tweet: Tweet, locale: str, layout: TweetLayout, media_plan: MediaPlan, parent: PostRef | None, warnings: list[DraftWarning]) -> list[Draft]:
+        groups = media_plan.groups
         total = len(layout.parts)
         text_posts = total - max(len(groups) - 1, 0)
         drafts = []
@@ -360,7 +386,8 @@ class _PlatformWriter:
             part_warnings = list(warnings) if k == 0 else []
             if layout.overflow:
                 part_warnings.append(DraftWarning("over_limit", "a part could not be cut small enough for the platform"))
-            drafts.append(self._draft(tweet, locale, part, k, total, parent if k == 0 else PostRef(tweet.id, k - 1), media, part_warnings))
+            previous = parent if k == 0 else PostRef(tweet.id, k - 1)
+            drafts.append(self._draft(tweet, locale, part, k, total, previous, media, part_warnings, media_plan=media_plan if k == 0 else None))
         return drafts
 
     def _draft(
@@ -374,6 +401,7 @@ class _PlatformWriter:
         media: list[DraftMedia],
         warnings: list[DraftWarning],
         rendered: Rendered | None = None,
+        media_plan: MediaPlan | None = None,
     ) -> Draft:
         rendered = rendered or part.render()
         root = self.root
@@ -383,6 +411,8 @@ class _PlatformWriter:
             tweet.id, k, total, parent, None if root.tweet_id == tweet.id and root.part == k else root, rendered.text, list(media), [], warnings,
             DraftSource(part, self.rules, tweet, locale), list(rendered.facets),
         )  # fmt: skip
+        if media_plan is not None and media_plan.linked:  # the tweet's first post says what was linked
+            fields.linked_media = [linked for linked, _ in media_plan.linked]
         pending = [p.pending for p in (*part.body, *part.quote, *part.meta) if p.pending is not None]
         if pending:
             fields.links_to_migrated = [LinkToMigrated(p.key, p.original) for p in pending if p.kind == "own_link"]

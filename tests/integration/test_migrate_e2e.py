@@ -122,3 +122,30 @@ def test_alt_text_reaches_both_platforms(pds, accounts, tmp_path):
     assert post["embed"]["images"][0]["alt"] == "Logo : un anneau rouge"
     [status] = mastodon_statuses(mastodon)
     assert status["media_attachments"][0]["description"] == "Logo : un anneau rouge"
+
+
+def test_a_video_over_the_limits_becomes_a_link_to_the_tweet(pds, accounts, tmp_path):
+    import zipfile
+
+    from tests.archive_builder import ArchiveSpec, MediaSpec, write_archive
+
+    account, mastodon = accounts
+    with zipfile.ZipFile(EXAMPLE) as example:
+        clip = example.read("data/tweets_media/1146123873285046272-D4VideoXYZ.mp4")
+    spec = ArchiveSpec()
+    # X recorded four minutes: over Bluesky's three, within Mastodon's limits.
+    spec.tweet("1498734000000000000", "La manif en entier", media=[MediaSpec("video", "long.mp4", content=clip, duration_ms=252_000)])
+    archive = write_archive(spec, tmp_path / "archive.zip")
+    result = run_cli("migrate", archive, "--to", "mastodon,bluesky", "--yes")
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+    [post] = bluesky_posts(pds, account)
+    assert "embed" not in post and "🎬 Vidéo de 4\xa0min 12\u202fs, trop longue pour Bluesky, à voir sur X" in post["text"]
+    [link] = [f["features"][0] for f in post["facets"] if f["features"][0]["$type"].endswith("#link")]
+    assert link["uri"] == "https://x.com/quittex_demo/status/1498734000000000000"
+    [status] = mastodon_statuses(mastodon)
+    assert [m["type"] for m in status["media_attachments"]] == ["video"] and "🎬" not in status["content"]
+
+    journals = {j["platform"]: j for j in json.loads(run_cli("status", "--json").stdout)["journals"]}
+    assert [(n["outcome"], n["path"].endswith("-long.mp4")) for n in journals["bluesky"]["media_notes"]] == [("linked", True)]
+    assert journals["mastodon"]["media_notes"] == []
