@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import posixpath
 import tempfile
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,15 +183,36 @@ def _read_tweet_parts(source, layout, media_index, stats, on_progress):
     tweets: dict[str, Tweet] = {}
     chains = EditChains()
     total = len(layout.tweet_files)
-    for done, name in enumerate(layout.tweet_files):
+    for done, (name, data) in enumerate(read_ahead(source, layout.tweet_files)):
         if on_progress:
             on_progress(done, total, name)
-        for raw in _decode_tweets(source.read_bytes(name), name):
+        raws = _decode_tweets(data, name)
+        del data  # the structs hold their own strings: free the part's bytes now
+        for raw in raws:
             _add_tweet(raw, media_index, tweets, chains, stats)
         stats.parts_read += 1
     if on_progress:
         on_progress(total, total, "")
     return tweets, chains
+
+
+def read_ahead(source: ArchiveSource, names: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of each file in turn, the next one being read in a second
+    thread while the caller parses the current one: inflating lets go of the
+    GIL, so on two cores it costs almost no wall time. At most two files are
+    held at once."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quittex-read")
+    upcoming: deque[Future[bytes]] = deque()
+    try:
+        for index, name in enumerate(names):
+            if not upcoming:
+                upcoming.append(pool.submit(source.read_bytes, name))
+            if index + 1 < len(names):
+                upcoming.append(pool.submit(source.read_bytes, names[index + 1]))
+            # Taken straight from the queue: no reference to the bytes stays here.
+            yield name, upcoming.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _decode_tweets(data: bytes, name: str) -> list[R.RawTweet]:
