@@ -81,6 +81,24 @@ def plan_migration(
     on the new platforms, so links to them can point to the new posts.
     `media_limits`: what each platform's server accepts (default: the
     platforms' documented limits); a video beyond them becomes a link."""
+    selection, rewriter = prepare_rewrite(archive, platforms, select_options, rewrite_options, already_migrated, media_limits)
+    plan = MigrationPlan(selection)
+    with paused_gc():
+        results = rewriter.rewrite_all(selection.threads, platforms)
+    for platform, result in results.items():
+        plan.platforms[platform] = _platform_plan(platform, result)
+    return plan
+
+
+def prepare_rewrite(
+    archive: Archive,
+    platforms: Sequence[Platform],
+    select_options: SelectOptions | None = None,
+    rewrite_options: RewriteOptions | None = None,
+    already_migrated: frozenset[str] = frozenset(),
+    media_limits: Mapping[Platform, MediaLimits] | None = None,
+) -> tuple[Selection, Rewriter]:
+    """The threads to migrate, and the rewriter that turns them into posts."""
     _check_alt_text_paths(archive, rewrite_options)
     selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
     limits = {p: (media_limits or {}).get(p) or _DEFAULT_LIMITS[p]() for p in platforms}
@@ -90,12 +108,7 @@ def plan_migration(
         migrated_ids={t.id for t in selection.tweets} | already_migrated,
         oversized_videos=oversized_videos(selection.tweets, limits),
     )
-    plan = MigrationPlan(selection)
-    with paused_gc():
-        results = rewriter.rewrite_all(selection.threads, platforms)
-    for platform, result in results.items():
-        plan.platforms[platform] = _platform_plan(platform, result)
-    return plan
+    return selection, rewriter
 
 
 def oversized_videos(tweets: Iterable[Tweet], limits: Mapping[Platform, MediaLimits]) -> dict[Platform, dict[str, OversizedVideo]]:

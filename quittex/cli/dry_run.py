@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import msgspec
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -16,21 +15,23 @@ from quittex.plan import MigrationPlan, PlatformPlan
 from quittex.publish.estimate import human_duration
 from quittex.rewrite.draft import Draft
 
-_JSON_BATCH = 1000  # drafts encoded at once: fewer calls, bounded memory
 _MEDIA_ICONS = {"photo": "🖼", "video": "🎞", "animated_gif": "🎞 GIF"}
 
 
 def json_lines(plan: MigrationPlan) -> None:
     """One JSON object per post that would be created, in posting order."""
-    encoder = msgspec.json.Encoder()
-    sys.stdout.flush()
-    # Bytes straight to the binary layer when there is one: no decoding.
-    out = getattr(sys.stdout, "buffer", None) or _TextAsBinary(sys.stdout)
+    from quittex.json_lines import encode_drafts
+
+    out = binary_stdout()
     for platform_plan in plan.platforms.values():
-        drafts = platform_plan.drafts
-        for start in range(0, len(drafts), _JSON_BATCH):
-            out.write(encoder.encode_lines([d.to_json() for d in drafts[start : start + _JSON_BATCH]]))
+        encode_drafts(platform_plan.drafts, out)
     out.flush()
+
+
+def binary_stdout():
+    """Bytes straight to stdout's binary layer when there is one: no decoding."""
+    sys.stdout.flush()
+    return getattr(sys.stdout, "buffer", None) or _TextAsBinary(sys.stdout)
 
 
 class _TextAsBinary:

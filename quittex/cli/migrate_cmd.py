@@ -85,6 +85,9 @@ def migrate(
         publish(PublishRequest(archive, platforms, select_options, rewrite_options, yes, max_posts, stop_after,
                                state_dir, bluesky_account, mastodon_account))  # fmt: skip
         return
+    if as_json and preview is None:
+        _json_lines(archive, platforms, select_options, rewrite_options)
+        return
     with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
         plan = plan_migration(opened, platforms, select_options, rewrite_options)
         if preview is not None:
@@ -97,6 +100,20 @@ def migrate(
         render.json_lines(plan)
     else:
         render.terminal(plan, opened.account.username, show)
+
+
+def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> None:
+    """The dry run as JSON Lines, rewritten on every core (see quittex.json_lines)."""
+    from quittex.archive import load_archive
+    from quittex.cli.dry_run import binary_stdout
+    from quittex.json_lines import write_json_lines
+    from quittex.plan import prepare_rewrite
+
+    with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
+        selection, rewriter = prepare_rewrite(opened, platforms, select_options, rewrite_options)
+    out = binary_stdout()
+    write_json_lines(selection.threads, rewriter, platforms, out)
+    out.flush()
 
 
 def register(app: typer.Typer) -> None:

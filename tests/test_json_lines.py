@@ -1,0 +1,121 @@
+"""`migrate --dry-run --json` rewritten by forked workers: the same bytes as one
+process, errors brought back, nothing left running."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quittex import json_lines
+from quittex.archive import load_archive
+from quittex.errors import BadInputError
+from quittex.json_lines import split_evenly, write_json_lines
+from quittex.models import Thread
+from quittex.plan import plan_migration, prepare_rewrite
+from tests.cli_helpers import run_cli
+from tests.integration.archives import migration_archive
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() here")
+PLATFORMS = ["mastodon", "bluesky"]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    return migration_archive(tmp_path_factory.mktemp("archive") / "archive.zip", tweets=120)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(json_lines, "MIN_TWEETS_PER_WORKER", 10)
+
+
+def plan_bytes(archive) -> bytes:
+    with load_archive(archive) as opened:
+        plan = plan_migration(opened, PLATFORMS)
+    out = io.BytesIO()
+    for platform_plan in plan.platforms.values():
+        json_lines.encode_drafts(platform_plan.drafts, out)
+    return out.getvalue()
+
+
+@needs_fork
+@pytest.mark.parametrize("workers", [2, 3, 5])
+def test_workers_write_the_same_bytes_as_one_process(archive, small_chunks, workers):
+    with load_archive(archive) as opened:
+        selection, rewriter = prepare_rewrite(opened, PLATFORMS)
+    out = io.BytesIO()
+    posts = write_json_lines(selection.threads, rewriter, PLATFORMS, out, workers=workers)
+    expected = plan_bytes(archive)
+    assert out.getvalue() == expected and posts == expected.count(b"\n")
+    assert len(split_evenly(selection.threads, workers)) == workers
+
+
+@needs_fork
+def test_the_cli_uses_them_and_prints_the_same_lines(archive, small_chunks):
+    result = run_cli("migrate", str(archive), "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.encode() == plan_bytes(archive)
+
+
+@needs_fork
+def test_an_error_in_a_worker_reaches_the_parent_and_no_worker_is_left(archive, small_chunks, monkeypatch):
+    with load_archive(archive) as opened:
+        selection, rewriter = prepare_rewrite(opened, PLATFORMS)
+    parent = os.getpid()
+    real = rewriter.rewrite_all
+
+    def failing_in_workers(threads, platforms):
+        if os.getpid() != parent:
+            raise BadInputError("a worker could not rewrite", hint="see the tweet")
+        return real(threads, platforms)
+
+    monkeypatch.setattr(rewriter, "rewrite_all", failing_in_workers)
+    with pytest.raises(BadInputError, match="a worker could not rewrite") as caught:
+        write_json_lines(selection.threads, rewriter, PLATFORMS, io.BytesIO(), workers=2)
+    assert caught.value.hint == "see the tweet"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every worker was reaped
+
+
+@needs_fork
+def test_a_worker_killed_by_a_signal_is_an_error_not_missing_posts(archive, small_chunks, monkeypatch):
+    with load_archive(archive) as opened:
+        selection, rewriter = prepare_rewrite(opened, PLATFORMS)
+    parent = os.getpid()
+    real = rewriter.rewrite_all
+
+    def dying_in_workers(threads, platforms):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), 9)
+        return real(threads, platforms)
+
+    monkeypatch.setattr(rewriter, "rewrite_all", dying_in_workers)
+    with pytest.raises(Exception, match="stopped unexpectedly"):
+        write_json_lines(selection.threads, rewriter, PLATFORMS, io.BytesIO(), workers=2)
+
+
+def test_a_small_selection_stays_in_one_process(archive):
+    with load_archive(archive) as opened:
+        selection, _ = prepare_rewrite(opened, PLATFORMS)
+    assert len(split_evenly(selection.threads, 8)) == 1  # 120 tweets: not worth a fork
+
+
+@given(st.lists(st.integers(min_value=1, max_value=40), max_size=300), st.integers(min_value=1, max_value=8))
+def test_chunks_keep_every_thread_once_in_order_and_balance_tweets(sizes, parts):
+    threads = [Thread(tweets=[object()] * size) for size in sizes]  # type: ignore[list-item]
+    original = json_lines.MIN_TWEETS_PER_WORKER
+    json_lines.MIN_TWEETS_PER_WORKER = 10
+    try:
+        chunks = split_evenly(threads, parts)
+    finally:
+        json_lines.MIN_TWEETS_PER_WORKER = original
+    assert [t for chunk in chunks for t in chunk] == threads
+    assert all(chunks) and len(chunks) <= max(1, parts)
+    total = sum(sizes)
+    if len(chunks) > 1:
+        largest = max(sum(len(t.tweets) for t in chunk) for chunk in chunks)
+        assert largest <= total / len(chunks) + max(sizes)  # off by at most one thread
