@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS posts (
     attempts INTEGER NOT NULL DEFAULT 0,
     sent_at TEXT,
     done_at TEXT,
+    generation INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tweet_id, part)
 );
 CREATE INDEX IF NOT EXISTS posts_state ON posts (state);
@@ -105,6 +106,9 @@ class Entry:
     attempts: int
     sent_at: datetime | None
     done_at: datetime | None
+    # How many times the post was undone and planned again: part of its
+    # request key, so a post made anew never takes the deleted one's key.
+    generation: int = 0
 
 
 def list_journals(state_dir: Path | None = None) -> list[Path]:
@@ -129,6 +133,7 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
         self._check_meta(platform, source_account, target_account)
 
     @classmethod
@@ -174,12 +179,20 @@ class Journal:
             known = {(r[0], r[1]): r[2] for r in self._db.execute("SELECT tweet_id, part, state FROM posts")}
             stale = [key for key, state in known.items() if state in ("pending", "failed", "skipped") and key not in wanted]
             self._db.executemany("DELETE FROM posts WHERE tweet_id = ? AND part = ?", stale)
+            # Posts deleted by `quittex undo` and wanted again are made anew.
+            again = [key for key, state in known.items() if state == "undone" and key in wanted]
+            self._db.executemany(
+                "UPDATE posts SET state = 'pending', generation = generation + 1, request_key = NULL, remote_id = NULL,"
+                " remote_cid = NULL, remote_url = NULL, reason = NULL, attempts = 0, sent_at = NULL, done_at = NULL"
+                " WHERE tweet_id = ? AND part = ?",
+                again,
+            )
             new = [p for key, p in wanted.items() if key not in known]
             self._db.executemany(
                 "INSERT INTO posts (tweet_id, part, state, tweet_created_at) VALUES (?, ?, 'pending', ?)",
                 [(p.tweet_id, p.part, _iso(p.tweet_created_at)) for p in new],
             )
-        return len(new)
+        return len(new) + len(again)
 
     # -- state changes, each its own durable transaction ----------------------
     def mark_sending(self, tweet_id: str, part: int, request_key: str) -> None:
@@ -272,6 +285,12 @@ class Journal:
             raise
         self._db.execute("COMMIT")
 
+    def _add_missing_columns(self) -> None:
+        """A journal written before `generation` existed gets it (all 0)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(posts)")}
+        if "generation" not in columns:
+            self._db.execute("ALTER TABLE posts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
+
     def _check_meta(self, platform: str, source: str, target: str) -> None:
         wanted = {"schema_version": str(SCHEMA_VERSION), "platform": platform, "source_account": source, "target_account": target}
         with self._transaction():
@@ -285,13 +304,13 @@ class Journal:
             self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", (_now(),))
 
 
-_COLUMNS = "tweet_id, part, state, tweet_created_at, request_key, remote_id, remote_cid, remote_url, reason, attempts, sent_at, done_at"
+_COLUMNS = "tweet_id, part, state, tweet_created_at, request_key, remote_id, remote_cid, remote_url, reason, attempts, sent_at, done_at, generation"
 
 
 def _entry(row: tuple) -> Entry:
-    tweet_id, part, state, created, key, remote_id, cid, url, reason, attempts, sent_at, done_at = row
+    tweet_id, part, state, created, key, remote_id, cid, url, reason, attempts, sent_at, done_at, generation = row
     remote = Remote(remote_id, url, cid) if remote_id else None
-    return Entry(tweet_id, part, state, created, key, remote, reason, attempts, _parse(sent_at), _parse(done_at))
+    return Entry(tweet_id, part, state, created, key, remote, reason, attempts, _parse(sent_at), _parse(done_at), generation)
 
 
 def _now() -> str:

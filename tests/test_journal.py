@@ -75,3 +75,34 @@ def test_files_are_private(tmp_path):
 def test_unknown_post_cannot_be_marked(tmp_path):
     with open_journal(tmp_path) as journal, pytest.raises(KeyError):
         journal.mark_done("404", 0, Remote("x"))
+
+
+def test_a_post_undone_then_wanted_again_is_planned_anew_under_a_new_generation(tmp_path):
+    with open_journal(tmp_path) as journal:
+        journal.plan(planned(("1", 0), ("2", 0)))
+        for tweet_id in ("1", "2"):
+            journal.mark_sending(tweet_id, 0, f"k{tweet_id}")
+            journal.mark_done(tweet_id, 0, Remote(f"at://did:plc:abc/app.bsky.feed.post/k{tweet_id}"))
+        journal.mark_undone("1", 0)
+        assert journal.get("1", 0).generation == 0
+        assert journal.plan(planned(("1", 0), ("2", 0))) == 1
+        again = journal.get("1", 0)
+        assert (again.state, again.generation, again.remote, again.request_key, again.attempts) == ("pending", 1, None, None, 0)
+        assert journal.get("2", 0).state == "done" and journal.get("2", 0).generation == 0
+        journal.mark_undone("2", 0)
+        assert journal.plan(planned(("1", 0))) == 0  # an undone post no plan wants stays undone
+        assert journal.get("2", 0).state == "undone"
+
+
+def test_a_journal_from_before_generations_gets_the_column(tmp_path):
+    import sqlite3
+
+    with open_journal(tmp_path) as journal:
+        journal.plan(planned(("1", 0)))
+        path = journal.path
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE posts DROP COLUMN generation")
+    db.commit()
+    db.close()
+    with open_journal(tmp_path) as journal:
+        assert journal.get("1", 0).generation == 0

@@ -32,8 +32,8 @@ class FakePlatform:
         self.lose_answer = 0  # times create() stores the post but the answer is lost
         self.creates = 0
 
-    def request_key(self, draft) -> str:
-        return f"{draft.tweet_id}-{draft.part}"
+    def request_key(self, draft, generation: int = 0) -> str:
+        return f"{draft.tweet_id}-{draft.part}" + (f"-g{generation}" if generation else "")
 
     def upload(self, media: MediaFile) -> UploadedMedia:
         return UploadedMedia(media.kind, ref=media.path, alt=media.alt)
@@ -176,3 +176,16 @@ def test_unreadable_media_is_left_out_with_a_warning(journal):
     report = run(platform, journal, drafts_for(Thread([tweet])), prepare=broken)
     assert report.created == 1 and platform.posts["20000-0"]["media"] == []
     assert "not attached" in report.media_warnings[0]
+
+
+def test_a_post_undone_then_migrated_again_is_sent_under_a_new_key(journal):
+    platform = FakePlatform()
+    drafts = drafts_for(thread("Un", "Deux"))
+    assert run(platform, journal, drafts).created == 2
+    for draft in drafts:
+        platform.delete(journal.get(draft.tweet_id, draft.part).remote)
+        journal.mark_undone(draft.tweet_id, draft.part)
+    again = run(platform, journal, drafts)
+    assert again.created == 2 and again.complete
+    assert sorted(platform.posts) == ["10000-0-g1", "10001-0-g1"]
+    assert platform.posts["10001-0-g1"]["parent"] == "at://10000-0-g1"  # the reply answers the new post

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,3 +35,15 @@ def test_old_sequential_ids_use_the_created_at_second():
 def test_encoding_round_trips_and_is_valid(value):
     tid = encode_tid(value)
     assert len(tid) == 13 and decode_tid(tid) == value and TID_RE.match(tid)
+
+
+def test_each_generation_after_undo_gets_its_own_key_and_the_first_is_unchanged():
+    when = datetime(2020, 1, 1, tzinfo=UTC)
+    first = tweet_tid("1212121212121212121", when, 2)
+    keys = [tweet_tid("1212121212121212121", when, 2, generation) for generation in range(8)]
+    assert keys[0] == first and len(set(keys)) == 8
+    assert tweet_tid("1212121212121212121", when, 2, 8) == keys[1]  # seven generations, over and over
+    other_parts = {tweet_tid("1212121212121212121", when, part, g) for part in range(128) for g in range(8)}
+    assert len(other_parts) == 128 * 8  # a part of one generation never takes another's key
+    with pytest.raises(ValueError):
+        tweet_tid("1212121212121212121", when, 128)

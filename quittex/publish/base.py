@@ -82,9 +82,10 @@ class Publisher(Protocol):
     account: str  # the target account, as the journal names it: a DID, or user@host
     pacer: Pacer
 
-    def request_key(self, draft: Draft) -> str:
+    def request_key(self, draft: Draft, generation: int = 0) -> str:
         """The deterministic key this post is sent under: a TID record key on
-        Bluesky, an Idempotency-Key on Mastodon. Same draft, same key."""
+        Bluesky, an Idempotency-Key on Mastodon. Same draft, same key;
+        `generation` (times the post was undone and planned again) changes it."""
 
     def upload(self, media: MediaFile) -> UploadedMedia:
         """Upload one prepared media file; waits until the platform has

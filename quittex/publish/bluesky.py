@@ -151,8 +151,8 @@ class BlueskyPublisher:
             self._http = None
 
     # -- the protocol -------------------------------------------------------------
-    def request_key(self, draft: Draft) -> str:
-        return tweet_tid(draft.tweet_id, draft.created_at, draft.part)
+    def request_key(self, draft: Draft, generation: int = 0) -> str:
+        return tweet_tid(draft.tweet_id, draft.created_at, draft.part, generation)
 
     def create(
         self, draft: Draft, key: str, media: list[UploadedMedia], parent: Remote | None, root: Remote | None
@@ -176,7 +176,7 @@ class BlueskyPublisher:
 
     def find(self, draft: Draft, entry: Entry, *, parent: Remote | None = None) -> Remote | None:
         # The record key is deterministic: the parent is not needed to tell posts apart.
-        key = entry.request_key or self.request_key(draft)
+        key = entry.request_key or self.request_key(draft, entry.generation)
         params = models.ComAtprotoRepoGetRecord.Params(repo=self.did, collection=POST, rkey=key)
         try:
             found = self._query("com.atproto.repo.getRecord", models.ComAtprotoRepoGetRecord.Response, params)

@@ -182,11 +182,15 @@ class MastodonPublisher:
         _listen_to_answers(client, self._remember_headers)
 
     # -- keys and limits ---------------------------------------------------------
-    def request_key(self, draft: MastodonDraft) -> str:
+    def request_key(self, draft: MastodonDraft, generation: int = 0) -> str:
         """The Idempotency-Key of this post: same account, tweet and part, same
         key, whatever the text (so a resend after an options change still gets
-        the status already made, within the hour)."""
+        the status already made, within the hour). A post made again after
+        `quittex undo` has a new generation, hence a new key: the server would
+        otherwise answer with the deleted status for an hour."""
         seed = f"quittex/mastodon/1\n{self.account.lstrip('@').lower()}\n{draft.tweet_id}\n{draft.part}"
+        if generation:
+            seed += f"\n{generation}"
         return "quittex-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
 
     def limits(self) -> InstanceLimits:

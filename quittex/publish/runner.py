@@ -174,7 +174,7 @@ class PlatformRun:
                 self.journal.mark_done(draft.tweet_id, draft.part, found, linked)
                 return
         uploaded, left_out = self._upload_media(draft)
-        key = self.publisher.request_key(final)
+        key = self.publisher.request_key(final, entry.generation if entry else 0)
         self.journal.mark_sending(draft.tweet_id, draft.part, key)
         remote = self.publisher.create(final, key, uploaded, parent, root)
         self.journal.mark_done(draft.tweet_id, draft.part, remote, linked + left_out)

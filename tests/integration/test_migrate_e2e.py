@@ -106,6 +106,14 @@ def test_undo_deletes_what_quittex_made_and_nothing_else(pds, accounts):
     nothing = run_cli("undo", "--to", "bluesky", "--yes")
     assert "no post to delete" in nothing.stdout
 
+    # Migrating again after an undo makes the posts anew, under new keys.
+    redo = run_cli("migrate", EXAMPLE, "--to", "mastodon,bluesky", "--yes", "--top", "1")
+    assert redo.exit_code == 0, redo.stderr
+    assert "Bluesky: 3 published" in redo.stdout and "Mastodon: 2 published" in redo.stdout
+    posts = bluesky_posts(pds, account)
+    assert len(posts) == 3 and len(mastodon_statuses(mastodon)) == 3
+    assert posts[1]["reply"]["parent"]["uri"] == posts[0]["uri"]
+
 
 def test_alt_text_reaches_both_platforms(pds, accounts, tmp_path):
     account, mastodon = accounts

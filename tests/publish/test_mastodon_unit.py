@@ -121,6 +121,13 @@ def test_request_key_is_deterministic_per_account_tweet_and_part(publisher):
     assert MastodonPublisher(publisher.client, "@Alice@masto.test").request_key(draft()) == key
 
 
+def test_a_post_made_again_after_undo_has_a_new_key(publisher):
+    # Within the hour, Mastodon answers a known key with the status it made,
+    # or "not found" once that status is deleted.
+    keys = {publisher.request_key(draft(), generation) for generation in range(4)}
+    assert len(keys) == 4 and publisher.request_key(draft(), 0) == publisher.request_key(draft())
+
+
 # -- create ------------------------------------------------------------------------
 
 
