@@ -24,10 +24,12 @@ The rules, in order:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,11 +129,7 @@ class _Source:
     def __init__(self, data: bytes, name: str | None) -> None:
         self.data = data
         self.name = name
-        # Pillow warns about odd but readable files (corrupt EXIF, malformed
-        # MPO index): we handle those, a user's terminal need not hear it.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with _pillow_quietly():
             self.image = _decode(data, name)
             self.orientation = _orientation(self.image)
         self.format = "JPEG" if self.image.format == "MPO" else self.image.format
@@ -156,8 +154,7 @@ class _Source:
         if self._upright is None:
             image = self.image
             if self.orientation != 1:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
+                with _pillow_quietly():
                     image = _transpose(image)
             image, icc = _display_mode(image, self.icc)
             # Nothing in `info` (EXIF, XMP, comments) may follow the pixels
@@ -173,6 +170,22 @@ class _Source:
         if self.format != "JPEG" or not quantization:
             return None
         return quantization, JpegImagePlugin.get_sampling(self.image)
+
+
+@contextlib.contextmanager
+def _pillow_quietly() -> Iterator[None]:
+    """Pillow warns about odd but readable files (corrupt EXIF, a malformed
+    MPO index, a big picture): we handle those, and a user's terminal need not
+    hear it. Warning filters belong to the whole process, and each platform
+    prepares its images in its own thread: one thread at a time changes them,
+    or one would restore the filters another set. (A decompression bomb does
+    not rely on the warning: `_check_dimensions` refuses it.)"""
+    with _WARNING_FILTERS, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+_WARNING_FILTERS = threading.Lock()
 
 
 def _decode(data: bytes, name: str | None) -> Image.Image:

@@ -472,3 +472,32 @@ def _with_orientation_chunk(png: bytes, orientation: int) -> bytes:
     """A PNG carrying an eXIf chunk with an orientation (forces re-encoding)."""
     exif = exif_with(orientation=orientation).tobytes()
     return add_png_chunks(png, png_chunk(b"eXIf", exif))
+
+
+def test_preparing_in_many_threads_leaves_the_warning_filters_as_they_were():
+    # Each platform prepares its images in its own thread; pillow's warnings
+    # are silenced around its calls, and the process-wide filters must come
+    # back exactly as they were, whatever the interleaving.
+    import threading
+    import warnings
+
+    from quittex.media import BlueskyLimits, prepare_image
+    from tests.media.factories import exif_with, jpeg_bytes, noisy
+
+    data = jpeg_bytes(noisy((900, 600)), exif=exif_with(orientation=6, gps=True))
+    before = list(warnings.filters)
+    errors: list[BaseException] = []
+
+    def prepare_many() -> None:
+        try:
+            for _ in range(15):
+                prepare_image(data, BlueskyLimits())
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=prepare_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and warnings.filters == before
