@@ -16,6 +16,7 @@ import pickle
 import shutil
 import signal
 import tempfile
+import warnings
 from collections.abc import Sequence
 from typing import IO, BinaryIO
 
@@ -26,7 +27,7 @@ from quittex.errors import QuittexError
 from quittex.models import Thread
 from quittex.rewrite.draft import Draft
 from quittex.rewrite.options import Platform
-from quittex.rewrite.pipeline import Rewriter
+from quittex.rewrite.pipeline import ProgressCallback, Rewriter
 
 # Below this many tweets per core, a worker costs more than it saves.
 MIN_TWEETS_PER_WORKER = 4_000
@@ -40,13 +41,16 @@ def write_json_lines(
     out: BinaryIO,
     *,
     workers: int | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> int:
     """Rewrite `threads` and write one JSON object per post to `out`, every
-    post of the first platform first. Returns the number of posts."""
+    post of the first platform first. Returns the number of posts.
+    `on_progress(done, total, "")` counts tweets (the parent's share, scaled:
+    the workers go at the same pace)."""
     chunks = split_evenly(threads, workers or usable_cores())
     if len(chunks) < 2 or not hasattr(os, "fork"):
-        return _write_in_process(threads, rewriter, platforms, out)
-    return _write_in_workers(chunks, rewriter, platforms, out)
+        return _write_in_process(threads, rewriter, platforms, out, on_progress)
+    return _write_in_workers(chunks, rewriter, platforms, out, on_progress)
 
 
 def usable_cores() -> int:
@@ -78,9 +82,11 @@ def encode_drafts(drafts: Sequence[Draft], out: IO[bytes]) -> None:
         out.write(encoder.encode_lines([d.to_json() for d in drafts[start : start + _BATCH]]))
 
 
-def _write_in_process(threads: Sequence[Thread], rewriter: Rewriter, platforms: Sequence[Platform], out: BinaryIO) -> int:
+def _write_in_process(
+    threads: Sequence[Thread], rewriter: Rewriter, platforms: Sequence[Platform], out: BinaryIO, on_progress: ProgressCallback | None
+) -> int:
     with paused_gc():
-        results = rewriter.rewrite_all(threads, platforms)
+        results = rewriter.rewrite_all(threads, platforms, on_progress)
     for platform in platforms:
         encode_drafts(results[platform].drafts, out)
     return sum(len(r.drafts) for r in results.values())
@@ -92,7 +98,7 @@ class _Worker:
     def __init__(self, chunk: Sequence[Thread], rewriter: Rewriter, platforms: Sequence[Platform]) -> None:
         self.files = {p: tempfile.TemporaryFile() for p in platforms}  # noqa: SIM115 - closed in close()
         self.errors, write_end = os.pipe()
-        self.pid = os.fork()
+        self.pid = _fork()
         if self.pid == 0:  # the child never returns
             os.close(self.errors)
             _work(chunk, rewriter, platforms, self.files, write_end)
@@ -120,6 +126,15 @@ class _Worker:
             os.close(self.errors)
         for file in self.files.values():
             file.close()
+
+
+def _fork() -> int:
+    """os.fork(). The only other thread that may be running is the progress
+    bar's refresher, which the child never uses: Python 3.12's warning about
+    forking a threaded process does not apply, and is not shown."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning)
+        return os.fork()
 
 
 def _work(chunk, rewriter: Rewriter, platforms, files, report: int) -> None:
@@ -160,14 +175,16 @@ def _worker_error(message: bytes, status: int) -> BaseException:
     return QuittexError(f"a rewriting process stopped unexpectedly (status {status}).")
 
 
-def _write_in_workers(chunks: list[Sequence[Thread]], rewriter: Rewriter, platforms: Sequence[Platform], out: BinaryIO) -> int:
+def _write_in_workers(
+    chunks: list[Sequence[Thread]], rewriter: Rewriter, platforms: Sequence[Platform], out: BinaryIO, on_progress: ProgressCallback | None
+) -> int:
     out.flush()  # nothing buffered may be written twice
     workers: list[_Worker] = []
     try:
         for chunk in chunks[1:]:
             workers.append(_Worker(chunk, rewriter, platforms))
         with paused_gc():
-            first = rewriter.rewrite_all(chunks[0], platforms)
+            first = rewriter.rewrite_all(chunks[0], platforms, _scaled(on_progress, len(chunks)))
         posts = sum(len(r.drafts) for r in first.values()) + sum(w.wait() for w in workers)
         for platform in platforms:
             encode_drafts(first[platform].drafts, out)
@@ -177,3 +194,9 @@ def _write_in_workers(chunks: list[Sequence[Thread]], rewriter: Rewriter, platfo
     finally:
         for worker in workers:
             worker.close()
+
+
+def _scaled(on_progress: ProgressCallback | None, factor: int) -> ProgressCallback | None:
+    if on_progress is None:
+        return None
+    return lambda done, total, name: on_progress(done * factor, total * factor, name)

@@ -18,7 +18,7 @@ from quittex.models import Tweet
 from quittex.publish.estimate import Estimate, estimate_bluesky, estimate_mastodon
 from quittex.rewrite.draft import Draft
 from quittex.rewrite.options import Platform, RewriteOptions
-from quittex.rewrite.pipeline import Rewriter, RewriteResult
+from quittex.rewrite.pipeline import ProgressCallback, Rewriter, RewriteResult
 from quittex.rewrite.videolink import OversizedVideo, RefusalKind
 from quittex.select import Selection, SelectOptions, select
 
@@ -76,15 +76,17 @@ def plan_migration(
     rewrite_options: RewriteOptions | None = None,
     already_migrated: frozenset[str] = frozenset(),
     media_limits: Mapping[Platform, MediaLimits] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> MigrationPlan:
     """Select and rewrite. `already_migrated`: tweet ids a journal says exist
     on the new platforms, so links to them can point to the new posts.
     `media_limits`: what each platform's server accepts (default: the
-    platforms' documented limits); a video beyond them becomes a link."""
+    platforms' documented limits); a video beyond them becomes a link.
+    `on_progress(done, total, "")` counts the tweets rewritten."""
     selection, rewriter = prepare_rewrite(archive, platforms, select_options, rewrite_options, already_migrated, media_limits)
     plan = MigrationPlan(selection)
     with paused_gc():
-        results = rewriter.rewrite_all(selection.threads, platforms)
+        results = rewriter.rewrite_all(selection.threads, platforms, on_progress)
     for platform, result in results.items():
         plan.platforms[platform] = _platform_plan(platform, result)
     return plan

@@ -68,17 +68,21 @@ def test_an_error_in_a_worker_reaches_the_parent_and_no_worker_is_left(archive, 
     parent = os.getpid()
     real = rewriter.rewrite_all
 
-    def failing_in_workers(threads, platforms):
+    def failing_in_workers(threads, platforms, on_progress=None):
         if os.getpid() != parent:
             raise BadInputError("a worker could not rewrite", hint="see the tweet")
-        return real(threads, platforms)
+        return real(threads, platforms, on_progress)
 
     monkeypatch.setattr(rewriter, "rewrite_all", failing_in_workers)
+    forked: list[int] = []
+    real_fork = json_lines._fork
+    monkeypatch.setattr(json_lines, "_fork", lambda: forked.append(real_fork()) or forked[-1])
     with pytest.raises(BadInputError, match="a worker could not rewrite") as caught:
         write_json_lines(selection.threads, rewriter, PLATFORMS, io.BytesIO(), workers=2)
     assert caught.value.hint == "see the tweet"
+    assert len(forked) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # every worker was reaped
+        os.waitpid(forked[0], os.WNOHANG)  # the worker was reaped
 
 
 @needs_fork
@@ -88,10 +92,10 @@ def test_a_worker_killed_by_a_signal_is_an_error_not_missing_posts(archive, smal
     parent = os.getpid()
     real = rewriter.rewrite_all
 
-    def dying_in_workers(threads, platforms):
+    def dying_in_workers(threads, platforms, on_progress=None):
         if os.getpid() != parent:
             os.kill(os.getpid(), 9)
-        return real(threads, platforms)
+        return real(threads, platforms, on_progress)
 
     monkeypatch.setattr(rewriter, "rewrite_all", dying_in_workers)
     with pytest.raises(Exception, match="stopped unexpectedly"):
@@ -119,3 +123,45 @@ def test_chunks_keep_every_thread_once_in_order_and_balance_tweets(sizes, parts)
     if len(chunks) > 1:
         largest = max(sum(len(t.tweets) for t in chunk) for chunk in chunks)
         assert largest <= total / len(chunks) + max(sizes)  # off by at most one thread
+
+
+def test_rewriting_reports_its_progress_in_tweets(archive):
+    with load_archive(archive) as opened:
+        calls: list[tuple[int, int, str]] = []
+        plan_migration(opened, PLATFORMS, on_progress=lambda *call: calls.append(call))
+        selection, rewriter = prepare_rewrite(opened, PLATFORMS)
+    total = sum(len(t.tweets) for t in selection.threads)
+    assert calls[0][0] > 0 and calls[-1] == (total, total, "")
+    assert [c[0] for c in calls] == sorted(c[0] for c in calls)
+
+
+@needs_fork
+def test_with_workers_the_parent_reports_for_all(archive, small_chunks):
+    with load_archive(archive) as opened:
+        selection, rewriter = prepare_rewrite(opened, PLATFORMS)
+    calls: list[tuple[int, int, str]] = []
+    write_json_lines(selection.threads, rewriter, PLATFORMS, io.BytesIO(), workers=2, on_progress=lambda *call: calls.append(call))
+    total = sum(len(t.tweets) for t in selection.threads)
+    done, said_total, _ = calls[-1]
+    assert done == said_total and abs(said_total - total) <= 40  # the parent's half, doubled
+
+
+def test_the_progress_bar_follows_the_stages(monkeypatch):
+    import io as text_io
+
+    from rich.console import Console
+
+    from quittex.cli import console, progress
+
+    screen = Console(file=text_io.StringIO(), force_terminal=True, width=100)
+    monkeypatch.setattr(console, "err", screen)
+    with progress.archive_progress("Reading") as on_progress:
+        assert on_progress is not None
+        on_progress(3, 10, "tweets.js")
+        assert on_progress.progress.tasks[0].description == "Reading tweets.js"
+        rewriting = progress.next_stage(on_progress, "Rewriting")
+        assert rewriting.progress.tasks[0].completed == 0
+        rewriting(5, 20)
+        task = rewriting.progress.tasks[0]
+        assert (task.description, task.completed, task.total) == ("Rewriting", 5, 20)
+    assert progress.next_stage(None, "Rewriting") is None

@@ -9,7 +9,7 @@ import typer
 
 from quittex.cli import console
 from quittex.cli.inspect_cmd import ArchiveArg
-from quittex.cli.progress import archive_progress
+from quittex.cli.progress import archive_progress, next_stage
 from quittex.errors import BadInputError
 
 PUBLISH = "Publishing"
@@ -89,7 +89,7 @@ def migrate(
         _json_lines(archive, platforms, select_options, rewrite_options)
         return
     with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
-        plan = plan_migration(opened, platforms, select_options, rewrite_options)
+        plan = plan_migration(opened, platforms, select_options, rewrite_options, on_progress=next_stage(on_progress, "Rewriting"))
         if preview is not None:
             from quittex.cli.dry_run import write_preview
 
@@ -109,10 +109,11 @@ def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> No
     from quittex.json_lines import write_json_lines
     from quittex.plan import prepare_rewrite
 
-    with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
-        selection, rewriter = prepare_rewrite(opened, platforms, select_options, rewrite_options)
-    out = binary_stdout()
-    write_json_lines(selection.threads, rewriter, platforms, out)
+    with archive_progress("Reading") as on_progress:
+        with load_archive(archive, on_progress) as opened:
+            selection, rewriter = prepare_rewrite(opened, platforms, select_options, rewrite_options)
+        out = binary_stdout()
+        write_json_lines(selection.threads, rewriter, platforms, out, on_progress=next_stage(on_progress, "Rewriting"))
     out.flush()
 
 

@@ -34,7 +34,7 @@ class PublishRequest:
 def publish(request: PublishRequest) -> None:
     from quittex.archive import load_archive
     from quittex.cli import dry_run
-    from quittex.cli.progress import archive_progress
+    from quittex.cli.progress import archive_progress, next_stage
     from quittex.plan import plan_migration
     from quittex.publish.migration import PlatformJob, publish_all
     from quittex.publish.setup import migrated_ids, open_targets, with_platform_limits
@@ -47,7 +47,10 @@ def publish(request: PublishRequest) -> None:
             source = archive.account.account_id or archive.account.username
             done_before = migrated_ids(source, targets, request.state_dir)
             media_limits = {p: t.media_limits for p, t in targets.items()}
-            plan = plan_migration(archive, request.platforms, request.select_options, options, done_before, media_limits)  # type: ignore[arg-type]
+            plan = plan_migration(
+                archive, request.platforms, request.select_options, options, done_before, media_limits,  # type: ignore[arg-type]
+                on_progress=next_stage(on_progress, "Rewriting"),
+            )  # fmt: skip
             console.err.print(dry_run.summary_table(plan))
             _confirm(plan, targets, request.yes)
             jobs = {p: PlatformJob(t.publisher, plan.platforms[p].drafts, t.media_limits) for p, t in targets.items()}

@@ -8,7 +8,7 @@ other, and a self-reply continues from the last post of the tweet it answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -44,6 +44,8 @@ from quittex.rewrite.tokens import Token, TokenContext, TweetContent, tokenize
 from quittex.rewrite.videolink import OversizedVideo, video_link_tokens
 
 RULES: dict[str, type[PlatformRules]] = {"mastodon": MastodonRules, "bluesky": BlueskyRules}
+ProgressCallback = Callable[[int, int, str], None]
+_PROGRESS_EVERY = 500  # threads between two progress calls
 # Runs of combining marks long enough to make one cluster heavier than a post.
 _LONG_CLUSTER_HINT = regex.compile(r"[\p{M}\u200d\ufe0f]{31,}")
 _CLUSTER = regex.compile(r"\X")
@@ -130,12 +132,25 @@ class Rewriter:
         writer.write(_ThreadReading(self, thread))
         return writer.result
 
-    def rewrite_all(self, threads: Iterable[Thread | Tweet], platforms: Sequence[Platform] = PLATFORMS) -> dict[Platform, RewriteResult]:
+    def rewrite_all(
+        self,
+        threads: Sequence[Thread | Tweet],
+        platforms: Sequence[Platform] = PLATFORMS,
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[Platform, RewriteResult]:
+        """Every thread for every platform. `on_progress(done, total, "")`
+        counts tweets, called every few hundred threads."""
         writers = [_PlatformWriter(self, self._rules(name)) for name in platforms]
-        for thread in threads:
+        total = sum(len(t.tweets) if isinstance(t, Thread) else 1 for t in threads) if on_progress else 0
+        done = 0
+        for index, thread in enumerate(threads):
             reading = _ThreadReading(self, thread)  # shared by the platforms
             for writer in writers:
                 writer.write(reading)
+            if on_progress is not None:
+                done += len(reading.tweets)
+                if index % _PROGRESS_EVERY == 0 or done == total:
+                    on_progress(done, total, "")
         return {writer.rules.name: writer.result for writer in writers}
 
     def _rules(self, platform: Platform) -> PlatformRules:
