@@ -61,19 +61,27 @@ def test_the_cli_uses_them_and_prints_the_same_lines(archive, small_chunks):
     assert result.stdout.encode() == plan_bytes(archive)
 
 
-@needs_fork
-def test_an_error_in_a_worker_reaches_the_parent_and_no_worker_is_left(archive, small_chunks, monkeypatch):
+def troubled_workers(archive, monkeypatch, trouble):
+    """The selection, and a rewriter whose forked workers call `trouble()`."""
     with load_archive(archive) as opened:
         selection, rewriter = prepare_rewrite(opened, PLATFORMS)
-    parent = os.getpid()
-    real = rewriter.rewrite_all
+    parent, real = os.getpid(), rewriter.rewrite_all
 
-    def failing_in_workers(threads, platforms, on_progress=None):
+    def rewrite_all(threads, platforms, on_progress=None):
         if os.getpid() != parent:
-            raise BadInputError("a worker could not rewrite", hint="see the tweet")
+            trouble()
         return real(threads, platforms, on_progress)
 
-    monkeypatch.setattr(rewriter, "rewrite_all", failing_in_workers)
+    monkeypatch.setattr(rewriter, "rewrite_all", rewrite_all)
+    return selection, rewriter
+
+
+@needs_fork
+def test_an_error_in_a_worker_reaches_the_parent_and_no_worker_is_left(archive, small_chunks, monkeypatch):
+    def fail():
+        raise BadInputError("a worker could not rewrite", hint="see the tweet")
+
+    selection, rewriter = troubled_workers(archive, monkeypatch, fail)
     forked: list[int] = []
     real_fork = json_lines._fork
     monkeypatch.setattr(json_lines, "_fork", lambda: forked.append(real_fork()) or forked[-1])
@@ -87,17 +95,7 @@ def test_an_error_in_a_worker_reaches_the_parent_and_no_worker_is_left(archive, 
 
 @needs_fork
 def test_a_worker_killed_by_a_signal_is_an_error_not_missing_posts(archive, small_chunks, monkeypatch):
-    with load_archive(archive) as opened:
-        selection, rewriter = prepare_rewrite(opened, PLATFORMS)
-    parent = os.getpid()
-    real = rewriter.rewrite_all
-
-    def dying_in_workers(threads, platforms, on_progress=None):
-        if os.getpid() != parent:
-            os.kill(os.getpid(), 9)
-        return real(threads, platforms, on_progress)
-
-    monkeypatch.setattr(rewriter, "rewrite_all", dying_in_workers)
+    selection, rewriter = troubled_workers(archive, monkeypatch, lambda: os.kill(os.getpid(), 9))
     with pytest.raises(Exception, match="stopped unexpectedly"):
         write_json_lines(selection.threads, rewriter, PLATFORMS, io.BytesIO(), workers=2)
 
