@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import pickle
 import zipfile
 from datetime import UTC, datetime, timedelta
 
@@ -170,6 +173,43 @@ def test_edit_chain_keeps_the_last_version_and_threads_follow_it(tmp_path):
         assert len(archive.threads) == 1 and len(archive.threads[0].tweets) == 2
 
 
+def test_a_quote_of_an_edited_tweet_points_at_the_kept_version(tmp_path):
+    spec = ArchiveSpec(account_id=OWN)
+    first, last = at(0), at(1)
+    spec.tweet(first, "Version 1", edit_chain=[first, last])
+    spec.tweet(last, "Version 2", edit_of=first, edit_chain=[first, last])
+    quote_url = f"https://x.com/quittex_demo/status/{first}"
+    spec.tweet(at(2), "Je me cite https://t.co/SELFQ", urls={"https://t.co/SELFQ": quote_url})
+    spec.tweet(at(3), "Un lien https://t.co/OTHER", urls={"https://t.co/OTHER": "https://example.org/status"})
+    with load_archive(write_archive(spec, tmp_path / "a.zip")) as archive:
+        quoting, plain = archive.tweet(at(2)), archive.tweet(at(3))
+        assert quoting.quote.tweet_id == last and quoting.text == "Je me cite"
+        assert plain.quote is None and plain.text == "Un lien https://example.org/status"
+
+
+def unread_tweet(path, tweet_id: str):
+    """A tweet as the reader returns it: its text not spliced yet."""
+    with load_archive(path) as archive:
+        return archive.tweet(tweet_id)
+
+
+def test_tweets_read_lazily_behave_as_plain_tweets(tmp_path):
+    path = write_archive(rich_spec(), tmp_path / "a.zip")
+    read = unread_tweet(path, at(0))
+    expected = "Bonjour 👩🏽‍🌾 > https://example.org/a?b=1&c=2 #Climat & @voisin"
+    assert read.text == expected
+    assert pickle.loads(pickle.dumps(unread_tweet(path, at(0)))) == read
+    assert copy.deepcopy(unread_tweet(path, at(0))) == read and copy.copy(unread_tweet(path, at(0))).spans == read.spans
+    assert dataclasses.replace(unread_tweet(path, at(0)), lang="fr").text == expected
+    assert unread_tweet(path, at(0)) == read and "Bonjour" in repr(unread_tweet(path, at(0)))
+    written = unread_tweet(path, at(0))
+    written.text = "Autre texte"  # writing first keeps the spans and quote of the archive
+    assert written.text == "Autre texte" and written.spans == read.spans and written.hashtags == ["Climat"]
+    quoting = unread_tweet(path, at(5))
+    quoting.spans = []
+    assert quoting.quote.tweet_id == "1234567890" and quoting.text == "Regardez ça" and quoting.spans == []
+
+
 def test_circle_tweets_are_excluded_even_though_tweets_js_has_them(tmp_path):
     spec = rich_spec()
     secret = make_tweet(at(20), "Réservé au cercle")
@@ -327,3 +367,4 @@ def test_inspect_bad_input_gives_one_message_and_exit_2(tmp_path, make, code, me
     assert result.exit_code == code
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
+

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from quittex.archive.media_files import MediaIndex
 from quittex.archive.raw import RawTweet
-from quittex.archive.tweets import build_tweet
+from quittex.archive.tweets import LazyTweet, build_tweet, quoted_id
+from quittex.models import Tweet
 from tests.archive_builder import escape
 
 import msgspec
@@ -74,3 +75,39 @@ def test_entities_land_where_the_indices_say(case):
     for span in tweet.spans:
         assert tweet.text[span.start : span.end] == (span.value if span.kind == "link" else tweet.text[span.start] + span.value)
     assert "t.co/" not in tweet.text
+
+
+@st.composite
+def raw_tweet(draw):
+    """A raw tweet whose links may be quoted statuses, entities in any order,
+    some overlapping, empty or past the end of the text (as in damaged archives)."""
+    raw_text, entities, _, _ = draw(tweet_text())
+    for url in entities["urls"]:
+        if draw(st.booleans()):
+            url["expanded_url"] = f"https://twitter.com/{draw(st.sampled_from(['autre', 'X_y']))}/status/{draw(st.integers(1, 10**18))}"
+    if draw(st.booleans()):
+        start = draw(st.integers(-2, len(raw_text) + 3))
+        entities["hashtags"].append({"text": "bizarre", "indices": [str(start), str(start + draw(st.integers(-1, 8)))]})
+    for kind in ("urls", "hashtags", "user_mentions"):
+        entities[kind] = draw(st.permutations(entities[kind]))
+    return msgspec.convert(
+        {"id_str": "1631950105605046272", "created_at": "Sat Mar 04 09:30:00 +0000 2023", "full_text": raw_text, "entities": entities},
+        RawTweet,
+    )
+
+
+def eager(tweet):
+    """The tweet with its text spliced, as a plain Tweet."""
+    return tweet.settle() if isinstance(tweet, LazyTweet) else tweet
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw_tweet())
+def test_a_tweet_read_lazily_answers_as_the_spliced_one(raw):
+    index = MediaIndex.build("data/tweets_media", {})
+    lazy, spliced = build_tweet(raw, index), eager(build_tweet(raw, index))
+    assert type(lazy) is LazyTweet and type(spliced) is Tweet
+    assert lazy.hashtags == spliced.hashtags == [s.value for s in spliced.spans if s.kind == "hashtag"]
+    quoted = quoted_id(lazy)  # answered without splicing when no link may be a quote
+    assert quoted == (spliced.quote.tweet_id if spliced.quote else None)
+    assert lazy == spliced and type(lazy) is Tweet  # comparing splices

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from quittex.archive.reader import Archive, count_kinds
+from quittex.models import Media, Tweet
 
 PSEUDO_LANGUAGES = {"qme", "qht", "qam", "qct", "qst", "zxx", "und", "art"}
 
@@ -44,14 +46,10 @@ class Summary:
 
 def summarize(archive: Archive, top: int = 10) -> Summary:
     kinds = count_kinds(archive)
-    own = [t for t in archive.tweets if not t.is_retweet]
-    media = [m for t in own if t.media for m in t.media]
+    tally = _tally_own(t for t in archive.tweets if not t.is_retweet)
     threads = [t for t in archive.threads if len(t.tweets) >= 2]
-    hashtags: Counter = Counter()
-    for tweet in own:
-        if tweet.spans:
-            hashtags.update(s.value.lower() for s in tweet.spans if s.kind == "hashtag")
     times = [t.created_at for t in archive.tweets]
+    media = tally.media
     return Summary(
         username=archive.account.username,
         account_id=archive.account.account_id,
@@ -73,10 +71,43 @@ def summarize(archive: Archive, top: int = 10) -> Summary:
         first_date=_iso(min(times)) if times else None,
         last_date=_iso(max(times)) if times else None,
         parts_read=archive.stats.parts_read,
-        languages=dict(Counter(_language(t.lang) for t in own).most_common()),
-        top_hashtags=hashtags.most_common(top),
+        languages=_languages(tally.languages),
+        top_hashtags=tally.hashtags.most_common(top),
         warnings=_warnings(archive),
     )
+
+
+@dataclass
+class _OwnTally:
+    """What is counted on the account's own tweets (not retweets)."""
+
+    media: list[Media] = field(default_factory=list)
+    languages: Counter = field(default_factory=Counter)  # as in the archive, pseudo-languages too
+    hashtags: Counter = field(default_factory=Counter)  # lower-cased
+
+
+def _tally_own(own: Iterable[Tweet]) -> _OwnTally:
+    """One pass: 100,000 tweets are walked once rather than four times."""
+    tally = _OwnTally()
+    langs: list[str | None] = []
+    for tweet in own:
+        langs.append(tweet.lang)
+        if tweet.media:
+            tally.media += tweet.media
+        tags = tweet.hashtags  # counted without splicing the text (see LazyTweet)
+        if tags:
+            tally.hashtags.update([tag.lower() for tag in tags])
+    tally.languages = Counter(langs)
+    return tally
+
+
+def _languages(counts: Counter) -> dict[str, int]:
+    """Most used first, pseudo-languages and none as "none"; ties keep the
+    order in which the languages first appear."""
+    merged: Counter = Counter()
+    for lang, count in counts.items():  # in order of first appearance
+        merged[_language(lang)] += count
+    return dict(merged.most_common())
 
 
 def _iso(moment) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from quittex.archive.tweets import quoted_id
 from quittex.models import Thread, Tweet
 
 
@@ -32,13 +33,16 @@ class EditChains:
 
 def collapse_edits(tweets: dict[str, Tweet], aliases: dict[str, str]) -> None:
     """Drop earlier versions, and point replies and quotes at the kept one."""
+    if not aliases:
+        return
     for old in aliases:
         del tweets[old]
     for tweet in tweets.values():
         if tweet.in_reply_to_id in aliases:
             tweet.in_reply_to_id = aliases[tweet.in_reply_to_id]
-        if tweet.quote and tweet.quote.tweet_id in aliases:
-            tweet.quote.tweet_id = aliases[tweet.quote.tweet_id]
+        quoted = quoted_id(tweet)  # looks at the text only of tweets that may quote
+        if quoted in aliases:
+            tweet.quote.tweet_id = aliases[quoted]  # type: ignore[union-attr]
 
 
 def is_self_reply(tweet: Tweet, account_id: str | None) -> bool:

@@ -150,37 +150,155 @@ def tweet_id_of(raw: RawTweet) -> str | None:
 
 
 def build_tweet(raw: RawTweet, media_index: MediaIndex) -> Tweet | None:
+    """The tweet of `raw`, or None without a usable id. Its text, spans and
+    quote are spliced when first read (see `LazyTweet`)."""
     tweet_id = tweet_id_of(raw)
     if tweet_id is None or not tweet_id.isdigit():
         return None
     raw_text = raw.full_text if raw.full_text is not None else (raw.text or "")
     media_raw = _media_list(raw)
-    media_urls = {m.url for m in media_raw if m.url}
-    cuts = _entity_cuts(raw.entities, media_urls)
-    tco = {u.url: (u.expanded_url or u.url) for u in raw.entities.urls} if raw.entities and raw.entities.urls else {}
-    text, spans = splice_text(raw_text, cuts, tco)
-    if media_urls:
-        text = _strip_media_links(text, media_urls)
-    text, spans, quote = split_quote(text, spans)
     warnings: list[str] = []
     media = media_from_raw(tweet_id, media_raw, media_index, warnings) if media_raw else []
-    return Tweet(
+    tweet = Tweet(
         id=tweet_id,
         created_at=parse_created_at(raw.created_at) if raw.created_at else _time_from_id(tweet_id),
-        text=text.rstrip() if media else text,
+        text=Unspliced(raw_text, raw.entities, media_raw),  # type: ignore[arg-type]
         lang=raw.lang,
-        spans=spans,
         media=media,
         in_reply_to_id=raw.in_reply_to_status_id_str or None,
         in_reply_to_user_id=raw.in_reply_to_user_id_str or None,
         in_reply_to_screen_name=raw.in_reply_to_screen_name or None,
-        quote=quote,
         is_retweet=raw_text.startswith("RT @"),
         favorite_count=to_int(raw.favorite_count),
         retweet_count=to_int(raw.retweet_count),
         possibly_sensitive=raw.possibly_sensitive in (True, "true"),
         warnings=warnings,
     )
+    tweet.__class__ = LazyTweet  # same slots: Tweet's __init__, then the lazy accessors
+    return tweet
+
+
+class Unspliced:
+    """What splicing a tweet's text needs, kept in its `text` slot until read.
+
+    The entity cuts are worked out at once, while the raw tweet is fresh in
+    the CPU cache (later they would cost several times more): hashtags and
+    quotes are answered from them without splicing."""
+
+    __slots__ = ("raw_text", "cuts", "urls", "media_urls", "has_media", "tags")
+
+    def __init__(self, raw_text: str, entities: RawEntities | None, media_raw: list) -> None:
+        self.raw_text = raw_text
+        self.media_urls = {m.url for m in media_raw if m.url} if media_raw else _NO_URLS
+        self.cuts = _entity_cuts(entities, self.media_urls)
+        self.urls = entities.urls if entities is not None and entities.urls else None
+        self.has_media = bool(media_raw)
+        limit = len(raw_text)  # as splice_text, which drops entities past the text
+        self.tags = [value for _, end, kind, value in self.cuts if kind == "hashtag" and end <= limit] if self.cuts else _NO_TAGS
+
+    def splice(self) -> tuple[str, list[Span], QuoteRef | None]:
+        tco = {u.url: (u.expanded_url or u.url) for u in self.urls} if self.urls else {}
+        text, spans = splice_text(self.raw_text, self.cuts, tco)
+        if self.media_urls:
+            text = _strip_media_links(text, self.media_urls)
+        text, spans, quote = split_quote(text, spans)
+        return (text.rstrip() if self.has_media else text), spans, quote
+
+    def hashtags(self) -> list[str]:
+        """The hashtags the spans will hold."""
+        return list(self.tags)
+
+    def may_quote(self) -> bool:
+        """False when no link could be a quoted status (the quote is then None)."""
+        return any(kind == "link" and STATUS_URL.match(value) for _, _, kind, value in self.cuts)
+
+
+_NO_URLS: frozenset[str] = frozenset()
+_NO_TAGS: tuple[str, ...] = ()
+_TEXT_SLOT = Tweet.__dict__["text"]
+_SPANS_SLOT = Tweet.__dict__["spans"]
+_QUOTE_SLOT = Tweet.__dict__["quote"]
+
+
+class LazyTweet(Tweet):
+    """A `Tweet` whose text, spans and quote are spliced on first use.
+
+    `inspect` never reads them (it counts hashtags from the entity cuts), and
+    a dry run's worker processes each splice their own share. Its `text` slot
+    holds an `Unspliced` until then; the first read or write of text, spans
+    or quote splices them and turns the object into a plain `Tweet` (same
+    slots), so that later reads cost nothing extra. Made by `build_tweet`
+    only; to every caller it behaves exactly as the eagerly built Tweet."""
+
+    __slots__ = ()
+
+    def settle(self) -> Tweet:
+        """Splice now (if not done yet) and become a plain Tweet."""
+        try:
+            pending = _TEXT_SLOT.__get__(self, Tweet)
+        except AttributeError:  # slots not written yet (dataclasses.replace, unpickling)
+            pending = None
+        if isinstance(pending, Unspliced):
+            text, spans, quote = pending.splice()
+            _SPANS_SLOT.__set__(self, spans)
+            _QUOTE_SLOT.__set__(self, quote)
+            # Last: another thread that finds the text spliced finds the rest too.
+            _TEXT_SLOT.__set__(self, text)
+        self.__class__ = Tweet
+        return self
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        return self.settle().text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.settle().text = value
+
+    @property  # type: ignore[override]
+    def spans(self) -> list[Span]:
+        return self.settle().spans
+
+    @spans.setter
+    def spans(self, value: list[Span]) -> None:
+        self.settle().spans = value
+
+    @property  # type: ignore[override]
+    def quote(self) -> QuoteRef | None:
+        return self.settle().quote
+
+    @quote.setter
+    def quote(self, value: QuoteRef | None) -> None:
+        self.settle().quote = value
+
+    @property
+    def hashtags(self) -> list[str]:
+        pending = _TEXT_SLOT.__get__(self, Tweet)  # spliced meanwhile by another thread?
+        return pending.hashtags() if isinstance(pending, Unspliced) else Tweet.hashtags.fget(self)
+
+    def may_quote(self) -> bool:
+        pending = _TEXT_SLOT.__get__(self, Tweet)
+        return not isinstance(pending, Unspliced) or pending.may_quote()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyTweet):
+            other.settle()
+        return self.settle() == other
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass: mutable, unhashable
+
+    def __repr__(self) -> str:
+        return repr(self.settle())
+
+    def __reduce_ex__(self, protocol):  # type: ignore[override]
+        return self.settle().__reduce_ex__(protocol)
+
+
+def quoted_id(tweet: Tweet) -> str | None:
+    """The id of the tweet `tweet` quotes; splices a lazy tweet only if it may quote."""
+    if type(tweet) is LazyTweet and not tweet.may_quote():
+        return None
+    return tweet.quote.tweet_id if tweet.quote else None
 
 
 def _media_list(raw: RawTweet):
