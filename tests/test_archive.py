@@ -7,13 +7,16 @@ import dataclasses
 import json
 import pickle
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quittex.archive import count_kinds, load_archive
 from quittex.archive.source import ArchiveSource
 from quittex.archive.summary import summarize
+from quittex.archive.tweets import parse_created_at
 from quittex.errors import ArchiveError, NotAnXArchiveError, UnsafeArchiveError
 from tests.archive_builder import (
     ArchiveSpec,
@@ -368,3 +371,19 @@ def test_inspect_bad_input_gives_one_message_and_exit_2(tmp_path, make, code, me
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
 
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(2006, 3, 21), max_value=datetime(2099, 12, 31)))
+def test_created_at_reads_back_every_moment_in_utc(moment):
+    moment = moment.replace(microsecond=0, tzinfo=UTC)
+    parsed = parse_created_at(moment.strftime("%a %b %d %H:%M:%S +0000 %Y"))
+    assert parsed == moment and parsed.tzinfo is UTC
+    assert parse_created_at(moment.astimezone(timezone(timedelta(hours=-5))).strftime("%a %b %d %H:%M:%S %z %Y")) == moment
+
+
+def test_a_damaged_date_falls_back_to_the_time_in_the_tweet_id(tmp_path):
+    spec = ArchiveSpec(account_id=OWN)
+    spec.tweet(at(0), "Date abîmée")["created_at"] = "Sat Nov 31 25:61:00 +0000 2024"
+    spec.tweet(at(1), "Date illisible")["created_at"] = "hier soir"
+    with load_archive(write_archive(spec, tmp_path / "a.zip")) as archive:
+        assert [t.created_at for t in archive.tweets] == [T0, T0 + timedelta(minutes=1)]
