@@ -8,7 +8,6 @@ right kind, else keep the media item without a path and warn.
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -48,7 +47,7 @@ def expected_name(tweet_id: str, media: RawMedia) -> str | None:
         url = media.media_url_https or media.media_url
     if not url:
         return None
-    return f"{tweet_id}-{posixpath.basename(url.split('?', 1)[0])}"
+    return f"{tweet_id}-{url.partition('?')[0].rpartition('/')[2]}"  # the URL's basename
 
 
 def best_mp4(media: RawMedia) -> str | None:

@@ -82,18 +82,22 @@ def merge_notes(tweets: list[Tweet], notes: list[Note]) -> int:
 
 def _candidates(tweets: list[Tweet], notes: list[Note]) -> list[tuple[int, int, int, int]]:
     """(prefix length, time gap, note index, tweet index) of plausible pairs.
-    `tweets` is sorted by id, hence by snowflake time."""
-    times = [snowflake_ms(t.id) or 0 for t in tweets]
+    `tweets` is sorted by id, hence by snowflake time: each note's window is
+    found by bisection, without working out the time of every tweet."""
     found = []
     for note_index, note in enumerate(notes):
-        low = bisect.bisect_left(times, note.created_ms - WINDOW_BEFORE_MS)
-        high = bisect.bisect_right(times, note.created_ms + WINDOW_AFTER_MS)
+        low = bisect.bisect_left(tweets, note.created_ms - WINDOW_BEFORE_MS, key=_time_ms)
+        high = bisect.bisect_right(tweets, note.created_ms + WINDOW_AFTER_MS, key=_time_ms)
         for tweet_index in range(low, high):
             prefix = truncated_prefix(tweets[tweet_index])
             if prefix and _is_prefix(prefix[1], note.text):
-                gap = abs(times[tweet_index] - note.created_ms)
+                gap = abs(_time_ms(tweets[tweet_index]) - note.created_ms)
                 found.append((len(prefix[1]), gap, note_index, tweet_index))
     return found
+
+
+def _time_ms(tweet: Tweet) -> int:
+    return snowflake_ms(tweet.id) or 0
 
 
 def _is_prefix(prefix: str, text: str) -> bool:

@@ -49,12 +49,13 @@ def is_self_reply(tweet: Tweet, account_id: str | None) -> bool:
     return not tweet.is_retweet and account_id is not None and tweet.in_reply_to_user_id == account_id
 
 
-def build_threads(tweets: dict[str, Tweet], account_id: str | None) -> list[Thread]:
+def build_threads(tweets: dict[str, Tweet], account_id: str | None, *, in_id_order: bool = False) -> list[Thread]:
     """Groups of tweets joined by self-replies whose parent is in the archive.
 
     A thread is a tree (one may reply twice to one's own tweet); its tweets
     are listed oldest first, so a parent always precedes its replies.
-    Single tweets are threads of one.
+    Single tweets are threads of one. `in_id_order`: `tweets` is already
+    sorted by numeric id (as the reader builds it), so are the threads.
     """
     children: dict[str, list[Tweet]] = defaultdict(list)
     roots: list[Tweet] = []
@@ -81,7 +82,8 @@ def build_threads(tweets: dict[str, Tweet], account_id: str | None) -> list[Thre
         fragment = is_self_reply(root, account_id) and root.in_reply_to_id is not None
         parents = {t.id: t.in_reply_to_id for t in members[1:]} if len(members) > 1 else {}
         threads.append(Thread(tweets=members, fragment=fragment, parents=parents))
-    threads.sort(key=lambda t: int(t.root.id))
+    if not in_id_order:
+        threads.sort(key=lambda t: int(t.root.id))
     return threads
 
 
