@@ -163,3 +163,15 @@ def test_the_progress_bar_follows_the_stages(monkeypatch):
         task = rewriting.progress.tasks[0]
         assert (task.description, task.completed, task.total) == ("Rewriting", 5, 20)
     assert progress.next_stage(None, "Rewriting") is None
+
+
+def test_a_text_stdout_takes_bytes_cut_inside_a_character():
+    from quittex.cli.dry_run import _TextAsBinary
+
+    text = io.StringIO()
+    stream = _TextAsBinary(text)
+    data = "Publié sur X 🚲\n".encode()
+    for index in range(len(data)):
+        stream.write(data[index : index + 1])
+    stream.flush()
+    assert text.getvalue() == "Publié sur X 🚲\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 
@@ -39,11 +40,14 @@ class _TextAsBinary:
 
     def __init__(self, stream) -> None:
         self.stream = stream
+        # Bytes may arrive cut inside a character (a copy by blocks).
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
 
     def write(self, data: bytes) -> None:
-        self.stream.write(data.decode())
+        self.stream.write(self.decoder.decode(data))
 
     def flush(self) -> None:
+        self.stream.write(self.decoder.decode(b"", final=True))
         self.stream.flush()
 
 
