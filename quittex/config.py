@@ -26,7 +26,6 @@ from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import tomli_w
-from atproto_client.models.string_formats import is_valid_handle
 from babel import Locale, UnknownLocaleError, default_locale
 from pydantic import (
     AfterValidator,
@@ -87,6 +86,8 @@ def parse_mastodon_address(value: str) -> str:
 def parse_bluesky_handle(value: str) -> str:
     """`name.bsky.social`, `@name.bsky.social`, a custom domain or a bsky.app
     profile URL, as the bare handle (no `@`), which is what the protocol uses."""
+    from atproto_client.models.string_formats import is_valid_handle  # atproto is slow to import
+
     text = value.strip()
     profile = _BLUESKY_PROFILE.fullmatch(text)
     handle = (profile["handle"] if profile else text.removeprefix("@")).lower()

@@ -70,3 +70,24 @@ def test_ctrl_c_exits_130(monkeypatch):
     result = run_cli("inspect", "whatever.zip")
     assert result.exit_code == ExitCode.INTERRUPTED == 130
     assert "resume" in result.stderr
+
+
+def test_starting_the_cli_loads_no_platform_library():
+    # atproto, Mastodon.py and twitter-text take about two seconds to import:
+    # `inspect` and the dry run must not pay for them.
+    code = (
+        "import sys, quittex.cli.app\n"
+        "from quittex.cli.app import app\n"
+        "print(sorted(m for m in ('atproto', 'atproto_client', 'mastodon', 'twitter_text') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_accounts_package_still_gives_every_name():
+    import quittex.accounts as accounts
+
+    for name in accounts.__all__:
+        assert getattr(accounts, name) is not None
+    with pytest.raises(AttributeError):
+        accounts.no_such_thing  # noqa: B018

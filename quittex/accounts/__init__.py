@@ -15,29 +15,50 @@ win over saved accounts. Refused or expired credentials raise `AuthError`
 refreshed during a run are saved as they change.
 """
 
-from quittex.accounts.bluesky import (
-    APP_PASSWORD_HELP,
-    BlueskyAccount,
-    BlueskySession,
-    bluesky_password_from_environment,
-    bluesky_session,
-    login_bluesky,
-    looks_like_app_password,
-)
-from quittex.accounts.manage import AccountCheck, AccountSummary, LogoutResult, check_account, list_accounts, logout
-from quittex.accounts.mastodon import (
-    SCOPES as MASTODON_SCOPES,
-    TOKEN_HELP as MASTODON_TOKEN_HELP,
-    MastodonAccount,
-    MastodonAuthorization,
-    MastodonSession,
-    finish_mastodon_authorization,
-    login_mastodon_token,
-    mastodon_session,
-    start_mastodon_authorization,
-)
-from quittex.accounts.secret import Secret
-from quittex.accounts.store import CredentialStore, credentials_path
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Loaded on first use: the platforms' client libraries (atproto, Mastodon.py)
+# take about a second to import, which every command would pay otherwise.
+_WHERE = {
+    "APP_PASSWORD_HELP": ("bluesky", "APP_PASSWORD_HELP"),
+    "BlueskyAccount": ("bluesky", "BlueskyAccount"),
+    "BlueskySession": ("bluesky", "BlueskySession"),
+    "bluesky_password_from_environment": ("bluesky", "bluesky_password_from_environment"),
+    "bluesky_session": ("bluesky", "bluesky_session"),
+    "login_bluesky": ("bluesky", "login_bluesky"),
+    "looks_like_app_password": ("bluesky", "looks_like_app_password"),
+    "AccountCheck": ("manage", "AccountCheck"),
+    "AccountSummary": ("manage", "AccountSummary"),
+    "LogoutResult": ("manage", "LogoutResult"),
+    "check_account": ("manage", "check_account"),
+    "list_accounts": ("manage", "list_accounts"),
+    "logout": ("manage", "logout"),
+    "MASTODON_SCOPES": ("mastodon", "SCOPES"),
+    "MASTODON_TOKEN_HELP": ("mastodon", "TOKEN_HELP"),
+    "MastodonAccount": ("mastodon", "MastodonAccount"),
+    "MastodonAuthorization": ("mastodon", "MastodonAuthorization"),
+    "MastodonSession": ("mastodon", "MastodonSession"),
+    "finish_mastodon_authorization": ("mastodon", "finish_mastodon_authorization"),
+    "login_mastodon_token": ("mastodon", "login_mastodon_token"),
+    "mastodon_session": ("mastodon", "mastodon_session"),
+    "start_mastodon_authorization": ("mastodon", "start_mastodon_authorization"),
+    "Secret": ("secret", "Secret"),
+    "CredentialStore": ("store", "CredentialStore"),
+    "credentials_path": ("store", "credentials_path"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _WHERE[name]
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value  # once is enough
+    return value
+
 
 __all__ = [
     "APP_PASSWORD_HELP",

@@ -32,6 +32,7 @@ from atproto_client.exceptions import (
 from atproto_client.models.common import XrpcError
 from atproto_client.request import Request
 
+from quittex.accounts.environment import ENV_HANDLE, ENV_PASSWORD, ENV_PDS
 from quittex.accounts.secret import Secret
 from quittex.accounts.servers import server_url
 from quittex.accounts.store import (
@@ -46,9 +47,6 @@ from quittex.errors import AuthError, BadInputError, PlatformError, RateLimitedE
 from quittex.publish.pacing import Window, bluesky_budgets
 
 DEFAULT_SERVER = "https://bsky.social"
-ENV_HANDLE = "QUITTEX_BLUESKY_HANDLE"
-ENV_PASSWORD = "QUITTEX_BLUESKY_PASSWORD"
-ENV_PDS = "QUITTEX_BLUESKY_PDS"
 REQUEST_TIMEOUT = 30.0
 RESOLVE_TIMEOUT = 5.0
 DAY = 86_400

@@ -31,6 +31,7 @@ from mastodon.errors import (
 )
 
 from quittex import __version__
+from quittex.accounts.environment import ENV_TOKEN, ENV_URL
 from quittex.accounts.secret import Secret
 from quittex.accounts.servers import is_loopback, server_url
 from quittex.accounts.store import Credentials, CredentialStore, MastodonCredentials
@@ -42,8 +43,6 @@ APP_NAME = "quittex"
 APP_WEBSITE = "https://pypi.org/project/quittex/"
 USER_AGENT = f"quittex/{__version__}"
 REQUEST_TIMEOUT = 60.0
-ENV_URL = "QUITTEX_MASTODON_URL"
-ENV_TOKEN = "QUITTEX_MASTODON_TOKEN"
 ORIGIN_TOKEN = "token"  # pasted by the user: theirs to revoke, not ours
 TOKEN_HELP = (
     "Create a token in Mastodon: Preferences → Development → New application, with the scopes "

@@ -11,9 +11,8 @@ from rich.markup import escape
 from rich.padding import Padding
 
 from quittex import accounts
-from quittex.accounts import Secret
-from quittex.accounts.bluesky import ENV_HANDLE, ENV_PASSWORD, ENV_PDS
-from quittex.accounts.mastodon import ENV_TOKEN, ENV_URL
+from quittex.accounts.environment import ENV_HANDLE, ENV_PASSWORD, ENV_PDS, ENV_TOKEN, ENV_URL
+from quittex.accounts.secret import Secret
 from quittex.cli import console
 from quittex.errors import AuthError
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from atproto import client_utils
-from twitter_text import extract_urls_with_indices
 
 from quittex.config import mastodon_profile_url
 
@@ -28,6 +26,8 @@ class RichText:
 
 
 def bluesky_rich_text(text: str, mastodon_address: str | None = None) -> RichText:
+    from atproto import client_utils  # a second to import: only when a farewell is made
+
     builder = client_utils.TextBuilder()
     position = 0
     for start, end, uri, shown in _links(text, mastodon_address):
@@ -51,6 +51,8 @@ Link = tuple[int, int, str, str]  # start, end (code points), uri, text shown
 
 def _links(text: str, mastodon_address: str | None) -> list[Link]:
     """Every link to make, in order, never overlapping."""
+    from twitter_text import extract_urls_with_indices  # slow to import: only when needed
+
     links = [
         (*found["indices"], found["url"], display_url(found["url"]))
         for found in extract_urls_with_indices(text, extract_urls_without_protocol=False)

@@ -13,10 +13,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
-from mastodon import Mastodon
-from twitter_text import ParsedResult, parse_tweet
 
 from quittex.errors import QuittexError
 
@@ -26,12 +25,18 @@ BLUESKY_MAX_GRAPHEMES = 300
 BLUESKY_MAX_BYTES = 3000
 MASTODON_DEFAULT_MAX = 500
 
+if TYPE_CHECKING:
+    from twitter_text import ParsedResult
+
 _GRAPHEME = regex.compile(r"\X")
 
 
 @lru_cache(maxsize=4096)
 def _parse_for_x(text: str) -> ParsedResult:
     # Parsing is slow (pure Python); the count and the validity check share it.
+    # twitter_text takes half a second to import: only when a farewell is made.
+    from twitter_text import parse_tweet
+
     return parse_tweet(text)
 
 
@@ -44,6 +49,8 @@ def grapheme_count(text: str) -> int:
 
 
 def mastodon_length(text: str) -> int:
+    from mastodon import Mastodon
+
     try:
         return Mastodon.get_status_length(text)
     except NotImplementedError:  # Mastodon.py counts graphemes only with its "grapheme" extra

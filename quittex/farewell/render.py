@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import jinja2
-from atproto_client.models.utils import get_model_as_dict
 from babel.lists import format_list
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
@@ -81,6 +80,8 @@ def _post_data(post: Post, *, with_facets: bool) -> dict[str, Any]:
         "text": post.text, "length": measure.count, "limit": measure.limit, "unit": measure.unit, "fits": measure.fits,
     }  # fmt: skip
     if with_facets:
+        from atproto_client.models.utils import get_model_as_dict  # atproto is slow to import
+
         data["facets"] = [get_model_as_dict(facet) for facet in post.facets]
     return data
 
