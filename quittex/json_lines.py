@@ -3,8 +3,9 @@
 Rewriting is pure Python work, so threads would not help. Where the system
 can fork, the selected threads are cut into one contiguous chunk per core;
 each forked worker rewrites its chunk for every platform and writes its lines
-to temporary files, while the parent does the first chunk; the parent then
-joins them in posting order (platform after platform, each in thread order).
+to temporary files, while the parent shows their progress; the parent then
+joins the files in posting order (platform after platform, each in thread
+order).
 The output is byte for byte what one process writes. A small selection, or a
 system without fork(), is done in one process.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import selectors
 import shutil
 import signal
 import tempfile
@@ -45,8 +47,7 @@ def write_json_lines(
 ) -> int:
     """Rewrite `threads` and write one JSON object per post to `out`, every
     post of the first platform first. Returns the number of posts.
-    `on_progress(done, total, "")` counts tweets (the parent's share, scaled:
-    the workers go at the same pace)."""
+    `on_progress(done, total, "")` counts tweets (all workers together)."""
     chunks = split_evenly(threads, workers or usable_cores())
     if len(chunks) < 2 or not hasattr(os, "fork"):
         return _write_in_process(threads, rewriter, platforms, out, on_progress)
@@ -93,26 +94,37 @@ def _write_in_process(
 
 
 class _Worker:
-    """A forked process rewriting one chunk into one temporary file per platform."""
+    """A forked process rewriting one chunk into one temporary file per
+    platform. It reports on a pipe: "p <tweets done>" lines as it goes, then
+    "ok <posts>", or "err" and the pickled exception that stopped it."""
 
     def __init__(self, chunk: Sequence[Thread], rewriter: Rewriter, platforms: Sequence[Platform]) -> None:
         self.files = {p: tempfile.TemporaryFile() for p in platforms}  # noqa: SIM115 - closed in close()
-        self.errors, write_end = os.pipe()
+        self.report, write_end = os.pipe()
+        self.said = b""
+        self.done = 0  # tweets rewritten so far
         self.pid = _fork()
         if self.pid == 0:  # the child never returns
-            os.close(self.errors)
+            os.close(self.report)
             _work(chunk, rewriter, platforms, self.files, write_end)
         os.close(write_end)
 
-    def wait(self) -> int:
+    def read(self) -> bool:
+        """Take what the worker said; False once it has said everything."""
+        data = os.read(self.report, 65536)
+        self.said += data
+        while self.said.startswith(b"p ") and b"\n" in self.said:
+            line, self.said = self.said.split(b"\n", 1)
+            self.done = int(line[2:])
+        return bool(data)
+
+    def finish(self) -> int:
         """The number of posts the worker wrote; raises what stopped it."""
-        with os.fdopen(self.errors, "rb") as errors:
-            message = errors.read()
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if os.waitstatus_to_exitcode(status) != 0 or not message.startswith(b"ok "):
-            raise _worker_error(message, status)
-        return int(message[3:])
+        if os.waitstatus_to_exitcode(status) != 0 or not self.said.startswith(b"ok "):
+            raise _worker_error(self.said, status)
+        return int(self.said[3:])
 
     def copy(self, platform: Platform, out: BinaryIO) -> None:
         source = self.files[platform]
@@ -120,10 +132,10 @@ class _Worker:
         shutil.copyfileobj(source, out, 1 << 20)
 
     def close(self) -> None:
-        if self.pid:  # interrupted before wait(): do not leave it running
+        if self.pid:  # interrupted before finish(): do not leave it running
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-            os.close(self.errors)
+        os.close(self.report)
         for file in self.files.values():
             file.close()
 
@@ -143,18 +155,24 @@ def _work(chunk, rewriter: Rewriter, platforms, files, report: int) -> None:
     code = 0
     try:
         with paused_gc():
-            results = rewriter.rewrite_all(chunk, platforms)
+            results = rewriter.rewrite_all(chunk, platforms, lambda done, total, name: _say(report, b"p %d\n" % done))
         for platform in platforms:
             encode_drafts(results[platform].drafts, files[platform])
             files[platform].flush()
         message = b"ok %d" % sum(len(r.drafts) for r in results.values())
     except BaseException as error:  # noqa: BLE001 - handed to the parent
         code = 1
-        message = _pickled(error)
+        message = b"err\n" + _pickled(error)
     try:
-        os.write(report, message)
+        _say(report, message)
     finally:
         os._exit(code)
+
+
+def _say(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _pickled(error: BaseException) -> bytes:
@@ -166,10 +184,10 @@ def _pickled(error: BaseException) -> bytes:
         return pickle.dumps(QuittexError(f"rewriting failed: {type(error).__name__}: {error}"))
 
 
-def _worker_error(message: bytes, status: int) -> BaseException:
-    if message and not message.startswith(b"ok "):
+def _worker_error(said: bytes, status: int) -> BaseException:
+    if said.startswith(b"err\n"):
         try:
-            return pickle.loads(message)  # noqa: S301 - our own child's bytes
+            return pickle.loads(said[4:])  # noqa: S301 - our own child's bytes
         except Exception:  # noqa: BLE001
             pass
     return QuittexError(f"a rewriting process stopped unexpectedly (status {status}).")
@@ -178,16 +196,17 @@ def _worker_error(message: bytes, status: int) -> BaseException:
 def _write_in_workers(
     chunks: list[Sequence[Thread]], rewriter: Rewriter, platforms: Sequence[Platform], out: BinaryIO, on_progress: ProgressCallback | None
 ) -> int:
+    """One worker per chunk, the parent waiting and reporting their progress,
+    then joining their files in order."""
     out.flush()  # nothing buffered may be written twice
+    total = sum(len(t.tweets) for chunk in chunks for t in chunk)
     workers: list[_Worker] = []
     try:
-        for chunk in chunks[1:]:
+        for chunk in chunks:
             workers.append(_Worker(chunk, rewriter, platforms))
-        with paused_gc():
-            first = rewriter.rewrite_all(chunks[0], platforms, _scaled(on_progress, len(chunks)))
-        posts = sum(len(r.drafts) for r in first.values()) + sum(w.wait() for w in workers)
+        _follow(workers, total, on_progress)
+        posts = sum(w.finish() for w in workers)
         for platform in platforms:
-            encode_drafts(first[platform].drafts, out)
             for worker in workers:
                 worker.copy(platform, out)
         return posts
@@ -196,7 +215,16 @@ def _write_in_workers(
             worker.close()
 
 
-def _scaled(on_progress: ProgressCallback | None, factor: int) -> ProgressCallback | None:
-    if on_progress is None:
-        return None
-    return lambda done, total, name: on_progress(done * factor, total * factor, name)
+def _follow(workers: list[_Worker], total: int, on_progress: ProgressCallback | None) -> None:
+    """Read what the workers say until every one has stopped talking."""
+    with selectors.DefaultSelector() as selector:
+        for worker in workers:
+            selector.register(worker.report, selectors.EVENT_READ, worker)
+        talking = len(workers)
+        while talking:
+            for key, _ in selector.select():
+                if not key.data.read():
+                    selector.unregister(key.fd)
+                    talking -= 1
+            if on_progress is not None:
+                on_progress(sum(w.done for w in workers), total, "")
