@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from quittex.models import Tweet
 from quittex.rewrite.draft import BlueskyDraft, Draft, DraftFields, DraftWarning, Feature
-from quittex.rewrite.language import bluesky_langs
 from quittex.rewrite.links import display_url, facet_uri, profile_url
 from quittex.rewrite.measure import at_most_graphemes, bluesky_fits, grapheme_count, truncate_graphemes, utf8_len
 from quittex.rewrite.options import BlueskyOptions, MentionMode
@@ -117,21 +116,7 @@ class BlueskyRules(PlatformRules):
     def new_draft(self, tweet: Tweet, locale: str, fields: DraftFields) -> Draft:
         labels = [self.settings.sensitive_label] if self.sensitive(tweet) else []
         return BlueskyDraft(
-            tweet_id=fields.tweet_id,
-            part=fields.part,
-            parts=fields.parts,
-            parent=fields.parent,
-            root=fields.root,
-            created_at=tweet.created_at,
-            text=fields.text,
-            media=fields.media,
-            linked_media=fields.linked_media,
-            langs=bluesky_langs(tweet.lang),
-            sensitive=bool(labels),
-            is_retweet=tweet.is_retweet,
-            links_to_migrated=fields.links_to_migrated,
-            warnings=fields.warnings,
-            layout=fields.layout,
+            **self.draft_fields(tweet, fields, bool(labels)),
             facets=fields.facets,
             labels=labels,
             quote=fields.quote,

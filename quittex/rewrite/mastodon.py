@@ -6,7 +6,7 @@ from __future__ import annotations
 from quittex.models import Tweet
 from quittex.rewrite.datenote import spoiler_text
 from quittex.rewrite.draft import Draft, DraftFields, DraftWarning, MastodonDraft
-from quittex.rewrite.language import bluesky_langs, mastodon_language
+from quittex.rewrite.language import mastodon_language
 from quittex.rewrite.links import facet_uri, profile_url
 from quittex.rewrite.measure import grapheme_count, mastodon_fits
 from quittex.rewrite.options import MastodonOptions, MentionMode
@@ -91,21 +91,7 @@ class MastodonRules(PlatformRules):
     def new_draft(self, tweet: Tweet, locale: str, fields: DraftFields) -> Draft:
         sensitive = self.sensitive(tweet)
         return MastodonDraft(
-            tweet_id=fields.tweet_id,
-            part=fields.part,
-            parts=fields.parts,
-            parent=fields.parent,
-            root=fields.root,
-            created_at=tweet.created_at,
-            text=fields.text,
-            media=fields.media,
-            linked_media=fields.linked_media,
-            langs=bluesky_langs(tweet.lang),
-            sensitive=sensitive,
-            is_retweet=tweet.is_retweet,
-            links_to_migrated=fields.links_to_migrated,
-            warnings=fields.warnings,
-            layout=fields.layout,
+            **self.draft_fields(tweet, fields, sensitive),
             visibility=self.settings.visibility,
             language=mastodon_language(tweet.lang),
             spoiler_text=spoiler_text(locale, self.settings.spoiler_text) if sensitive else "",

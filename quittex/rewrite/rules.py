@@ -11,9 +11,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from math import ceil
+from typing import Any
 
 from quittex.models import Tweet
 from quittex.rewrite.draft import Draft, DraftFields
+from quittex.rewrite.language import bluesky_langs
 from quittex.rewrite.measure import grapheme_count, utf8_len
 from quittex.rewrite.options import BlueskyOptions, MastodonOptions, MentionMode, Platform, RewriteOptions
 from quittex.rewrite.pieces import Piece
@@ -142,6 +144,16 @@ class PlatformRules(ABC):
     @abstractmethod
     def resolve(self, piece: Piece, context) -> Piece:
         """`piece` as it must be posted, given what the publish context knows."""
+
+    def draft_fields(self, tweet: Tweet, fields: DraftFields, sensitive: bool) -> dict[str, Any]:
+        """What every platform's draft takes from the tweet and its fields."""
+        return {
+            "tweet_id": fields.tweet_id, "part": fields.part, "parts": fields.parts, "parent": fields.parent,
+            "root": fields.root, "created_at": tweet.created_at, "text": fields.text, "media": fields.media,
+            "linked_media": fields.linked_media, "langs": bluesky_langs(tweet.lang), "sensitive": sensitive,
+            "is_retweet": tweet.is_retweet, "links_to_migrated": fields.links_to_migrated,
+            "warnings": fields.warnings, "layout": fields.layout,
+        }  # fmt: skip
 
     def sensitive(self, tweet: Tweet) -> bool:
         return tweet.possibly_sensitive and self.options.mark_sensitive
