@@ -104,11 +104,12 @@ def prepare_rewrite(
     _check_alt_text_paths(archive, rewrite_options)
     selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
     limits = {p: (media_limits or {}).get(p) or _DEFAULT_LIMITS[p]() for p in platforms}
+    tweets = selection.tweets  # a new list at each read
     rewriter = Rewriter(
         archive.account.username or "i",
         rewrite_options,
-        migrated_ids={t.id for t in selection.tweets} | already_migrated,
-        oversized_videos=oversized_videos(selection.tweets, limits),
+        migrated_ids={t.id for t in tweets} | already_migrated,
+        oversized_videos=oversized_videos(tweets, limits),
     )
     return selection, rewriter
 
