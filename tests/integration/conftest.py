@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.integration.pds import LocalPDS, installation_problem
+from tests.mastodon_server import mastodon_server  # noqa: F401 - fixture
 
 
 def running_in_ci() -> bool:
@@ -57,3 +58,16 @@ def pds_factory() -> Iterator[Callable[..., LocalPDS]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def accounts(pds, mastodon_server, monkeypatch):  # noqa: F811
+    """A new Bluesky account on the shared PDS and the mastodon-mock account,
+    given to quittex the way CI gives them: through the environment."""
+    account = pds.create_account()
+    monkeypatch.setenv("QUITTEX_BLUESKY_HANDLE", account.handle)
+    monkeypatch.setenv("QUITTEX_BLUESKY_PASSWORD", pds.create_app_password(account))
+    monkeypatch.setenv("QUITTEX_BLUESKY_PDS", pds.url)
+    monkeypatch.setenv("QUITTEX_MASTODON_URL", mastodon_server.url)
+    monkeypatch.setenv("QUITTEX_MASTODON_TOKEN", mastodon_server.token)
+    return account, mastodon_server

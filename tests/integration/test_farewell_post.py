@@ -8,19 +8,13 @@ import httpx
 import pytest
 
 from tests.cli_helpers import run_cli
-from tests.mastodon_server import mastodon_server  # noqa: F401 - fixture
 
 CONFIG = Path(__file__).resolve().parents[2] / "examples" / "quittex.toml"
 
 
 @pytest.mark.pds
-def test_intro_posts_to_both_new_accounts_once(pds, mastodon_server, monkeypatch):  # noqa: F811
-    account = pds.create_account()
-    monkeypatch.setenv("QUITTEX_BLUESKY_HANDLE", account.handle)
-    monkeypatch.setenv("QUITTEX_BLUESKY_PASSWORD", pds.create_app_password(account))
-    monkeypatch.setenv("QUITTEX_BLUESKY_PDS", pds.url)
-    monkeypatch.setenv("QUITTEX_MASTODON_URL", mastodon_server.url)
-    monkeypatch.setenv("QUITTEX_MASTODON_TOKEN", mastodon_server.token)
+def test_intro_posts_to_both_new_accounts_once(pds, accounts):
+    account, mastodon_server = accounts
 
     refused = run_cli("farewell", "--config", CONFIG, "--post", "bluesky")
     assert refused.exit_code == 2 and "--yes" in refused.stderr

@@ -12,21 +12,9 @@ import pytest
 from PIL import Image
 
 from tests.cli_helpers import run_cli
-from tests.mastodon_server import mastodon_server  # noqa: F401 - fixture
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "twitter-example.zip"
 pytestmark = pytest.mark.pds
-
-
-@pytest.fixture
-def accounts(pds, mastodon_server, monkeypatch):  # noqa: F811
-    account = pds.create_account()
-    monkeypatch.setenv("QUITTEX_BLUESKY_HANDLE", account.handle)
-    monkeypatch.setenv("QUITTEX_BLUESKY_PASSWORD", pds.create_app_password(account))
-    monkeypatch.setenv("QUITTEX_BLUESKY_PDS", pds.url)
-    monkeypatch.setenv("QUITTEX_MASTODON_URL", mastodon_server.url)
-    monkeypatch.setenv("QUITTEX_MASTODON_TOKEN", mastodon_server.token)
-    return account, mastodon_server
 
 
 def bluesky_posts(pds, account) -> list[dict]:
