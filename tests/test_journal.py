@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from quittex.errors import QuittexError
-from quittex.journal import Journal, JournalBusyError, PlannedPost, Remote, journal_path
+from quittex.publish.journal import Journal, JournalBusyError, PlannedPost, Remote, journal_path
 
 WHEN = datetime(2020, 5, 1, 12, tzinfo=UTC)
 

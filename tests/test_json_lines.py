@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quittex import json_lines
+from quittex.output import json_lines
 from quittex.archive import load_archive
 from quittex.errors import BadInputError
-from quittex.json_lines import split_evenly, write_json_lines
+from quittex.output.json_lines import split_evenly, write_json_lines
 from quittex.models import Thread
-from quittex.plan import plan_migration, prepare_rewrite
+from quittex.migrate.plan import plan_migration, prepare_rewrite
 from tests.cli_helpers import run_cli
 from tests.integration.archives import migration_archive
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from quittex.publish.pacing import Pacer, StopRequested, Window, bluesky_budgets, mastodon_budgets
+from quittex.platforms.base import Window
+from quittex.platforms.bluesky import bluesky_budgets
+from quittex.platforms.mastodon import mastodon_budgets
+from quittex.publish.pacing import Pacer, StopRequested
 
 
 class FakeClock:

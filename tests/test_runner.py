@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quittex.errors import AuthError
-from quittex.journal import Entry, Journal, Remote
+from quittex.publish.journal import Entry, Journal, Remote
 from quittex.models import Media, Thread, Tweet
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.pacing import Pacer
@@ -24,6 +24,7 @@ class FakePlatform:
 
     platform = "bluesky"
     account = "did:plc:test"
+    label = "@test"
 
     def __init__(self) -> None:
         self.posts: dict[str, dict] = {}
@@ -54,6 +55,15 @@ class FakePlatform:
 
     def delete(self, remote: Remote) -> None:
         self.posts.pop(remote.id.removeprefix("at://"), None)
+
+    def claim(self, remote_ids) -> None:
+        list(remote_ids)
+
+    def limits(self):
+        raise AssertionError("the runner never asks for limits")
+
+    def close(self) -> None:
+        pass
 
 
 def thread(*texts: str, start: int = 0) -> Thread:

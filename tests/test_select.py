@@ -9,7 +9,7 @@ import pytest
 from quittex.archive.threads import build_threads
 from quittex.errors import BadInputError
 from quittex.models import Tweet
-from quittex.select import SelectOptions, parse_day, parse_langs, read_id_list, select
+from quittex.migrate.select import SelectOptions, parse_day, parse_langs, read_id_list, select
 
 OWN = "1"
 BASE = datetime(2022, 1, 1, tzinfo=UTC)

@@ -7,7 +7,7 @@ import io
 import json
 from datetime import UTC, datetime
 
-from quittex.journal import Journal, PlannedPost, Remote
+from quittex.publish.journal import Journal, PlannedPost, Remote
 from tests.cli_helpers import run_cli
 
 WHEN = datetime(2020, 5, 1, 12, tzinfo=UTC)

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from quittex.journal import Journal, MediaNote, PlannedPost, Remote
+from quittex.publish.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.media import BlueskyLimits, MastodonLimits
 from quittex.models import Media, Thread, Tweet
-from quittex.plan import oversized_videos
+from quittex.migrate.plan import oversized_videos
 from quittex.rewrite.pipeline import Rewriter
 from quittex.rewrite.videolink import VIDEO_LINK_TEMPLATES, OversizedVideo, duration_words, size_words, video_link_tokens
 from tests.archive_builder import ArchiveSpec, MediaSpec, write_archive

@@ -44,7 +44,8 @@ from quittex.accounts.store import (
 )
 from quittex.config import parse_bluesky_handle
 from quittex.errors import AuthError, BadInputError, PlatformError, RateLimitedError
-from quittex.publish.pacing import Window, bluesky_budgets
+from quittex.platforms.base import Window
+from quittex.platforms.bluesky import bluesky_budgets
 
 DEFAULT_SERVER = "https://bsky.social"
 REQUEST_TIMEOUT = 30.0

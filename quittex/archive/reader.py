@@ -20,8 +20,8 @@ from quittex.archive.layout import Layout, find_root, plan_layout
 from quittex.archive.media_files import MediaIndex
 from quittex.archive.notes import build_notes, merge_notes
 from quittex.archive.source import ArchiveSource, ZipSource, open_source
-from quittex.archive.threads import EditChains, build_threads, collapse_edits, is_self_reply
-from quittex.archive.tweets import build_tweet, parse_iso, tweet_id_of
+from quittex.archive.threads import EditChains, build_threads, collapse_edits
+from quittex.archive.tweets import build_tweet, parse_iso
 from quittex.errors import ArchiveError, NotAnXArchiveError
 from quittex.models import Account, Thread, Tweet
 

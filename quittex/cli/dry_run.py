@@ -11,8 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from quittex.cli import console
-from quittex.errors import ArchiveError, BadInputError
-from quittex.plan import MigrationPlan, PlatformPlan
+from quittex.migrate.plan import MigrationPlan, PlatformPlan
+from quittex.platforms import label as platform_label
 from quittex.publish.estimate import human_duration
 from quittex.rewrite.draft import Draft
 
@@ -21,7 +21,7 @@ _MEDIA_ICONS = {"photo": "🖼", "video": "🎞", "animated_gif": "🎞 GIF"}
 
 def json_lines(plan: MigrationPlan) -> None:
     """One JSON object per post that would be created, in posting order."""
-    from quittex.json_lines import encode_drafts
+    from quittex.output.json_lines import encode_drafts
 
     out = binary_stdout()
     for platform_plan in plan.platforms.values():
@@ -59,7 +59,7 @@ def terminal(plan: MigrationPlan, username: str, show: int) -> None:
 
 
 def _posts(platform_plan: PlatformPlan, username: str, show: int) -> None:
-    name = platform_plan.platform.capitalize()
+    name = platform_label(platform_plan.platform)
     console.out.rule(f"[bold]{name}[/bold]: {len(platform_plan.drafts)} posts")
     depth: dict[tuple[str, int], int] = {}
     for index, draft in enumerate(platform_plan.drafts):
@@ -79,10 +79,10 @@ def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
         lines.append(f"{_MEDIA_ICONS.get(media.kind, media.kind)} {escape(media.path)}{alt}")
     for link in draft.links_to_migrated:
         lines.append(f"[cyan]↪ {escape(link.url)}: will link to the migrated post[/cyan]")
-    quote = getattr(draft, "quote", None)
+    quote = draft.embedded_quote
     if quote is not None:
         lines.append(f"[cyan]↪ quotes your tweet {quote.tweet_id}: will embed the migrated post[/cyan]")
-    labels = getattr(draft, "labels", None)
+    labels = draft.self_labels
     if labels:
         lines.append(f"[bold]label: {', '.join(labels)}[/bold]")
     for warning in draft.warnings:
@@ -90,7 +90,7 @@ def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
     part = f" · part {draft.part + 1}/{draft.parts}" if draft.parts > 1 else ""
     reply = " · ↳ reply" if draft.parent else ""
     title = f"{draft.created_at:%Y-%m-%d %H:%M} · tweet {draft.tweet_id}{part}{reply}"
-    spoiler = getattr(draft, "spoiler_text", "")
+    spoiler = draft.content_warning
     if spoiler:
         lines.insert(0, f"[bold]CW: {escape(spoiler)}[/bold]")
     panel = Panel("\n".join(lines), title=title, title_align="left", border_style="blue" if depth == 0 else "dim")
@@ -106,7 +106,7 @@ def summary_table(plan: MigrationPlan) -> Table:
     table = Table(title=f"Migration plan: {plan.tweets:,} tweets selected", title_justify="left")
     table.add_column("")
     for platform in plan.platforms:
-        table.add_column(platform.capitalize(), justify="right")
+        table.add_column(platform_label(platform), justify="right")
     rows = [
         ("Posts", lambda p: f"{len(p.drafts):,}"),
         ("Threads and single posts", lambda p: f"{p.threads:,}"),
@@ -129,28 +129,7 @@ def summary_table(plan: MigrationPlan) -> Table:
 
 
 def write_preview(archive, plan: MigrationPlan, target: Path) -> None:
-    from quittex.preview.html import render_preview
-    from quittex.rewrite.measure import grapheme_count, mastodon_length
+    from quittex.output.html import write_preview as write_page
 
-    drafts = []
-    for platform_plan in plan.platforms.values():
-        for draft in platform_plan.drafts:
-            data = draft.to_json()
-            if draft.platform == "mastodon":
-                data["length"] = mastodon_length(draft.text, data.get("spoiler_text") or "")
-            else:
-                data["length"] = grapheme_count(draft.text)
-            drafts.append(data)
-
-    def load(path: str) -> bytes | None:
-        try:
-            return archive.read_media(path, limit=64 << 20)
-        except ArchiveError:
-            return None
-
-    page = render_preview(archive.account, plan.selection.threads, drafts, load, plan.selection.skipped)
-    try:
-        target.write_text(page, encoding="utf-8")
-    except OSError as error:
-        raise BadInputError(f"Cannot write {target}: {error.strerror or error}.") from None
+    write_page(archive, plan, target)
     console.info(f"Preview written to {target} — open it in any browser.")

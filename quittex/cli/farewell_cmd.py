@@ -15,15 +15,16 @@ from rich.text import Text
 from quittex.cli import console
 from quittex.config import LANGUAGES, ProjectConfig, load_config
 from quittex.errors import BadInputError
+from quittex.platforms import PLATFORMS, REGISTRY, label
 from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
-PostChoice = Enum("PostChoice", {"mastodon": "mastodon", "bluesky": "bluesky"}, type=str)
+PostChoice = Enum("PostChoice", {name: name for name in PLATFORMS}, type=str)
 FormatChoice = Enum("FormatChoice", {name: name for name in (*FORMATS, "all")}, type=str)
 
-_PLATFORM_NAMES = {
-    "x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "web": "website / newsletter", "letter": "letter",
-}  # fmt: skip
+_PLATFORM_NAMES = {"x": "X", "web": "website / newsletter", "letter": "letter"} | {
+    name: spec.label for name, spec in REGISTRY.items()
+}
 
 
 def farewell(
@@ -87,16 +88,16 @@ def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes:
     kit = render_farewell(project, formats=("intro",), lang=lang)
     intro = next((text for text in kit.texts if text.platform == platform), None)
     if intro is None:
-        raise BadInputError(f"The project file gives no {platform.capitalize()} address, so there is no intro post for it.")
+        raise BadInputError(f"The project file gives no {label(platform)} address, so there is no intro post for it.")
     _show_panels(intro)
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError("Add --yes to publish the intro post without a terminal.")
-        if not typer.confirm(f"Publish this post on {platform.capitalize()}?", default=False, err=True):
+        if not typer.confirm(f"Publish this post on {label(platform)}?", default=False, err=True):
             console.info("Nothing was published.")
             return
     account, url = post_intro(intro, force=force)
-    console.out.print(f"Published on {platform.capitalize()} as {escape(account)}: {url}")
+    console.out.print(f"Published on {label(platform)} as {escape(account)}: {url}")
 
 
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:

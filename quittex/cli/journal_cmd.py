@@ -11,6 +11,7 @@ from rich.table import Table
 
 from quittex.cli import console
 from quittex.errors import BadInputError
+from quittex.platforms import PLATFORMS, label, parse_platforms, platform
 
 StateDir = Annotated[Path | None, typer.Option("--state-dir", help="Where the journals are (default: quittex's home).", file_okay=False)]
 
@@ -65,8 +66,8 @@ def report(
 
     if format not in ("csv", "json"):
         raise BadInputError(f"--format takes csv or json, not {format!r}.")
-    if to not in (None, "mastodon", "bluesky"):
-        raise BadInputError(f"--to takes mastodon or bluesky, not {to!r}.")
+    if to is not None:
+        to = _one_platform(to)
     rows = report_rows(state_dir, to)
     if format == "csv":
         text = report_csv(rows)
@@ -95,40 +96,45 @@ def undo(
     """Delete the posts quittex published (and only those), newest first."""
     import sys
 
-    from quittex.publish.setup import open_targets
     from quittex.publish.undo import journals_for, open_for_writing, undo_journal
 
-    if to not in ("mastodon", "bluesky"):
-        raise BadInputError(f"--to takes mastodon or bluesky, not {to!r}.")
-    target = open_targets([to], account if to == "bluesky" else None, account if to == "mastodon" else None)[to]
-    paths = journals_for(to, target.publisher.account, state_dir)
+    to = _one_platform(to)
+    target = platform(to).connect(account)
+    paths = journals_for(to, target.account, state_dir)
     counts = []
     for path in paths:
         with open_for_writing(path) as journal:
             counts.append(journal.counts().get("done", 0))
     total = sum(counts)
     if total == 0:
-        console.out.print(f"quittex has no post to delete on {to.capitalize()} for {escape(target.label)}.")
+        console.out.print(f"quittex has no post to delete on {label(to)} for {escape(target.label)}.")
         return
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError(f"Ready to delete {total:,} posts from {target.label}. Add --yes to do it without a terminal.")
-        if not typer.confirm(f"Delete the {total:,} posts quittex made for {target.label} on {to.capitalize()}? This cannot be reversed.", default=False, err=True):
+        if not typer.confirm(f"Delete the {total:,} posts quittex made for {target.label} on {label(to)}? This cannot be reversed.", default=False, err=True):
             console.info("Nothing was deleted.")
             return
     deleted = failed = 0
     try:
         for path in paths:
             with open_for_writing(path) as journal:
-                report = undo_journal(journal, target.publisher)
+                report = undo_journal(journal, target)
             deleted, failed = deleted + report.deleted, failed + report.failed
     finally:
         target.close()
-    console.out.print(f"{to.capitalize()}: {deleted:,} posts deleted" + (f", {failed:,} could not be" if failed else ""))
+    console.out.print(f"{label(to)}: {deleted:,} posts deleted" + (f", {failed:,} could not be" if failed else ""))
     if failed:
         from quittex.errors import PartialError
 
         raise PartialError(f"{failed:,} posts could not be deleted.", hint="Run the same command again to retry.")
+
+
+def _one_platform(value: str) -> str:
+    names = parse_platforms(value)
+    if len(names) != 1:
+        raise BadInputError(f"--to takes one platform here ({', '.join(PLATFORMS)}), not {value!r}.")
+    return names[0]
 
 
 def register(app: typer.Typer) -> None:

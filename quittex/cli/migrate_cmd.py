@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from quittex.cli import console
 from quittex.cli.inspect_cmd import ArchiveArg
 from quittex.cli.progress import archive_progress, next_stage
 from quittex.errors import BadInputError
@@ -58,7 +57,7 @@ def migrate(
     """Republish your tweets to Mastodon and Bluesky. Start with --dry-run."""
     from quittex.archive import load_archive
     from quittex.cli import migrate_options as build
-    from quittex.plan import plan_migration
+    from quittex.migrate.plan import plan_migration
 
     from quittex.config import load_config
 
@@ -82,8 +81,9 @@ def migrate(
             raise BadInputError("--json and --preview go with --dry-run: preview first, then publish.")
         from quittex.cli.publish_flow import PublishRequest, publish
 
+        accounts = {"bluesky": bluesky_account, "mastodon": mastodon_account}
         publish(PublishRequest(archive, platforms, select_options, rewrite_options, yes, max_posts, stop_after,
-                               state_dir, bluesky_account, mastodon_account))  # fmt: skip
+                               state_dir, accounts))  # fmt: skip
         return
     if as_json and preview is None:
         _json_lines(archive, platforms, select_options, rewrite_options)
@@ -103,11 +103,11 @@ def migrate(
 
 
 def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> None:
-    """The dry run as JSON Lines, rewritten on every core (see quittex.json_lines)."""
+    """The dry run as JSON Lines, rewritten on every core (see quittex.output.json_lines)."""
     from quittex.archive import load_archive
     from quittex.cli.dry_run import binary_stdout
-    from quittex.json_lines import write_json_lines
-    from quittex.plan import prepare_rewrite
+    from quittex.output.json_lines import write_json_lines
+    from quittex.migrate.plan import prepare_rewrite
 
     with archive_progress("Reading") as on_progress:
         with load_archive(archive, on_progress) as opened:

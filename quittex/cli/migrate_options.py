@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from quittex.errors import BadInputError
 from quittex.rewrite.options import PLATFORMS, MentionMode, RewriteOptions
-from quittex.select import SelectOptions, parse_day, parse_langs, read_id_list
+from quittex.migrate.select import SelectOptions, parse_day, parse_langs, read_id_list
 
 
 def platforms(value: str) -> list[str]:

@@ -14,60 +14,51 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from quittex.cli import console
 from quittex.errors import BadInputError, ExitCode, PartialError
-from quittex.publish.runner import RunLimits, RunReport
+from quittex.migrate.select import SelectOptions
+from quittex.platforms import label as platform_label
+from quittex.publish.runner import RunReport
+from quittex.rewrite.options import RewriteOptions
 
 
 @dataclass
 class PublishRequest:
     archive: Path
     platforms: list[str]
-    select_options: object
-    rewrite_options: object
+    select_options: SelectOptions
+    rewrite_options: RewriteOptions
     yes: bool
     max_posts: int | None
     stop_after: str | None
     state_dir: Path | None
-    bluesky_handle: str | None
-    mastodon_account: str | None
+    accounts: dict[str, str | None]
 
 
 def publish(request: PublishRequest) -> None:
-    from quittex.archive import load_archive
-    from quittex.cli import dry_run
-    from quittex.cli.progress import archive_progress, next_stage
-    from quittex.plan import plan_migration
-    from quittex.publish.migration import PlatformJob, publish_all
-    from quittex.publish.setup import migrated_ids, open_targets, with_platform_limits
+    """Conduct the run (quittex.migrate.run_migration) with a terminal around it."""
+    from quittex.cli.progress import archive_progress
+    from quittex.migrate import RunSettings, run_migration
 
-    deadline = _deadline(request.stop_after)
-    targets = open_targets(request.platforms, request.bluesky_handle, request.mastodon_account)
-    try:
-        options = with_platform_limits(request.rewrite_options, targets)  # type: ignore[arg-type]
-        with archive_progress("Reading") as on_progress, load_archive(request.archive, on_progress) as archive:
-            source = archive.account.account_id or archive.account.username
-            done_before = migrated_ids(source, targets, request.state_dir)
-            media_limits = {p: t.media_limits for p, t in targets.items()}
-            plan = plan_migration(
-                archive, request.platforms, request.select_options, options, done_before, media_limits,  # type: ignore[arg-type]
-                on_progress=next_stage(on_progress, "Rewriting"),
+    settings = RunSettings(max_posts=request.max_posts, deadline=_deadline(request.stop_after), state_dir=request.state_dir)
+    display = _ProgressDisplay()
+    with archive_progress("Reading") as stages:
+        try:
+            outcome = run_migration(
+                request.archive, request.platforms, request.select_options, request.rewrite_options,
+                accounts=request.accounts, settings=settings,
+                confirm=lambda plan, targets: _confirm(plan, targets, request.yes, stages, display),
+                on_stage=lambda name: stages.stage(name) if stages is not None else None,
+                on_progress=display.update,
             )  # fmt: skip
-            console.err.print(dry_run.summary_table(plan))
-            _confirm(plan, targets, request.yes)
-            jobs = {p: PlatformJob(t.publisher, plan.platforms[p].drafts, t.media_limits) for p, t in targets.items()}
-            limits = RunLimits(max_posts=request.max_posts)
-            for target in targets.values():
-                target.publisher.pacer.deadline = deadline
-            with _ProgressDisplay(plan, targets) as display:
-                try:
-                    reports = publish_all(archive, jobs, limits=limits, state_dir=request.state_dir, on_progress=display.update)
-                except KeyboardInterrupt:
-                    display.stop()
-                    console.err.print("[red]Interrupted.[/red] Every post sent so far is recorded: run the same command again to resume.")
-                    raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    finally:
-        for target in targets.values():
-            target.close()
-    _conclude(reports)
+        except KeyboardInterrupt:
+            display.stop()
+            console.err.print("[red]Interrupted.[/red] Every post sent so far is recorded: run the same command again to resume.")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        finally:
+            display.stop()
+    if not outcome.published:
+        console.info("Nothing was published.")
+        raise typer.Exit(int(ExitCode.OK))
+    _conclude(outcome.reports)
 
 
 def _deadline(stop_after: str | None) -> float | None:
@@ -80,37 +71,38 @@ def _deadline(stop_after: str | None) -> float | None:
     return time.time() + seconds
 
 
-def _confirm(plan, targets, yes: bool) -> None:
-    posts = ", ".join(f"{len(plan.platforms[p].drafts):,} to {t.label} on {p.capitalize()}" for p, t in targets.items())
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise BadInputError(f"Ready to publish {posts}. Add --yes to publish without a terminal.")
-    if not typer.confirm(f"Publish {posts}?", default=False, err=True):
-        console.info("Nothing was published.")
-        raise typer.Exit(int(ExitCode.OK))
+def _confirm(plan, targets, yes: bool, stages, display: _ProgressDisplay) -> bool:
+    """Show the plan; unless --yes, ask. Then the publishing bars take over."""
+    from quittex.cli import dry_run
+
+    if stages is not None:
+        stages.progress.stop()  # the reading bar gives way to the plan and the question
+    console.err.print(dry_run.summary_table(plan))
+    posts = ", ".join(f"{len(plan.platforms[p].drafts):,} to {t.label} on {platform_label(p)}" for p, t in targets.items())
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInputError(f"Ready to publish {posts}. Add --yes to publish without a terminal.")
+        if not typer.confirm(f"Publish {posts}?", default=False, err=True):
+            return False
+    display.start(plan, targets)
+    return True
 
 
 class _ProgressDisplay:
     """One bar per platform: done/total, the tweet's date, rate-limit waits."""
 
-    def __init__(self, plan, targets) -> None:
+    def __init__(self) -> None:
         columns = (
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[status]}"), TimeRemainingColumn(),
         )  # fmt: skip
         self.progress = Progress(*columns, console=console.err, disable=not console.err.is_terminal)
-        self.tasks: dict[str, TaskID] = {
-            p: self.progress.add_task(p.capitalize(), total=len(plan.platforms[p].drafts), status="")
-            for p in targets
-        }
+        self.tasks: dict[str, TaskID] = {}
 
-    def __enter__(self) -> _ProgressDisplay:
+    def start(self, plan, targets) -> None:
+        for p in targets:
+            self.tasks[p] = self.progress.add_task(platform_label(p), total=len(plan.platforms[p].drafts), status="")
         self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
 
     def stop(self) -> None:
         self.progress.stop()
@@ -126,7 +118,7 @@ class _ProgressDisplay:
 def _conclude(reports: dict[str, RunReport]) -> None:
     failed = 0
     for platform, report in reports.items():
-        line = f"{platform.capitalize()}: {report.created:,} published, {report.already_done:,} already there"
+        line = f"{platform_label(platform)}: {report.created:,} published, {report.already_done:,} already there"
         if report.failed:
             line += f", {report.failed:,} failed"
         if report.left:
@@ -136,7 +128,7 @@ def _conclude(reports: dict[str, RunReport]) -> None:
             console.warn(escape(warning))
         if report.stopped_because and report.stopped_because != "interrupted":
             reason = report.stopped_because.rstrip(".")
-            console.info(f"{platform.capitalize()} stopped: {reason}. Run the same command again to continue.")
+            console.info(f"{platform_label(platform)} stopped: {reason}. Run the same command again to continue.")
         failed += report.failed
     if failed:
         raise PartialError(f"{failed:,} posts failed.", hint="'quittex status' lists them with the platform's reasons; run migrate again to retry.")

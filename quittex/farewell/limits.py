@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -117,3 +117,12 @@ UNLIMITED = Limit("any", None, "characters", grapheme_count)
 def mastodon_post(maximum: int = MASTODON_DEFAULT_MAX) -> Limit:
     """Mastodon's limit is the instance's own; 500 unless it says otherwise."""
     return Limit("mastodon", maximum, "characters", mastodon_length)
+
+
+def mastodon_intro_limit(farewell: Any) -> Limit:
+    """The intro post's limit on Mastodon: the project file's `[farewell] mastodon_limit`."""
+    return mastodon_post(farewell.mastodon_limit)
+
+
+def bluesky_intro_limit(farewell: Any) -> Limit:
+    return BLUESKY_POST

@@ -1,109 +1,90 @@
 """Publish the `intro` post to the collective's new accounts.
 
-It goes out once: quittex remembers, per platform, account and text, what it
-posted, and refuses to post the same introduction twice unless asked to.
+It goes through the same publishers, journal and pacing as migrated posts: a
+journal per platform and account (in the state folder's `farewell/`, apart
+from the migration's journals) holds the post under an id derived from the
+platform, account and text, so a crash and a re-run never post it twice, and
+posting the same introduction again is refused unless asked (`force`), which
+makes it anew under a new generation (a new key).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from quittex import paths
-from quittex.errors import AuthError, BadInputError, PlatformError
+from quittex.errors import BadInputError, PlatformError
 from quittex.farewell.render import FarewellText
+from quittex.platforms import platform
+from quittex.publish.base import MediaFile, Publisher
+from quittex.publish.journal import Entry, Journal
+from quittex.publish.runner import PlatformRun, RunLimits
+from quittex.rewrite.draft import DraftMedia
+from quittex.rewrite.options import RewriteOptions
 
-_RECORD = "intro-posts.json"
-
-
-def _record_path() -> Path:
-    return paths.private_dir(paths.state_dir()) / _RECORD
-
-
-def _fingerprint(platform: str, account: str, text: str) -> str:
-    return hashlib.sha256(f"{platform}\n{account}\n{text}".encode()).hexdigest()
+SOURCE = "farewell"  # the journal's source account: no X account behind these posts
 
 
-def already_posted(platform: str, account: str, text: str) -> str | None:
-    """The URL of this very introduction if quittex already posted it."""
-    path = _record_path()
-    if not path.exists():
-        return None
+def post_intro(
+    intro: FarewellText,
+    account: str | None = None,
+    *,
+    force: bool = False,
+    state_dir: Path | None = None,
+    publisher: Publisher | None = None,
+) -> tuple[str, str]:
+    """(account, URL of the new post). `intro` is the rendered intro for one
+    platform; `publisher` an open one (else the saved account is used)."""
+    spec = platform(intro.platform)
+    target = publisher or spec.connect(account)
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get(_fingerprint(platform, account, text))
-    except (OSError, ValueError):
-        return None
+        with Journal.open(spec.name, SOURCE, target.account, farewell_dir(state_dir)) as journal:
+            remote_url = _publish_once(intro, target, journal, force)
+    finally:
+        if publisher is None:
+            target.close()
+    return target.label, remote_url
 
 
-def _remember(platform: str, account: str, text: str, url: str) -> None:
-    path = _record_path()
-    try:
-        known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, ValueError):
-        known = {}
-    known[_fingerprint(platform, account, text)] = url
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(known, indent=1), encoding="utf-8")
-    temporary.chmod(0o600)
-    temporary.replace(path)
+def farewell_dir(state_dir: Path | None = None) -> Path:
+    return paths.private_dir((state_dir or paths.state_dir()) / "farewell")
 
 
-def post_intro(intro: FarewellText, account: str | None = None, *, force: bool = False) -> tuple[str, str]:
-    """(account, URL of the new post). `intro` is the rendered intro for one platform."""
-    post = intro.posts[0]
-    if intro.platform == "bluesky":
-        who, url = _post_bluesky(post, intro.lang, account, force)
-    else:
-        who, url = _post_mastodon(post.text, intro.lang, account, force)
-    _remember(intro.platform, who, post.text, url)
-    return who, url
+def _publish_once(intro: FarewellText, publisher: Publisher, journal: Journal, force: bool) -> str:
+    spec, post = platform(intro.platform), intro.posts[0]
+    post_id = intro_id(spec.name, publisher.account, post.text)
+    entry = journal.get(post_id, 0)
+    if entry is not None and entry.state == "done":
+        url = entry.remote.url if entry.remote else ""
+        if not force:
+            raise BadInputError(f"This introduction is already on {spec.label}: {url}", hint="Add --force to post it again.")
+        journal.mark_undone(post_id, 0)  # planned anew, under a new key
+    rules = spec.rules(RewriteOptions())
+    draft = rules.announcement(post_id, post.text, post.facets, intro.lang, _first_attempt(entry))
+    PlatformRun(publisher, journal, [draft], _no_media, limits=RunLimits()).run()
+    done = journal.get(post_id, 0)
+    if done is None or done.state != "done" or done.remote is None:
+        reason = (done.reason if done else None) or "the post could not be sent; run the same command again"
+        raise PlatformError(f"{spec.label} did not accept the post: {reason}")
+    return done.remote.url or done.remote.id
 
 
-def _refuse_repeat(platform: str, account: str, text: str, force: bool) -> None:
-    url = already_posted(platform, account, text)
-    if url and not force:
-        raise BadInputError(f"This introduction is already on {platform.capitalize()}: {url}", hint="Add --force to post it again.")
+def intro_id(platform_name: str, account: str, text: str) -> str:
+    """A numeric id (the journal and Bluesky's record keys want one), the same
+    for the same introduction to the same account."""
+    digest = hashlib.sha256(f"{platform_name}\n{account}\n{text}".encode()).digest()
+    return str(int.from_bytes(digest[:4]) % 1_000_000_000 + 1)
 
 
-def _post_bluesky(post, lang: str, handle: str | None, force: bool) -> tuple[str, str]:
-    from atproto import models
-    from atproto_client.exceptions import AtProtocolError, UnauthorizedError
-
-    from quittex.accounts import bluesky_session
-
-    session = bluesky_session(handle)
-    _refuse_repeat("bluesky", session.handle, post.text, force)
-    # send_post needs the AppView profile (client.me), which a self-hosted PDS
-    # may not serve: write the record directly.
-    record = models.AppBskyFeedPost.Record(
-        text=post.text, facets=list(post.facets) or None, langs=[lang], created_at=session.client.get_current_time_iso()
-    )
-    data = models.ComAtprotoRepoCreateRecord.Data(repo=session.did, collection="app.bsky.feed.post", record=record)
-    try:
-        answer = session.client.com.atproto.repo.create_record(data)
-    except UnauthorizedError:
-        raise AuthError("Bluesky refused the saved session.", hint="Run: quittex login bluesky --handle …") from None
-    except AtProtocolError as error:
-        raise PlatformError(f"Bluesky did not accept the post: {type(error).__name__}.") from None
-    rkey = answer.uri.rsplit("/", 1)[-1]
-    return session.handle, f"https://bsky.app/profile/{session.did}/post/{rkey}"
+def _first_attempt(entry: Entry | None) -> datetime:
+    """The post's time: now, or the time of the attempt a crash interrupted
+    (part of its Bluesky record key, which must not change)."""
+    if entry is not None and entry.tweet_created_at:
+        return datetime.fromisoformat(entry.tweet_created_at)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
-def _post_mastodon(text: str, lang: str, account: str | None, force: bool) -> tuple[str, str]:
-    from mastodon import MastodonError, MastodonUnauthorizedError
-
-    from quittex.accounts import mastodon_session
-
-    session = mastodon_session(account)
-    _refuse_repeat("mastodon", session.account, text, force)
-    key = "quittex-intro-" + _fingerprint("mastodon", session.account, text)[:40]
-    try:
-        status = session.client.status_post(text, visibility="public", language=lang, idempotency_key=key)
-    except MastodonUnauthorizedError:
-        raise AuthError("Mastodon refused the saved token.", hint="Run: quittex login mastodon --instance …") from None
-    except MastodonError as error:
-        # The server's own reason is the last argument (never the token).
-        reason = str(error.args[-1]) if error.args else type(error).__name__
-        raise PlatformError(f"Mastodon did not accept the post: {reason[:300]}") from None
-    return session.account, status["url"] or status["uri"]
+def _no_media(media: DraftMedia) -> MediaFile:
+    raise AssertionError("an introduction carries no media")

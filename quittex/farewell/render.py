@@ -21,11 +21,13 @@ from babel.lists import format_list
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from quittex.platforms import REGISTRY
+from quittex.platforms.base import load
 from quittex.config import BABEL_LOCALES, LANGUAGES, ProjectConfig, default_language
 from quittex.errors import BadInputError
 from quittex.farewell.context import CONTEXT_VARIABLES, check_ready, farewell_context
 from quittex.farewell.facets import bluesky_rich_text
-from quittex.farewell.limits import BLUESKY_POST, UNLIMITED, X_BIO, X_POST, Limit, Measure, mastodon_post
+from quittex.farewell.limits import UNLIMITED, X_BIO, X_POST, Limit, Measure
 from quittex.farewell.split import split_thread
 
 Format = Literal["x", "thread", "long", "intro", "bio", "letter"]
@@ -70,7 +72,7 @@ class FarewellText:
             "lang": self.lang,
             "detail": self.detail,
             "fits": self.fits,
-            "posts": [_post_data(post, with_facets=self.platform == "bluesky") for post in self.posts],
+            "posts": [_post_data(post, with_facets=_rich_text(self.platform)) for post in self.posts],
         }
 
 
@@ -196,12 +198,12 @@ def _targets(fmt: str, config: ProjectConfig) -> list[_Target]:
 
 
 def _intro_targets(config: ProjectConfig) -> list[_Target]:
-    targets = []
-    if config.addresses.mastodon:
-        targets.append(_Target("intro", "mastodon", mastodon_post(config.farewell.mastodon_limit), "post"))
-    if config.addresses.bluesky:
-        targets.append(_Target("intro", "bluesky", BLUESKY_POST, "post"))
-    return targets
+    """An intro post for each platform the project file gives an address on."""
+    return [
+        _Target("intro", name, load(spec.farewell_limit_path)(config.farewell), "post")
+        for name, spec in REGISTRY.items()
+        if getattr(config.addresses, name, None)
+    ]
 
 
 def _produce(target: _Target, template: jinja2.Template, context: dict[str, Any], mastodon: str | None) -> FarewellText:
@@ -211,7 +213,7 @@ def _produce(target: _Target, template: jinja2.Template, context: dict[str, Any]
         return _render(template, {**context, "detail": detail, "platform": target.platform})
 
     def as_post(text: str) -> Post:
-        if target.platform == "bluesky":
+        if _rich_text(target.platform):
             rich = bluesky_rich_text(text, mastodon)
             return Post(rich.text, target.limit.measure(rich.text), rich.facets)
         return Post(text, target.limit.measure(text))
@@ -298,3 +300,9 @@ def _tidy(text: str) -> str:
     """No trailing spaces, never more than one blank line, nothing around."""
     lines = (line.rstrip() for line in text.splitlines())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _rich_text(platform_name: str) -> bool:
+    """Whether the platform's posts carry their links as facets ("x", "web"… do not)."""
+    spec = REGISTRY.get(platform_name)
+    return spec is not None and spec.rich_text

@@ -8,11 +8,12 @@ errors below, which tell the runner what to do next.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from quittex.errors import AuthError, QuittexError, RateLimitedError
-from quittex.journal import Entry, Remote
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import Draft
 
@@ -77,10 +78,34 @@ class MediaFile:
     path: str = ""  # in the archive, for messages
 
 
+class ServerLimits(Protocol):
+    """What one account's server accepts, read when the publisher connects."""
+
+    @property
+    def media(self) -> Any:
+        """The media limits (`BlueskyLimits`, `MastodonLimits`…) the media stage checks against."""
+
+    def rewrite_options(self, options: Any) -> Any:
+        """The platform's rewriting settings with the server's own limits."""
+
+
 class Publisher(Protocol):
-    platform: str  # "bluesky" | "mastodon"
+    """Everything the runner, the conductor and `undo` ask of a platform."""
+
+    platform: str  # its name in the registry
     account: str  # the target account, as the journal names it: a DID, or user@host
+    label: str  # the account, as a person reads it
     pacer: Pacer
+
+    def limits(self) -> ServerLimits:
+        """The server's limits (asked once, then remembered)."""
+
+    def claim(self, remote_ids: Iterable[str]) -> None:
+        """Posts that already belong to journal entries: `find()` never returns
+        them for another entry. Called before the run reconciles."""
+
+    def close(self) -> None:
+        """Release connections; the publisher is not used afterwards."""
 
     def request_key(self, draft: Draft, generation: int = 0) -> str:
         """The deterministic key this post is sent under: a TID record key on

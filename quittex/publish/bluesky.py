@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -50,10 +50,11 @@ from pydantic import ValidationError
 
 from quittex.alttext import clip_alt_text
 from quittex.errors import AuthError
-from quittex.journal import Entry, Remote
+from quittex.publish.journal import Entry, Remote
 from quittex.media import BlueskyLimits
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
-from quittex.publish.pacing import Pacer, bluesky_budgets
+from quittex.platforms.bluesky import BlueskyOptions, bluesky_budgets
+from quittex.publish.pacing import Pacer
 from quittex.publish.tid import tweet_tid
 from quittex.rewrite.draft import BlueskyDraft, Draft, QuoteEmbed
 
@@ -109,6 +110,16 @@ class _Failure:
         return _redact(text)
 
 
+@dataclass(frozen=True)
+class BlueskyServerLimits:
+    """What a PDS takes; the rewriting settings are Bluesky's own everywhere."""
+
+    media: BlueskyLimits
+
+    def rewrite_options(self, options: BlueskyOptions) -> BlueskyOptions:
+        return options
+
+
 class BlueskyPublisher:
     """Publishes one account's drafts on its PDS.
 
@@ -133,17 +144,29 @@ class BlueskyPublisher:
         video_poll_seconds: float = 1.5,
         video_wait_seconds: float = 600.0,
         http: httpx.Client | None = None,
+        label: str | None = None,
     ) -> None:
         if not did.startswith("did:"):
             raise ValueError(f"not a DID: {did!r}")
         self.client, self.did, self.account = client, did, did
         self.handle = handle
+        self.label = label or (f"@{handle}" if handle else did)
         self.pacer = pacer or Pacer(bluesky_budgets())
         self.video_service = video_service.rstrip("/") if video_service else None
         self.web_app = web_app.rstrip("/")
         self.video_poll_seconds, self.video_wait_seconds = video_poll_seconds, video_wait_seconds
         self._http = http  # for the video service, created when first needed
         self._pds_did: str | None = None
+
+    def limits(self) -> BlueskyServerLimits:
+        """Bluesky's documented limits; without a video service (a self-hosted
+        PDS) a video must fit the PDS's blob limit."""
+        media = BlueskyLimits() if self.video_service else BlueskyLimits().without_video_service()
+        return BlueskyServerLimits(media)
+
+    def claim(self, remote_ids: Iterable[str]) -> None:
+        """Nothing to do: a post's record key is derived from its tweet, so
+        `find()` never mistakes one journal entry's post for another's."""
 
     def close(self) -> None:
         if self._http is not None:

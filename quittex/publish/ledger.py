@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from quittex.journal import Journal, MediaNote, list_journals
-from quittex.publish.estimate import estimate_bluesky, estimate_mastodon
+from quittex.publish.journal import Journal, MediaNote, list_journals
+from quittex.platforms import REGISTRY
 
 
 @dataclass
@@ -65,7 +65,8 @@ def journal_statuses(state_dir: Path | None = None) -> list[JournalStatus]:
 def _status(journal: Journal) -> JournalStatus:
     counts, meta = journal.counts(), journal.meta()
     left = counts.get("pending", 0) + counts.get("sending", 0)
-    estimate = estimate_bluesky(left, 0) if journal.platform == "bluesky" else estimate_mastodon(left, 0)
+    spec = REGISTRY.get(journal.platform)
+    eta = spec.estimate(left, 0).duration if spec else timedelta(0)  # a journal of a platform this quittex lacks
     last = journal.last_done()
     failures = [(e.tweet_id, e.part, e.reason or "") for e in journal.entries("failed")]
     return JournalStatus(
@@ -74,7 +75,7 @@ def _status(journal: Journal) -> JournalStatus:
         done=counts.get("done", 0), failed=counts.get("failed", 0), skipped=counts.get("skipped", 0), left=left,
         undone=counts.get("undone", 0), last_post_url=last.remote.url if last and last.remote else None,
         last_post_at=last.done_at.isoformat(timespec="seconds") if last and last.done_at else None,
-        eta=estimate.duration, failures=failures, media_notes=journal.media_notes(),
+        eta=eta, failures=failures, media_notes=journal.media_notes(),
     )  # fmt: skip
 
 

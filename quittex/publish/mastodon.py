@@ -44,7 +44,7 @@ from mastodon._url_regex import url_regex
 from mastodon.versions import parse_version_string
 
 from quittex.errors import AuthError, QuittexError
-from quittex.journal import Entry, Remote
+from quittex.publish.journal import Entry, Remote
 from quittex.media import MastodonLimits
 from quittex.publish.base import (
     MediaFile,
@@ -54,7 +54,8 @@ from quittex.publish.base import (
     TransientError,
     UploadedMedia,
 )
-from quittex.publish.pacing import Pacer, mastodon_budgets
+from quittex.platforms.mastodon import mastodon_budgets
+from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import MastodonDraft
 from quittex.rewrite.measure import graphemes, mastodon_length
 from quittex.rewrite.options import MastodonOptions
@@ -168,9 +169,11 @@ class MastodonPublisher:
         *,
         pacer: Pacer | None = None,
         media_timeout: float = MEDIA_PROCESSING_TIMEOUT_SECONDS,
+        label: str | None = None,
     ) -> None:
         self.client = client
         self.account = account
+        self.label = label or f"@{account}"
         self.pacer = pacer or Pacer(mastodon_budgets())
         self.media_timeout = media_timeout
         client.ratelimit_method = "throw"
@@ -199,6 +202,9 @@ class MastodonPublisher:
             answer = self._call("request", "reading the instance's limits", self.client.instance_v2)
             self._limits = InstanceLimits.from_instance_v2(answer)
         return self._limits
+
+    def close(self) -> None:
+        """Mastodon.py keeps a requests session: nothing must be released."""
 
     def claim(self, remote_ids: Iterable[str]) -> None:
         """Statuses that already belong to other journal entries: `find()` never

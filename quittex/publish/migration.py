@@ -15,7 +15,7 @@ from pathlib import Path
 
 from quittex.archive import Archive
 from quittex.errors import ArchiveError
-from quittex.journal import Journal
+from quittex.publish.journal import Journal
 from quittex.media import BlueskyLimits, MastodonLimits, MediaError, check_video, prepare_image
 from quittex.publish.base import MediaFile, Publisher
 from quittex.publish.runner import PlatformRun, ProgressCallback, RunLimits, RunReport

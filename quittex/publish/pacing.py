@@ -14,12 +14,12 @@ sees a second one.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from quittex.errors import QuittexError
+from quittex.platforms.base import Window
 
 # Without a reset time after a 429, wait this long before trying again.
 DEFAULT_BACKOFF_SECONDS = 60.0
@@ -28,31 +28,6 @@ TICK_SECONDS = 1.0
 
 class StopRequested(QuittexError):
     """Waiting would go past the run's --stop-after deadline."""
-
-
-@dataclass
-class Window:
-    """At most `limit` cost units in any `seconds`-long window."""
-
-    limit: int
-    seconds: float
-    spent: deque = field(default_factory=deque)  # (time, cost)
-
-    def wait_for(self, cost: int, now: float) -> float:
-        while self.spent and self.spent[0][0] <= now - self.seconds:
-            self.spent.popleft()
-        used = sum(c for _, c in self.spent)
-        if used + cost <= self.limit:
-            return 0.0
-        freed, target = 0, used + cost - self.limit
-        for moment, spent_cost in self.spent:
-            freed += spent_cost
-            if freed >= target:
-                return moment + self.seconds - now
-        return self.seconds
-
-    def spend(self, cost: int, now: float) -> None:
-        self.spent.append((now, cost))
 
 
 @dataclass
@@ -161,22 +136,3 @@ def _span(seconds: float) -> str:
     if seconds >= 60:
         return f"{round(seconds / 60)} min"
     return f"{seconds:.0f} s"
-
-
-def bluesky_budgets() -> dict[str, list[Window]]:
-    """Documented PDS limits per account (platforms.md)."""
-    return {
-        "write": [Window(5_000, 3_600), Window(35_000, 86_400)],  # putRecord costs 2, deleteRecord 1
-        "blob": [Window(1_000, 86_400)],
-        "login": [Window(30, 300), Window(300, 86_400)],
-    }
-
-
-def mastodon_budgets() -> dict[str, list[Window]]:
-    """Documented Mastodon limits per account (platforms.md)."""
-    return {
-        "status": [Window(300, 3 * 3_600)],
-        "media": [Window(30, 30 * 60)],
-        "delete": [Window(30, 30 * 60)],
-        "request": [Window(300, 5 * 60)],
-    }

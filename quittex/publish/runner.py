@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from quittex.journal import Journal, MediaNote, PlannedPost, Remote
+from quittex.publish.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.publish.base import MediaFile, Publisher, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.pacing import StopRequested
 from quittex.rewrite.draft import Draft, DraftMedia
@@ -119,9 +119,8 @@ class PlatformRun:
 
     def run(self) -> RunReport:
         plan_journal(self.journal, self.drafts)
-        claim = getattr(self.publisher, "claim", None)
-        if claim is not None:  # posts already recorded can never be taken for a lost one
-            claim(e.remote.id for e in self.journal.entries("done") if e.remote)
+        # Posts already recorded can never be taken for a lost one.
+        self.publisher.claim(e.remote.id for e in self.journal.entries("done") if e.remote)
         try:
             for draft in self.drafts:
                 if self._should_stop():

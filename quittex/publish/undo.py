@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from quittex.journal import Journal, list_journals
+from quittex.publish.journal import Journal, list_journals
 from quittex.publish.base import Publisher, RefusedError, TransientError
 from quittex.publish.pacing import StopRequested
 

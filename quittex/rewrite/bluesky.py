@@ -4,10 +4,13 @@ links shown short with the full URL in the facet, mentions only by DID."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from quittex.models import Tweet
-from quittex.rewrite.draft import BlueskyDraft, Draft, DraftFields, DraftWarning, Feature
+from quittex.rewrite.draft import BlueskyDraft, Draft, DraftFields, DraftWarning, Facet, Feature, QuoteEmbed
 from quittex.rewrite.links import display_url, facet_uri, profile_url
 from quittex.rewrite.measure import at_most_graphemes, bluesky_fits, grapheme_count, truncate_graphemes, utf8_len
 from quittex.rewrite.options import BlueskyOptions, MentionMode
@@ -123,6 +126,18 @@ class BlueskyRules(PlatformRules):
             pending_mentions=fields.pending_mentions,
         )
 
+    def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
+        facets = [Facet(f.index.byte_start, f.index.byte_end, Feature("link", f.features[0].uri)) for f in links]
+        return BlueskyDraft(
+            tweet_id=post_id, part=0, parts=1, parent=None, root=None, created_at=created_at, text=text,
+            langs=[lang], facets=facets, final=True,
+        )  # fmt: skip
+
+    def final_fields(self, draft: Draft, part: Any, rendered: Any, context: PublishContext) -> dict[str, Any]:
+        """Facets of the final text, mentions resolved, the quote embedded."""
+        assert isinstance(draft, BlueskyDraft)
+        return {"facets": list(rendered.facets), "pending_mentions": [], "quote": _embedded_quote(draft.quote, part, context)}
+
     def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:
         pending = piece.pending
         if pending is None:
@@ -157,3 +172,11 @@ def web_url(url: str) -> str:
     """A post's address a browser opens: an at:// post URI becomes its bsky.app page."""
     match = _POST_URI.match(url)
     return f"https://bsky.app/profile/{match[1]}/post/{match[2]}" if match else url
+
+
+def _embedded_quote(quote: QuoteEmbed | None, part: Any, context: PublishContext) -> QuoteEmbed | None:
+    """The resolved record embed, or None when a link took its place."""
+    if quote is None or "".join(p.text for p in part.quote):
+        return None
+    post = context.migrated_post(quote.tweet_id)
+    return replace(quote, uri=post.uri, cid=post.cid) if post else None

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Literal
 
 from quittex.models import Media, MediaKind
+from quittex.rewrite.measure import grapheme_count, mastodon_length
 from quittex.rewrite.options import Platform
 
 WILL_LINK = "will link to the migrated post"
@@ -222,6 +223,23 @@ class Draft:
     def ref(self) -> PostRef:
         return PostRef(self.tweet_id, self.part)
 
+    def shown_length(self) -> int:
+        """The post's length as its platform counts it against its limit."""
+        raise NotImplementedError
+
+    # What a preview shows beside the text, where the platform has it.
+    @property
+    def content_warning(self) -> str:
+        return ""
+
+    @property
+    def self_labels(self) -> list[str]:
+        return []
+
+    @property
+    def embedded_quote(self) -> QuoteEmbed | None:
+        return None
+
     def to_json(self) -> dict[str, Any]:
         created = iso_utc(self.created_at)
         data: dict[str, Any] = {
@@ -257,6 +275,13 @@ class MastodonDraft(Draft):
     def _platform_json(self, created: str) -> dict[str, Any]:
         return {"visibility": self.visibility, "language": self.language, "spoiler_text": self.spoiler_text}
 
+    def shown_length(self) -> int:
+        return mastodon_length(self.text, self.spoiler_text or "")
+
+    @property
+    def content_warning(self) -> str:
+        return self.spoiler_text
+
 
 @dataclass(kw_only=True, slots=True)
 class BlueskyDraft(Draft):
@@ -265,6 +290,17 @@ class BlueskyDraft(Draft):
     labels: list[str] = field(default_factory=list)
     quote: QuoteEmbed | None = None
     pending_mentions: list[PendingMention] = field(default_factory=list)
+
+    def shown_length(self) -> int:
+        return grapheme_count(self.text)
+
+    @property
+    def self_labels(self) -> list[str]:
+        return self.labels
+
+    @property
+    def embedded_quote(self) -> QuoteEmbed | None:
+        return self.quote
 
     @property
     def record_created_at(self) -> str:

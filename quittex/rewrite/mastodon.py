@@ -3,6 +3,10 @@ and only an ASCII '@' followed by a name makes a mention."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
 from quittex.models import Tweet
 from quittex.rewrite.datenote import spoiler_text
 from quittex.rewrite.draft import Draft, DraftFields, DraftWarning, MastodonDraft
@@ -96,6 +100,13 @@ class MastodonRules(PlatformRules):
             language=mastodon_language(tweet.lang),
             spoiler_text=spoiler_text(locale, self.settings.spoiler_text) if sensitive else "",
         )
+
+    def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
+        # Mastodon finds the links in the text itself.
+        return MastodonDraft(
+            tweet_id=post_id, part=0, parts=1, parent=None, root=None, created_at=created_at, text=text,
+            langs=[lang], visibility="public", language=lang, final=True,
+        )  # fmt: skip
 
     def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:
         if piece.pending is None:

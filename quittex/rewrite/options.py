@@ -7,20 +7,19 @@ settings and report a bad value one field per line.
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Mapping
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-Locale = Literal["fr", "en", "es", "it", "de"]
-LOCALES: tuple[str, ...] = ("fr", "en", "es", "it", "de")
-Platform = Literal["mastodon", "bluesky"]
-PLATFORMS: tuple[Platform, ...] = ("mastodon", "bluesky")
-TEMPLATE_FIELDS = ("date", "time", "url")
-BlueskyLabel = Literal["sexual", "nudity", "porn", "graphic-media"]
+from quittex.platforms import PLATFORMS, REGISTRY, PlatformName
+from quittex.platforms.bluesky import BlueskyLabel, BlueskyOptions
+from quittex.platforms.mastodon import MastodonOptions
+from quittex.vocabulary import LANGUAGES, TEMPLATE_FIELDS, Language, MentionMode, check_template
+
+Locale = Language
+LOCALES = LANGUAGES
+Platform = PlatformName
 
 _X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,50}$")
 _MASTODON_ACCOUNT = re.compile(
@@ -29,18 +28,6 @@ _MASTODON_ACCOUNT = re.compile(
 _BLUESKY_HANDLE = re.compile(
     r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
 )
-
-
-class MentionMode(StrEnum):
-    """How an X @mention is written on the new platforms.
-
-    plain: "＠name" with a FULLWIDTH COMMERCIAL AT: readable, never a mention.
-    link: a link to the X profile. drop: left out.
-    """
-
-    PLAIN = "plain"
-    LINK = "link"
-    DROP = "drop"
 
 
 def normalize_x_handle(value: str) -> str:
@@ -68,25 +55,6 @@ def _normalize_bluesky(value: str | None) -> str | None:
     return handle
 
 
-def check_template(template: str) -> str:
-    """Refuse a date-note template a user would only discover broken at run time."""
-    if not template.strip():
-        raise ValueError("the date note template is empty (turn the note off instead)")
-    try:
-        fields = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        raise ValueError(f"the date note template is malformed: {exc}") from None
-    for _, name, spec, conversion in fields:
-        if name is None:
-            continue
-        if name not in TEMPLATE_FIELDS or spec or conversion:
-            raise ValueError(
-                f"unknown placeholder {{{name}}} in the date note template; "
-                "use {date}, {time} or {url}"
-            )
-    return template
-
-
 class HandleEntry(BaseModel):
     """Where one X account lives now; either side may be missing."""
 
@@ -106,57 +74,10 @@ class HandleEntry(BaseModel):
         return _normalize_bluesky(value)
 
 
-class _PlatformOptions(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _RewriteOptions(BaseModel):
+    """The rewriting options shared by every platform; `RewriteOptions` adds
+    one field per registered platform, named after it, holding its settings."""
 
-    date_note: bool = Field(True, description="Write the original date in the first post of each tweet.")
-    date_note_template: str | None = Field(None, description="Overrides the global template here.")
-
-    @field_validator("date_note_template")
-    @classmethod
-    def _template(cls, value: str | None) -> str | None:
-        return None if value is None else check_template(value)
-
-
-class MastodonOptions(_PlatformOptions):
-    max_characters: int = Field(500, ge=50, le=1_000_000)
-    characters_reserved_per_url: int = Field(23, ge=1, le=1000)
-    max_media_attachments: int = Field(4, ge=1, le=100)
-    description_limit: int = Field(1500, ge=1)
-    visibility: Literal["public", "unlisted", "private", "direct"] = "unlisted"
-    spoiler_text: str | None = Field(None, description="Content warning of sensitive tweets; None: localised default.")
-    # Mastodon cannot backdate: the note is the only date a reader gets, so it
-    # may turn a full post into a two-post thread.
-    date_note_can_split: bool = True
-
-    def with_instance(self, instance: Mapping[str, Any]) -> MastodonOptions:
-        """These options with the limits an instance announces (`instance_v2()`)."""
-        config = instance.get("configuration") or {}
-        statuses = config.get("statuses") or {}
-        media = config.get("media_attachments") or {}
-        announced = {
-            "max_characters": statuses.get("max_characters"),
-            "characters_reserved_per_url": statuses.get("characters_reserved_per_url"),
-            "max_media_attachments": statuses.get("max_media_attachments"),
-            "description_limit": media.get("description_limit"),
-        }
-        update = {k: v for k, v in announced.items() if isinstance(v, int) and v > 0}
-        return self.model_validate({**self.model_dump(), **update})
-
-
-class BlueskyOptions(_PlatformOptions):
-    max_graphemes: int = Field(300, ge=50)
-    max_bytes: int = Field(3000, ge=200)
-    max_images: int = Field(4, ge=1, le=4)
-    max_alt_graphemes: int = Field(2000, ge=1)
-    shorten_links: bool = Field(True, description="Show long links as host/path… (the facet keeps the full URL).")
-    sensitive_label: BlueskyLabel = "graphic-media"
-    # Bluesky shows the original date from createdAt, so by default the note
-    # is left out rather than splitting a tweet that fits without it.
-    date_note_can_split: bool = False
-
-
-class RewriteOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mentions: MentionMode = MentionMode.PLAIN
@@ -168,8 +89,6 @@ class RewriteOptions(BaseModel):
     timezone: str = Field("UTC", description="IANA zone the original date is written in.")
     mark_sensitive: bool = Field(True, description="possibly_sensitive → content warning / self-label.")
     alt_texts: dict[str, str] = Field(default_factory=dict, description="Alt text by media path.")
-    mastodon: MastodonOptions = Field(default_factory=MastodonOptions)
-    bluesky: BlueskyOptions = Field(default_factory=BlueskyOptions)
 
     @field_validator("handle_map")
     @classmethod
@@ -190,5 +109,30 @@ class RewriteOptions(BaseModel):
             raise ValueError(f"unknown time zone {value!r} (use a name like Europe/Paris)") from None
         return value
 
-    def platform(self, name: Platform) -> MastodonOptions | BlueskyOptions:
-        return self.mastodon if name == "mastodon" else self.bluesky
+    def platform(self, name: Platform) -> Any:
+        """The settings of platform `name` (a `PlatformOptions` of its own kind)."""
+        return getattr(self, name)
+
+
+RewriteOptions = create_model(
+    "RewriteOptions",
+    __base__=_RewriteOptions,
+    __module__=__name__,
+    **{name: (spec.settings, Field(default_factory=spec.settings)) for name, spec in REGISTRY.items()},
+)
+
+__all__ = [
+    "LOCALES",
+    "PLATFORMS",
+    "TEMPLATE_FIELDS",
+    "BlueskyLabel",
+    "BlueskyOptions",
+    "HandleEntry",
+    "Locale",
+    "MastodonOptions",
+    "MentionMode",
+    "Platform",
+    "RewriteOptions",
+    "check_template",
+    "normalize_x_handle",
+]

@@ -18,11 +18,9 @@ import regex
 from quittex.errors import BadInputError
 from quittex.models import Thread, Tweet
 from quittex.rewrite.attachments import MediaPlan, plan_media
-from quittex.rewrite.bluesky import BlueskyRules
 from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, template_fields
 from quittex.rewrite.language import primary_language
 from quittex.rewrite.draft import (
-    BlueskyDraft,
     Draft,
     DraftFields,
     DraftMedia,
@@ -34,16 +32,15 @@ from quittex.rewrite.draft import (
 )
 from quittex.rewrite.layout import BLOCK_SEPARATOR, META_SEPARATOR, MIN_ROOM, Blocks, LayoutPlanner, PartLayout, TweetLayout, numbering
 from quittex.rewrite.links import status_url
-from quittex.rewrite.mastodon import MastodonRules
 from quittex.rewrite.measure import utf8_len
-from quittex.rewrite.options import LOCALES, PLATFORMS, MentionMode, Platform, RewriteOptions
-from quittex.rewrite.pieces import Pending, Piece, Rendered, join_stripped, render
+from quittex.platforms import PLATFORMS, REGISTRY
+from quittex.rewrite.options import LOCALES, MentionMode, Platform, RewriteOptions
+from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.publish import PublishContext
 from quittex.rewrite.rules import PlatformRules, SizeVerdict
 from quittex.rewrite.tokens import Token, TokenContext, TweetContent, tokenize
 from quittex.rewrite.videolink import OversizedVideo, video_link_tokens
 
-RULES: dict[str, type[PlatformRules]] = {"mastodon": MastodonRules, "bluesky": BlueskyRules}
 ProgressCallback = Callable[[int, int, str], None]
 _PROGRESS_EVERY = 500  # threads between two progress calls
 # Runs of combining marks long enough to make one cluster heavier than a post.
@@ -120,7 +117,7 @@ class Rewriter:
         self.options = options or RewriteOptions()
         self.migrated_ids = frozenset(migrated_ids) if migrated_ids is not None else None
         self.oversized_videos = oversized_videos or {}
-        self.rules = {name: RULES[name](self.options) for name in PLATFORMS}
+        self.rules = {name: spec.rules(self.options) for name, spec in REGISTRY.items()}
         # Tokens read the same on every platform, except when --mentions drop
         # keeps the people of the handle map, each platform its own.
         self.tokens_per_platform = self.options.mentions == MentionMode.DROP and bool(self.options.handle_map)
@@ -505,17 +502,8 @@ def finalize(draft: Draft, context: PublishContext) -> Draft:
         warnings.append(DraftWarning("links_kept_on_x", "links to migrated posts did not fit: they point to X"))
     rendered = part.render()
     changes: dict = {"text": rendered.text, "final": True, "warnings": draft.warnings + warnings}
-    if isinstance(draft, BlueskyDraft):
-        changes.update(facets=list(rendered.facets), pending_mentions=[], quote=_embedded_quote(draft.quote, part, context))
+    changes.update(source.rules.final_fields(draft, part, rendered, context))
     return replace(draft, **changes)
-
-
-def _embedded_quote(quote: QuoteEmbed | None, part: PartLayout, context: PublishContext) -> QuoteEmbed | None:
-    """The resolved record embed, or None when a link took its place."""
-    if quote is None or "".join(p.text for p in part.quote):
-        return None
-    post = context.migrated_post(quote.tweet_id)
-    return replace(quote, uri=post.uri, cid=post.cid) if post else None
 
 
 def _resolve(source: DraftSource, context: PublishContext, *, links: bool) -> tuple[PartLayout, list[DraftWarning]]:

@@ -145,6 +145,16 @@ class PlatformRules(ABC):
     def resolve(self, piece: Piece, context) -> Piece:
         """`piece` as it must be posted, given what the publish context knows."""
 
+    @abstractmethod
+    def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: Any) -> Draft:
+        """A public post of quittex's own (the farewell introduction), final as
+        it is: `links` are rich-text link facets (the atproto SDK's) of `text`."""
+
+    def final_fields(self, draft: Draft, part: Any, rendered: Any, context: Any) -> dict[str, Any]:
+        """What else `finalize()` changes in a draft of this platform, once
+        `part` (its resolved layout) is rendered: none by default."""
+        return {}
+
     def draft_fields(self, tweet: Tweet, fields: DraftFields, sensitive: bool) -> dict[str, Any]:
         """What every platform's draft takes from the tweet and its fields."""
         return {

@@ -4,7 +4,7 @@ language saying why ("🎬 Vidéo de 4 min 12 s, trop longue pour Bluesky, à
 voir sur X : https://x.com/…").
 
 Whether a platform takes a video is the media stage's decision (see
-`quittex.plan`); this module only writes the words.
+`quittex.migrate.plan`); this module only writes the words.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Literal
 
 from babel.units import format_unit
 
+from quittex.platforms import label as platform_label
 from quittex.rewrite.datenote import template_tokens
 from quittex.rewrite.tokens import Token
 
@@ -47,7 +48,6 @@ VIDEO_LINK_TEMPLATES: dict[str, dict[RefusalKind, str]] = {
         "refused": "🎬 Video von {platform} nicht angenommen, auf X ansehen: {url}",
     },
 }
-_PLATFORM_NAMES = {"bluesky": "Bluesky", "mastodon": "Mastodon"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class OversizedVideo:
 
 def video_link_tokens(video: OversizedVideo, *, locale: str, platform: str, url: str) -> list[Token]:
     """The note that takes the video's place, as a paragraph of its own."""
-    values = {"platform": _PLATFORM_NAMES.get(platform, platform.capitalize())}
+    values = {"platform": platform_label(platform)}
     kind = video.kind
     if kind == "too_long" and video.seconds:
         values["duration"] = duration_words(video.seconds, locale)

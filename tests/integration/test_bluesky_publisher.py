@@ -18,10 +18,11 @@ from atproto_client.client.session import Session
 from PIL import Image
 
 from quittex.errors import AuthError
-from quittex.journal import Entry, Remote
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError
 from quittex.publish.bluesky import BlueskyPublisher
-from quittex.publish.pacing import Pacer, bluesky_budgets
+from quittex.platforms.bluesky import bluesky_budgets
+from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import BlueskyDraft, Facet, Feature, PostRef, QuoteEmbed
 from tests.integration.pds import Account, LocalPDS
 from tests.media.factories import mp4_bytes

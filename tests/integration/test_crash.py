@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from quittex.journal import STATES, Journal, list_journals
+from quittex.publish.journal import STATES, Journal, list_journals
 from tests.integration.archives import (
     bluesky_problems,
     expected_posts,

@@ -21,10 +21,11 @@ import pytest
 from mastodon import Mastodon
 from PIL import Image
 
-from quittex.journal import Entry, Journal, PlannedPost, Remote
+from quittex.publish.journal import Entry, Journal, PlannedPost, Remote
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError
 from quittex.publish.mastodon import MastodonPublisher
-from quittex.publish.pacing import Pacer, mastodon_budgets
+from quittex.platforms.mastodon import mastodon_budgets
+from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import DraftMedia, MastodonDraft, PostRef
 from tests.integration.mastodon_faults import FakeTime, FaultyTransport, lift_mock_length_limit
 from tests.mastodon_server import MastodonTestServer, mastodon_server  # noqa: F401

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quittex.errors import AuthError
-from quittex.journal import Entry, Remote
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.bluesky import (
     VIDEO_ALT_MAX_GRAPHEMES,
@@ -30,7 +30,8 @@ from quittex.publish.bluesky import (
     post_record,
     video_embed,
 )
-from quittex.publish.pacing import Pacer, bluesky_budgets
+from quittex.platforms.bluesky import bluesky_budgets
+from quittex.publish.pacing import Pacer
 from quittex.publish.tid import tweet_tid
 from quittex.rewrite.draft import BlueskyDraft, Facet, Feature, QuoteEmbed
 from quittex.rewrite.measure import grapheme_count

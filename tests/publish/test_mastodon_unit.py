@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from mastodon import Mastodon
 
 from quittex.errors import AuthError
-from quittex.journal import Entry, Remote
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.base import MediaFile, PublishError, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.mastodon import (
     InstanceLimits,
@@ -22,7 +22,8 @@ from quittex.publish.mastodon import (
     server_reset,
     words_of,
 )
-from quittex.publish.pacing import Pacer, mastodon_budgets
+from quittex.platforms.mastodon import mastodon_budgets
+from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import DraftMedia, MastodonDraft, PostRef
 from quittex.rewrite.measure import graphemes
 from quittex.rewrite.options import MastodonOptions

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from quittex.models import Thread
 from quittex.rewrite import PostRef, Rewriter
-from quittex.select import SelectOptions, select
+from quittex.migrate.select import SelectOptions, select
 
 from .factories import WHEN, tweet
 

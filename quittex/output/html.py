@@ -12,12 +12,20 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from quittex.errors import ArchiveError, BadInputError
 from quittex.models import Account, Thread, Tweet
+from quittex.platforms import REGISTRY
+
+if TYPE_CHECKING:
+    from quittex.archive import Archive
+    from quittex.migrate.plan import MigrationPlan
 
 THUMBNAIL_PIXELS = 480
 MAX_INLINE_VIDEO_BYTES = 3 << 20
@@ -44,7 +52,7 @@ def render_preview(
     by_tweet: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for draft in drafts:
         by_tweet[draft["tweet_id"]][draft["platform"]].append(draft)
-    platforms = sorted({d["platform"] for d in drafts}, key=lambda p: ("mastodon", "bluesky").index(p))
+    platforms = [name for name in REGISTRY if any(d["platform"] == name for d in drafts)]
     items = [
         PreviewItem(tweet, len(thread.tweets), position, dict(by_tweet.get(tweet.id, {})))
         for thread in threads
@@ -58,14 +66,16 @@ def render_preview(
         platforms=platforms,
         counts={p: sum(1 for d in drafts if d["platform"] == p) for p in platforms},
         skipped=sorted((skipped or Counter()).items()),
-        limits=limits or {"mastodon": 500, "bluesky": 300},
+        limits=limits or {name: spec.settings().length_limit for name, spec in REGISTRY.items()},
+        labels={name: spec.label for name, spec in REGISTRY.items()},
+        rich_text={name: spec.rich_text for name, spec in REGISTRY.items()},
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
 
 def _environment(media: _MediaInliner) -> Environment:
     env = Environment(
-        loader=PackageLoader("quittex.preview", "templates"),
+        loader=PackageLoader("quittex.output", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -147,3 +157,25 @@ def _thumbnail(data: bytes) -> str | None:
         return None
     mime = "image/png" if keep_alpha else "image/jpeg"
     return f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def write_preview(archive: Archive, plan: MigrationPlan, target: Path) -> None:
+    """Write the preview page of a dry run's plan to `target`."""
+    drafts = []
+    for platform_plan in plan.platforms.values():
+        for draft in platform_plan.drafts:
+            data = draft.to_json()
+            data["length"] = draft.shown_length()
+            drafts.append(data)
+
+    def load(path: str) -> bytes | None:
+        try:
+            return archive.read_media(path, limit=64 << 20)
+        except ArchiveError:
+            return None
+
+    page = render_preview(archive.account, plan.selection.threads, drafts, load, plan.selection.skipped)
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise BadInputError(f"Cannot write {target}: {error.strerror or error}.") from None

@@ -9,22 +9,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from quittex.archive import Archive
 from quittex.archive.gcpause import paused_gc
 from quittex.errors import BadInputError
-from quittex.media import BlueskyLimits, MastodonLimits, archive_video_info, check_video
+from quittex.media import archive_video_info, check_video
+from quittex.migrate.select import Selection, SelectOptions, select
 from quittex.models import Tweet
-from quittex.publish.estimate import Estimate, estimate_bluesky, estimate_mastodon
+from quittex.platforms import platform as platform_spec
+from quittex.publish.estimate import Estimate
 from quittex.rewrite.draft import Draft
 from quittex.rewrite.options import Platform, RewriteOptions
 from quittex.rewrite.pipeline import ProgressCallback, Rewriter, RewriteResult
 from quittex.rewrite.videolink import OversizedVideo, RefusalKind
-from quittex.select import Selection, SelectOptions, select
 
-
-MediaLimits = BlueskyLimits | MastodonLimits
-_DEFAULT_LIMITS: dict[str, type[MediaLimits]] = {"bluesky": BlueskyLimits, "mastodon": MastodonLimits}
+# A platform's media limits (BlueskyLimits, MastodonLimits…): what check_video() reads.
+MediaLimits = Any
 
 
 @dataclass
@@ -103,7 +104,7 @@ def prepare_rewrite(
     """The threads to migrate, and the rewriter that turns them into posts."""
     _check_alt_text_paths(archive, rewrite_options)
     selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
-    limits = {p: (media_limits or {}).get(p) or _DEFAULT_LIMITS[p]() for p in platforms}
+    limits = {p: (media_limits or {}).get(p) or platform_spec(p).default_media_limits() for p in platforms}
     tweets = selection.tweets  # a new list at each read
     rewriter = Rewriter(
         archive.account.username or "i",
@@ -153,5 +154,5 @@ def _platform_plan(platform: Platform, result: RewriteResult) -> PlatformPlan:
     skipped = Counter(s.message for s in result.skipped)
     media = sum(len(d.media) for d in result.drafts)
     posts = len(result.drafts)
-    estimate = estimate_bluesky(posts, media) if platform == "bluesky" else estimate_mastodon(posts, media)
+    estimate = platform_spec(platform).estimate(posts, media)
     return PlatformPlan(platform, result.drafts, skipped, estimate)
