@@ -38,6 +38,7 @@ from pathlib import Path
 import regex
 
 from quittex.errors import BadInputError
+from quittex.text import clip_text, grapheme_count
 from quittex.models import Media, Tweet
 
 COLUMNS = ("tweet_id", "date_utc", "tweet_url", "text_excerpt", "media_path", "media_kind", "alt_text")
@@ -50,7 +51,6 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_REPORTED_PROBLEMS = 20
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DELIMITERS = (";", ",", "\t")
-_GRAPHEME = regex.compile(r"\X")
 _CONTROL = regex.compile(r"[\p{Cc}--[\n\t]]", flags=regex.V1)
 
 
@@ -145,35 +145,14 @@ def text_excerpt(text: str, max_graphemes: int = EXCERPT_GRAPHEMES) -> str:
     """The start of a tweet on one line, cut between graphemes, with "…"
     when something was cut."""
     flat = " ".join(text.split())
-    graphemes = _GRAPHEME.findall(flat)
-    if len(graphemes) <= max_graphemes:
-        return flat
-    return "".join(graphemes[: max_graphemes - 1]).rstrip() + "…"
-
-
-def grapheme_count(text: str) -> int:
-    return len(_GRAPHEME.findall(text))
+    return clip_text(flat, max_graphemes=max_graphemes)
 
 
 def clip_alt_text(text: str, *, max_characters: int | None = None, max_graphemes: int | None = None) -> str:
     """`text` cut (between graphemes, with "…") to fit both limits given: a
     last safeguard before upload, for alt text that did not come through
     `load_alt_text_csv`."""
-    graphemes = _GRAPHEME.findall(text)
-    if _fits(graphemes, max_characters, max_graphemes):
-        return text
-    kept: list[str] = []
-    for grapheme in graphemes:
-        if not _fits([*kept, grapheme, "…"], max_characters, max_graphemes):
-            break
-        kept.append(grapheme)
-    return "".join(kept).rstrip() + "…" if kept else ""
-
-
-def _fits(graphemes: list[str], max_characters: int | None, max_graphemes: int | None) -> bool:
-    if max_graphemes is not None and len(graphemes) > max_graphemes:
-        return False
-    return max_characters is None or sum(map(len, graphemes)) <= max_characters
+    return clip_text(text, max_characters=max_characters, max_graphemes=max_graphemes)
 
 
 def media_missing_alt_text(tweets: Iterable[Tweet], alt_texts: Mapping[str, str]) -> list[tuple[Tweet, Media]]:

@@ -41,14 +41,11 @@ from pydantic import (
 )
 
 from quittex.errors import ConfigError
+from quittex.vocabulary import LANGUAGES, MENTION_MODES, VISIBILITIES, Language
 
 DEFAULT_FILENAME = "quittex.toml"
 MAX_FILE_BYTES = 1_000_000  # a project file is a few hundred bytes; refuse anything absurd
 
-Language = Literal["fr", "en", "es", "it", "de"]
-LANGUAGES: tuple[str, ...] = get_args(Language)
-# Dates and lists are written the European way (the English texts use British spelling).
-BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES", "it": "it_IT", "de": "de_DE"}
 
 ReasonKey = Literal["ownership", "moderation", "surveillance", "disinformation", "independence"]
 REASON_KEYS: tuple[str, ...] = get_args(ReasonKey)
@@ -244,10 +241,10 @@ class MigrateSection(Section):
     """Defaults for `quittex migrate`; the command line wins over each."""
 
     to: optional(Literal["mastodon", "bluesky", "mastodon,bluesky", "bluesky,mastodon"]) = None
-    locale: optional(Literal["fr", "en", "es", "it", "de"]) = None
+    locale: optional(Language) = None
     timezone: optional(str) = None
-    mentions: optional(Literal["plain", "link", "drop"]) = None
-    visibility: optional(Literal["public", "unlisted", "private"]) = None
+    mentions: optional(Literal[MENTION_MODES]) = None  # type: ignore[valid-type]
+    visibility: optional(Literal[VISIBILITIES]) = None  # type: ignore[valid-type]
     date_note: bool = True
     date_note_template: optional(str) = None
     handle_map: optional(str) = None  # a CSV file, relative to the project file

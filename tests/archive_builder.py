@@ -162,7 +162,7 @@ def _media_entity(tweet_id: str, media: MediaSpec, raw: str, tco: str) -> dict:
         item["video_info"] = {
             "aspect_ratio": [str(media.width), str(media.height)],
             "variants": [
-                {"bitrate": "832000", "content_type": "video/mp4", "url": f"https://video.twimg.com/ext_tw_video/1/pu/vid/640x360/low.mp4?tag=12"},
+                {"bitrate": "832000", "content_type": "video/mp4", "url": "https://video.twimg.com/ext_tw_video/1/pu/vid/640x360/low.mp4?tag=12"},
                 {"bitrate": "2176000", "content_type": "video/mp4", "url": f"https://video.twimg.com/ext_tw_video/1/pu/vid/1280x720/{media.basename}?tag=12"},
                 {"content_type": "application/x-mpegURL", "url": "https://video.twimg.com/ext_tw_video/1/pu/pl/playlist.m3u8?tag=12"},
             ],

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from mastodon import Mastodon
 from twitter_text import parse_tweet
 
-from quittex.config import LANGUAGES, REASON_KEYS, ProjectConfig, config_from_data, load_config
+from quittex.vocabulary import LANGUAGES
+from quittex.config import REASON_KEYS, ProjectConfig, config_from_data, load_config
 from quittex.errors import BadInputError, ConfigError, ExitCode, QuittexError
 from quittex.farewell import FORMATS, CustomTemplate, TextTooLongError, render_farewell, template_variables
 from quittex.farewell.context import CONTEXT_VARIABLES, farewell_context

@@ -21,11 +21,10 @@ _MEDIA_ICONS = {"photo": "🖼", "video": "🎞", "animated_gif": "🎞 GIF"}
 
 def json_lines(plan: MigrationPlan) -> None:
     """One JSON object per post that would be created, in posting order."""
-    from quittex.output.json_lines import encode_drafts
+    from quittex.output.json_lines import write_plan
 
     out = binary_stdout()
-    for platform_plan in plan.platforms.values():
-        encode_drafts(platform_plan.drafts, out)
+    write_plan(plan, out)
     out.flush()
 
 

@@ -13,7 +13,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from quittex.cli import console
-from quittex.config import LANGUAGES, ProjectConfig, load_config
+from quittex.config import ProjectConfig, load_config
+from quittex.vocabulary import LANGUAGES
 from quittex.errors import BadInputError
 from quittex.platforms import PLATFORMS, REGISTRY, label
 from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell

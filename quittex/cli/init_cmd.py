@@ -15,7 +15,6 @@ from rich.markup import escape
 from quittex.cli import console
 from quittex.config import (
     DEFAULT_FILENAME,
-    LANGUAGES,
     REASON_KEYS,
     config_from_data,
     default_language,
@@ -26,6 +25,7 @@ from quittex.config import (
     save_config,
 )
 from quittex.errors import ConfigError
+from quittex.vocabulary import LANGUAGES
 from quittex.farewell.presets import reason_presets
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)

@@ -11,7 +11,8 @@ from typing import Any
 
 from babel.dates import format_date
 
-from quittex.config import BABEL_LOCALES, ProjectConfig, bluesky_profile_url, mastodon_profile_url, pick_language
+from quittex.vocabulary import BABEL_LOCALES
+from quittex.config import ProjectConfig, bluesky_profile_url, mastodon_profile_url, pick_language
 from quittex.errors import ConfigError
 from quittex.farewell.presets import Reason, chosen_reasons
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import regex
 
 from quittex.errors import QuittexError
+from quittex.text import grapheme_count, parse_for_x, x_weighted_length
 
 X_POST_MAX = 280
 X_BIO_MAX = 160
@@ -26,27 +25,7 @@ BLUESKY_MAX_BYTES = 3000
 MASTODON_DEFAULT_MAX = 500
 
 if TYPE_CHECKING:
-    from twitter_text import ParsedResult
-
-_GRAPHEME = regex.compile(r"\X")
-
-
-@lru_cache(maxsize=4096)
-def _parse_for_x(text: str) -> ParsedResult:
-    # Parsing is slow (pure Python); the count and the validity check share it.
-    # twitter_text takes half a second to import: only when a farewell is made.
-    from twitter_text import parse_tweet
-
-    return parse_tweet(text)
-
-
-def x_weighted_length(text: str) -> int:
-    return _parse_for_x(text).weightedLength
-
-
-def grapheme_count(text: str) -> int:
-    return len(_GRAPHEME.findall(text))
-
+    pass
 
 def mastodon_length(text: str) -> int:
     from mastodon import Mastodon
@@ -67,7 +46,7 @@ def bio_length(text: str) -> int:
 
 def _x_accepts(text: str) -> bool:
     # `valid` also rejects characters X refuses (U+FFFE, U+FEFF, U+FFFF).
-    return _parse_for_x(text).valid
+    return parse_for_x(text).valid
 
 
 def _bluesky_bytes_fit(text: str) -> bool:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from quittex.config import LANGUAGES, REASON_KEYS
+from quittex.config import REASON_KEYS
+from quittex.vocabulary import LANGUAGES
 
 
 @dataclass(frozen=True)

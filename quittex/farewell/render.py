@@ -23,7 +23,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from quittex.platforms import REGISTRY
 from quittex.platforms.base import load
-from quittex.config import BABEL_LOCALES, LANGUAGES, ProjectConfig, default_language
+from quittex.config import ProjectConfig, default_language
+from quittex.vocabulary import BABEL_LOCALES, LANGUAGES
 from quittex.errors import BadInputError
 from quittex.farewell.context import CONTEXT_VARIABLES, check_ready, farewell_context
 from quittex.farewell.facets import bluesky_rich_text

@@ -20,7 +20,7 @@ import signal
 import tempfile
 import warnings
 from collections.abc import Sequence
-from typing import IO, BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 import msgspec
 
@@ -30,6 +30,9 @@ from quittex.models import Thread
 from quittex.rewrite.draft import Draft
 from quittex.rewrite.options import Platform
 from quittex.rewrite.pipeline import ProgressCallback, Rewriter
+
+if TYPE_CHECKING:
+    from quittex.migrate.plan import MigrationPlan
 
 # Below this many tweets per core, a worker costs more than it saves.
 MIN_TWEETS_PER_WORKER = 4_000
@@ -75,6 +78,12 @@ def split_evenly(threads: Sequence[Thread], parts: int) -> list[Sequence[Thread]
             start = index + 1
     chunks.append(threads[start:])
     return [c for c in chunks if c]
+
+
+def write_plan(plan: MigrationPlan, out: IO[bytes]) -> None:
+    """A plan's posts as JSON Lines, one object per post, platform after platform."""
+    for platform_plan in plan.platforms.values():
+        encode_drafts(platform_plan.drafts, out)
 
 
 def encode_drafts(drafts: Sequence[Draft], out: IO[bytes]) -> None:

@@ -57,7 +57,8 @@ from quittex.publish.base import (
 from quittex.platforms.mastodon import mastodon_budgets
 from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import MastodonDraft
-from quittex.rewrite.measure import graphemes, mastodon_length
+from quittex.rewrite.measure import mastodon_length
+from quittex.text import clip_text
 from quittex.rewrite.options import MastodonOptions
 
 T = TypeVar("T")
@@ -540,16 +541,7 @@ def _exact(text: str, mask_links: bool) -> str:
 def clamp_description(alt: str, limit: int) -> str:
     """`alt` within `limit` characters (Mastodon counts code points), cut
     between grapheme clusters and ended with an ellipsis when cut."""
-    alt = alt.strip()
-    if len(alt) <= limit:
-        return alt
-    kept, size = [], 1  # the ellipsis
-    for cluster in graphemes(alt):
-        if size + len(cluster) > limit:
-            break
-        kept.append(cluster)
-        size += len(cluster)
-    return "".join(kept).rstrip() + "…"
+    return clip_text(alt.strip(), max_characters=limit)
 
 
 # -- small helpers ------------------------------------------------------------------

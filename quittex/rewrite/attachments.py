@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from quittex.models import Media
 from quittex.rewrite.draft import DraftMedia, DraftWarning, LinkedMedia
-from quittex.rewrite.measure import grapheme_count, truncate_graphemes
+from quittex.text import clip_text, grapheme_count
 from quittex.rewrite.videolink import OversizedVideo
 
 _KINDS = ("photo", "video", "animated_gif")
@@ -60,7 +60,7 @@ def _draft_media(media: Media, alt_texts: Mapping[str, str], alt_limit: int, war
     alt = alt_texts.get(media.path, "").strip()
     if grapheme_count(alt) > alt_limit:
         warnings.append(DraftWarning("alt_truncated", f"alt text of {media.path} cut to {alt_limit} characters"))
-        alt = truncate_graphemes(alt, alt_limit)
+        alt = clip_text(alt, max_graphemes=alt_limit)
     return DraftMedia(path=media.path, kind=media.kind, alt=alt, source=media)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from quittex.errors import BadInputError
-from quittex.rewrite.clusters import joining_count
+from quittex.clusters import joining_count
 from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.split import Body, split_body
 

@@ -11,14 +11,21 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import regex
 
-from quittex.rewrite.clusters import joining_islands
+from quittex.text import at_most_graphemes, grapheme_count, graphemes, truncate_graphemes, utf8_len
 
-_GRAPHEME = regex.compile(r"\X")
-_CONJUNCT_JOIN = regex.compile(
-    r"\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*(?=\p{InCB=Consonant})"
-)
+__all__ = [
+    "at_most_graphemes",
+    "bluesky_fits",
+    "bluesky_size",
+    "grapheme_count",
+    "graphemes",
+    "mastodon_fits",
+    "mastodon_length",
+    "truncate_graphemes",
+    "utf8_len",
+]
+
 # Mastodon counts a remote mention "@user@domain" as "@user" (same pattern as
 # Mastodon.py's get_status_length).
 _MASTODON_REMOTE_MENTION = re.compile(
@@ -34,45 +41,6 @@ def _mastodon_url() -> re.Pattern[str]:
 
     return url_regex
 
-
-# Segmenting is the costly part of measuring: only the stretches around
-# characters that can join a neighbour are segmented (see clusters.py).
-
-
-def graphemes(text: str) -> list[str]:
-    """The grapheme clusters of `text`, in order."""
-    if text.isascii() and "\r" not in text:
-        return list(text)
-    clusters: list[str] = []
-    position = 0
-    for start, end in joining_islands(text):
-        clusters += text[position:start]
-        clusters += _GRAPHEME.findall(text[start:end])
-        position = end
-    clusters += text[position:]
-    return clusters
-
-
-def grapheme_count(text: str) -> int:
-    """Grapheme clusters, never fewer than any current server counts."""
-    if text.isascii():
-        # ASCII has no multi-character cluster except CR LF.
-        return len(text) - text.count("\r\n")
-    total = len(text)
-    for start, end in joining_islands(text):
-        island = text[start:end]
-        total += len(_GRAPHEME.findall(island)) + len(_CONJUNCT_JOIN.findall(island)) - len(island)
-    return total
-
-
-def at_most_graphemes(text: str, limit: int) -> bool:
-    """grapheme_count(text) <= limit, without counting when the answer is plain:
-    a text never has more clusters (even counted our way) than code points."""
-    return len(text) <= limit or grapheme_count(text) <= limit
-
-
-def utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 def bluesky_fits(text: str, *, max_graphemes: int, max_bytes: int) -> bool:
@@ -106,11 +74,3 @@ def mastodon_fits(text: str, spoiler_text: str, *, url_weight: int, max_characte
     if "://" not in text and len(text) + len(spoiler_text) <= max_characters:
         return True
     return mastodon_length(text, spoiler_text, url_weight=url_weight) <= max_characters
-
-
-def truncate_graphemes(text: str, limit: int, ellipsis: str = "…") -> str:
-    """`text` cut to at most `limit` clusters (ellipsis included), never inside one."""
-    clusters = graphemes(text)
-    if len(clusters) <= limit:
-        return text
-    return "".join(clusters[: max(limit - len(ellipsis), 0)]) + ellipsis

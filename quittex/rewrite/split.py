@@ -20,7 +20,7 @@ from itertools import accumulate, compress
 
 import regex
 
-from quittex.rewrite.clusters import islands_of, joining_positions
+from quittex.clusters import islands_of, joining_positions
 from quittex.rewrite.pieces import Piece
 
 PARAGRAPH, LINE, SENTENCE, WORD, GRAPHEME = 4, 3, 2, 1, 0

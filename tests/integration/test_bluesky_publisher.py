@@ -23,7 +23,7 @@ from quittex.publish.base import MediaFile, RateLimitError, RefusedError
 from quittex.publish.bluesky import BlueskyPublisher
 from quittex.platforms.bluesky import bluesky_budgets
 from quittex.publish.pacing import Pacer
-from quittex.rewrite.draft import BlueskyDraft, Facet, Feature, PostRef, QuoteEmbed
+from quittex.rewrite.draft import BlueskyDraft, Facet, Feature, QuoteEmbed
 from tests.integration.pds import Account, LocalPDS
 from tests.media.factories import mp4_bytes
 

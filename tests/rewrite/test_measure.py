@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from quittex.models import Tweet
 from quittex.rewrite import RewriteOptions
 from quittex.rewrite.bluesky import BlueskyRules
-from quittex.rewrite.clusters import JOINING_PROPERTIES, JOINING_RANGES, joining_islands
+from quittex.clusters import JOINING_PROPERTIES, JOINING_RANGES, joining_islands
 from quittex.rewrite.draft import SNOWFLAKE_EPOCH_MS, BlueskyDraft, iso_utc, precise_time
 from quittex.rewrite.links import display_url
 from quittex.rewrite.mastodon import MastodonRules
