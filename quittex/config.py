@@ -345,13 +345,14 @@ def _explain(problem: Mapping[str, Any]) -> str:
     return message[0].lower() + message[1:]
 
 
-def load_config(path: Path | None = None) -> ProjectConfig:
+def load_config(path: Path | str | None = None) -> ProjectConfig:
     """The project file at `path`; without one, ./quittex.toml if it exists,
     else an empty configuration (commands then say what they are missing)."""
     if path is None:
         path = Path(DEFAULT_FILENAME)
         if not path.is_file():
             return ProjectConfig()
+    path = Path(path)
     config = config_from_data(_read_toml(path), origin=str(path))
     config._source = path
     return config

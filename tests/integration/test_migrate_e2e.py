@@ -145,3 +145,17 @@ def test_a_video_over_the_limits_becomes_a_link_to_the_tweet(pds, accounts, tmp_
     journals = {j["platform"]: j for j in json.loads(run_cli("status", "--json").stdout)["journals"]}
     assert [(n["outcome"], n["path"].endswith("-long.mp4")) for n in journals["bluesky"]["media_notes"]] == [("linked", True)]
     assert journals["mastodon"]["media_notes"] == []
+
+
+@pytest.mark.pds
+def test_the_readme_publishing_example_runs_as_written_and_resumes(pds, accounts):
+    """The README's Python example publishes the example to Bluesky; run
+    again, it finds everything done and publishes nothing twice."""
+    from tests.readme_blocks import python_blocks, run_block
+
+    account, _ = accounts
+    _, publishing = python_blocks()
+    assert "14 posts published" in run_block(publishing)
+    assert len(bluesky_posts(pds, account)) == 14
+    assert "0 posts published" in run_block(publishing)
+    assert len(bluesky_posts(pds, account)) == 14
