@@ -93,8 +93,16 @@ def main() -> None:
     }
     if not args.no_migrate and _has_migrate():
         commands["quittex migrate --dry-run --json"] = [
-            python, "-m", "quittex", "migrate", str(archive), "--to", "mastodon,bluesky", "--dry-run", "--json",
-        ]  # fmt: skip
+            python,
+            "-m",
+            "quittex",
+            "migrate",
+            str(archive),
+            "--to",
+            "mastodon,bluesky",
+            "--dry-run",
+            "--json",
+        ]
     print(f"{args.tweets:,} tweets in {args.parts} parts, {os.cpu_count()} cores, median of {args.runs} runs")
     results = medians_of(commands, args.runs)
     bare = next(iter(results.values()))

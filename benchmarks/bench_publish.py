@@ -91,7 +91,10 @@ class RequestLog:
             headers: dict[str, str] = {}
             try:
                 response = send(client, request, *args, **kwargs)
-                status, headers = response.status_code, {k.lower(): v for k, v in response.headers.items() if "ratelimit" in k.lower()}
+                status, headers = (
+                    response.status_code,
+                    {k.lower(): v for k, v in response.headers.items() if "ratelimit" in k.lower()},
+                )
                 return response
             finally:
                 log.exchanges.append(Exchange(began, time.perf_counter(), *describe(request), status, headers))
@@ -100,9 +103,10 @@ class RequestLog:
 
     def matching(self, path: str, method: str | None = None, status: int | None = None) -> list[Exchange]:
         return [
-            e for e in self.exchanges
+            e
+            for e in self.exchanges
             if path in e.path and (method is None or e.method == method) and (status is None or e.status == status)
-        ]  # fmt: skip
+        ]
 
     def by_endpoint(self) -> Counter:
         return Counter(f"{e.method} {_short(e.path)}" for e in self.exchanges)
@@ -179,7 +183,10 @@ def open_pds(tweets: int, folder: Path) -> None:
         records = len(read_bluesky(pds.url, account.did))
     posts = len(run.log.matching(PUT, status=200))
     publishing = run.phase(PUT)
-    print(f"\n## Bluesky, local PDS, rate limits off: {tweets:,} tweets → {posts:,} posts ({records:,} records on the PDS)")
+    print(
+        f"\n## Bluesky, local PDS, rate limits off: {tweets:,} tweets → {posts:,} posts "
+        f"({records:,} records on the PDS)"
+    )
     print(f"  posts per second        {posts / publishing:8.1f}   (publishing phase, {publishing:.1f} s)")
     print(f"  end to end              {run.seconds:8.1f} s (archive, plan, login, publishing)")
     print(f"  HTTP requests per post  {len(run.log.exchanges) / posts:8.2f}   ({len(run.log.exchanges):,} requests)")
@@ -200,14 +207,22 @@ def rate_limited_window(tweets: int, folder: Path) -> None:
     print(f"  posts accepted          {len(accepted):8,}   in {run.phase(PUT):.1f} s, before any 429")
     print(f"  429 answers             {len(limited):8,}")
     for policy, points in points_per_post(accepted).items():
-        print(f"  points per post         {points:8.2f}   (RateLimit-Policy {policy}: Remaining fell by that much per accepted post)")
+        print(
+            f"  points per post         {points:8.2f}   "
+            f"(RateLimit-Policy {policy}: Remaining fell by that much per accepted post)"
+        )
     hourly = points_per_post(accepted).get("5000;w=3600")
     if hourly:
         print(f"  hour window / points    {5000 / hourly:8,.0f}   posts per hour (extrapolated from the headers)")
     said = " ".join((run.stdout + run.stderr).split())
     stopped = re.search(r"Bluesky stopped: (.*?\.) Run the same command", said)
     print(f"  how the run ended       {stopped.group(1) if stopped else 'not stopped: ' + said[-200:]}")
-    print(f"  one more putRecord      HTTP {probe.status_code} {probe.json().get('error', '')} (RateLimit-Remaining {probe.headers.get('ratelimit-remaining')}, reset in {int(probe.headers.get('ratelimit-reset', '0')) - int(time.time())} s)")
+    remaining = probe.headers.get("ratelimit-remaining")
+    reset_in = int(probe.headers.get("ratelimit-reset", "0")) - int(time.time())
+    print(
+        f"  one more putRecord      HTTP {probe.status_code} {probe.json().get('error', '')} "
+        f"(RateLimit-Remaining {remaining}, reset in {reset_in} s)"
+    )
 
 
 def points_per_post(accepted: list[Exchange]) -> dict[str, float]:
@@ -220,17 +235,23 @@ def points_per_post(accepted: list[Exchange]) -> dict[str, float]:
             seen.setdefault(policy, []).append((index, int(remaining)))
     return {
         policy: (points[0][1] - points[-1][1]) / (points[-1][0] - points[0][0])
-        for policy, points in seen.items() if len(points) >= 2 and points[-1][0] > points[0][0]
-    }  # fmt: skip
+        for policy, points in seen.items()
+        if len(points) >= 2 and points[-1][0] > points[0][0]
+    }
 
 
 def one_more_put(pds: LocalPDS, account) -> httpx.Response:
     """What the PDS answers to the next post, sent without quittex's pacer."""
-    session = httpx.post(pds.xrpc_url("com.atproto.server.createSession"),
-                         json={"identifier": account.handle, "password": account.password}, timeout=30).json()  # fmt: skip
+    session = httpx.post(
+        pds.xrpc_url("com.atproto.server.createSession"),
+        json={"identifier": account.handle, "password": account.password},
+        timeout=30,
+    ).json()
     record = {"$type": "app.bsky.feed.post", "text": "probe", "createdAt": "2024-01-01T00:00:00.000Z"}
     body = {"repo": account.did, "collection": "app.bsky.feed.post", "rkey": "3kzzzzzzzzz22", "record": record}
-    return httpx.post(pds.xrpc_url(PUT), json=body, headers={"Authorization": f"Bearer {session['accessJwt']}"}, timeout=30)
+    return httpx.post(
+        pds.xrpc_url(PUT), json=body, headers={"Authorization": f"Bearer {session['accessJwt']}"}, timeout=30
+    )
 
 
 def mastodon(tweets: int, folder: Path) -> None:
@@ -261,9 +282,13 @@ def endpoints(log: RequestLog) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tweets", type=int, default=1000, help="tweets for the open PDS run (default 1000)")
-    parser.add_argument("--window-tweets", type=int, default=2600, help="tweets for the rate-limited run (default 2600)")
+    parser.add_argument(
+        "--window-tweets", type=int, default=2600, help="tweets for the rate-limited run (default 2600)"
+    )
     parser.add_argument("--mastodon-tweets", type=int, default=1000, help="tweets for the Mastodon run (default 1000)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=("open", "window", "mastodon"), help="parts to leave out")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=("open", "window", "mastodon"), help="parts to leave out"
+    )
     options = parser.parse_args()
     if problem := installation_problem():
         raise SystemExit(problem)

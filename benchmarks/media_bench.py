@@ -16,7 +16,6 @@ removed at the end unless --keep is given.
 from __future__ import annotations
 
 import argparse
-import io
 import multiprocessing
 import os
 import random
@@ -193,7 +192,9 @@ class _Tally:
 
     def report(self, elapsed: float, workers: int, sampler: _MemorySampler) -> None:
         done = self.count - self.errors
-        print(f"prepared {self.count} photos for {len(self.targets)} platforms on {workers} processes in {elapsed:.1f} s")
+        print(
+            f"prepared {self.count} photos for {len(self.targets)} platforms on {workers} processes in {elapsed:.1f} s"
+        )
         print(f"  {self.count / elapsed:.1f} photos/s ({self.count * len(self.targets) / elapsed:.1f} outputs/s)")
         for name, reencoded in self.reencoded.items():
             mean = self.total_bytes[name] / done / 1e6 if done else 0

@@ -79,9 +79,20 @@ def _own_tweet(spec: ArchiveSpec, rng: random.Random, tweet_id: str, roll: float
     if rng.random() < 0.2:
         kind = rng.choice(("photo", "photo", "photo", "video", "animated_gif"))
         ext = "jpg" if kind == "photo" else "mp4"
-        media = [MediaSpec(kind, f"M{tweet_id[-9:]}{i}.{ext}", content=b"x" * 64) for i in range(1 if kind != "photo" else rng.randint(1, 4))]
-    spec.tweet(tweet_id, " ".join(parts), urls=urls, reply_to=reply, media=media,
-               likes=rng.randint(0, 500), retweets=rng.randint(0, 80), lang=rng.choice(("fr", "fr", "fr", "en", "und")))  # fmt: skip
+        media = [
+            MediaSpec(kind, f"M{tweet_id[-9:]}{i}.{ext}", content=b"x" * 64)
+            for i in range(1 if kind != "photo" else rng.randint(1, 4))
+        ]
+    spec.tweet(
+        tweet_id,
+        " ".join(parts),
+        urls=urls,
+        reply_to=reply,
+        media=media,
+        likes=rng.randint(0, 500),
+        retweets=rng.randint(0, 80),
+        lang=rng.choice(("fr", "fr", "fr", "en", "und")),
+    )
 
 
 def _note_tweet(spec: ArchiveSpec, rng: random.Random, tweet_id: str, when: datetime) -> None:

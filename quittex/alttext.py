@@ -38,8 +38,8 @@ from pathlib import Path
 import regex
 
 from quittex.errors import BadInputError
-from quittex.text import clip_text, grapheme_count
 from quittex.models import Media, Tweet
+from quittex.text import clip_text, grapheme_count
 
 COLUMNS = ("tweet_id", "date_utc", "tweet_url", "text_excerpt", "media_path", "media_kind", "alt_text")
 PATH_COLUMN = "media_path"
@@ -85,9 +85,7 @@ def export_alt_text_csv(
     if delimiter not in _DELIMITERS:
         raise ValueError(f"unsupported delimiter {delimiter!r}")
     if target.exists() and not overwrite:
-        raise BadInputError(
-            f"{target} already exists", hint="Choose another file name, or allow overwriting it."
-        )
+        raise BadInputError(f"{target} already exists", hint="Choose another file name, or allow overwriting it.")
     rows, missing = _rows(tweets, username, existing or {})
     _write_atomically(target, rows, delimiter)
     prefilled = sum(1 for row in rows if row[-1])
@@ -297,11 +295,11 @@ class _AltTextReader:
         if extra:
             self.problems.append(f"line {line}: {len(cells)} cells, but the header has {len(columns)} columns")
             return
-        unnamed = [cell for name, cell in zip(columns, cells) if not name and cell.strip()]
+        unnamed = [cell for name, cell in zip(columns, cells, strict=False) if not name and cell.strip()]
         if unnamed:
             self.problems.append(f"line {line}: a value in a column without a name")
             return
-        row = dict(zip(columns, cells))
+        row = dict(zip(columns, cells, strict=False))
         media_path = _uncell(row.get(PATH_COLUMN, "").strip())
         alt = _clean_alt(_uncell(row.get(ALT_COLUMN, "")))
         self._record(line, media_path, alt)
@@ -325,14 +323,12 @@ class _AltTextReader:
         fits = True
         if self.mastodon_limit is not None and characters > self.mastodon_limit:
             self.problems.append(
-                f"line {line}: the alt text has {characters:,} characters; "
-                f"Mastodon accepts {self.mastodon_limit:,}"
+                f"line {line}: the alt text has {characters:,} characters; Mastodon accepts {self.mastodon_limit:,}"
             )
             fits = False
         if self.bluesky_limit is not None and graphemes > self.bluesky_limit:
             self.problems.append(
-                f"line {line}: the alt text has {graphemes:,} characters; "
-                f"Bluesky accepts {self.bluesky_limit:,}"
+                f"line {line}: the alt text has {graphemes:,} characters; Bluesky accepts {self.bluesky_limit:,}"
             )
             fits = False
         return fits
@@ -341,8 +337,7 @@ class _AltTextReader:
         previous = self.alt_texts.get(media_path)
         if previous is not None and previous != alt:
             self.problems.append(
-                f"line {line}: {media_path} already has a different alt text on line "
-                f"{self.lines[media_path]}"
+                f"line {line}: {media_path} already has a different alt text on line {self.lines[media_path]}"
             )
             return
         self.alt_texts[media_path] = alt

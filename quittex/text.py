@@ -23,9 +23,7 @@ if TYPE_CHECKING:
 
 ELLIPSIS = "…"
 _GRAPHEME = regex.compile(r"\X")
-_CONJUNCT_JOIN = regex.compile(
-    r"\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*(?=\p{InCB=Consonant})"
-)
+_CONJUNCT_JOIN = regex.compile(r"\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*(?=\p{InCB=Consonant})")
 
 
 def graphemes(text: str) -> list[str]:
@@ -90,7 +88,9 @@ def clip_text(text: str, *, max_graphemes: int | None = None, max_characters: in
 
 
 def _within(clusters: int, characters: int, max_graphemes: int | None, max_characters: int | None) -> bool:
-    return (max_graphemes is None or clusters <= max_graphemes) and (max_characters is None or characters <= max_characters)
+    return (max_graphemes is None or clusters <= max_graphemes) and (
+        max_characters is None or characters <= max_characters
+    )
 
 
 def x_weighted_length(text: str) -> int:

@@ -105,38 +105,101 @@ def build() -> ArchiveSpec:
     def tid(days: float, seq: int = 0) -> str:
         return snowflake(t + timedelta(days=days), seq)
 
-    spec.tweet(tid(0), "Atelier de réparation samedi 14h, place Sathonay ! Outils & café fournis 🔧☕ #Vélo https://t.co/ATELIER1",
-               urls={"https://t.co/ATELIER1": "https://velo-lumiere.example.org/ateliers/2019-03-09"}, likes=48, retweets=12)  # fmt: skip
+    spec.tweet(
+        tid(0),
+        "Atelier de réparation samedi 14h, place Sathonay ! Outils & café fournis 🔧☕ #Vélo https://t.co/ATELIER1",
+        urls={"https://t.co/ATELIER1": "https://velo-lumiere.example.org/ateliers/2019-03-09"},
+        likes=48,
+        retweets=12,
+    )
     first = tid(30)
-    spec.tweet(first, "🧵 Bilan de notre balade nocturne : 120 cyclistes, zéro accident, des lumières partout. Un fil ⬇️",
-               media=[MediaSpec("photo", "D1aBcDeXkAAaaa1.jpg", photo_with_gps("#2a6f97", "Balade 1"), 1600, 1200),
-                      MediaSpec("photo", "D1aBcDeXkAAaaa2.jpg", photo_with_gps("#6a994e", "Balade 2"), 1600, 1200)], likes=210)  # fmt: skip
+    spec.tweet(
+        first,
+        "🧵 Bilan de notre balade nocturne : 120 cyclistes, zéro accident, des lumières partout. Un fil ⬇️",
+        media=[
+            MediaSpec("photo", "D1aBcDeXkAAaaa1.jpg", photo_with_gps("#2a6f97", "Balade 1"), 1600, 1200),
+            MediaSpec("photo", "D1aBcDeXkAAaaa2.jpg", photo_with_gps("#6a994e", "Balade 2"), 1600, 1200),
+        ],
+        likes=210,
+    )
     second = tid(30.001)
-    spec.tweet(second, "Merci à @mairie_exemple pour la fermeture de la rue pendant une heure. Le parcours : https://t.co/PARCOURS",
-               reply_to=(first, ACCOUNT, USER), urls={"https://t.co/PARCOURS": "https://velo-lumiere.example.org/parcours"}, likes=80)  # fmt: skip
-    spec.tweet(tid(30.002), "Prochaine balade le 12 avril. Venez avec vos lumières 💡 (et celles de vos voisin·es) !",
-               reply_to=(second, ACCOUNT, USER), likes=95)  # fmt: skip
-    spec.tweet(tid(60), "Notre nouveau logo, transparent pour vos affiches 🎨", media=[MediaSpec("photo", "D2LogoPngAAb.png", png_with_alpha(), 800, 800)], likes=33)
-    spec.tweet(tid(90), "Quand la piste cyclable est enfin finie :", media=[MediaSpec("animated_gif", "D3GifAAAbbbccc.mp4", mp4(2, (320, 240)), 320, 240)], likes=120)
-    spec.tweet(tid(120), "La vélorution en 20 secondes 🎥 #Vélorution", media=[MediaSpec("video", "D4VideoXYZ.mp4", mp4(4, (640, 360)), 640, 360, duration_ms=4000)], likes=64)
-    spec.tweet(tid(150), "@voisine_engagee Oui, l'atelier est gratuit et ouvert à toutes et tous !", reply_to=(tid(149), "555000111", "voisine_engagee"))
-    spec.tweet(tid(160), "RT @reseau_velo: Appel national pour des rues apaisées devant les écoles, signez la pétition …")
-    spec.tweet(tid(200), "Très bon article sur les rues scolaires https://t.co/QUOTEEXT",
-               urls={"https://t.co/QUOTEEXT": "https://twitter.com/reseau_velo/status/1150000000000000000"})  # fmt: skip
-    spec.tweet(tid(210), "On en parlait déjà il y a quelques mois https://t.co/QUOTEOWN",
-               urls={"https://t.co/QUOTEOWN": f"https://twitter.com/{USER}/status/{first}"})  # fmt: skip
-    spec.tweet(tid(400), "Warning: photos of the crash site on Rue Garibaldi. Please ride safe.", lang="en", sensitive=True,
-               media=[MediaSpec("photo", "D5Crash0001.jpg", photo_with_gps("#9b2226", "Crash"), 1600, 1200)])  # fmt: skip
+    spec.tweet(
+        second,
+        "Merci à @mairie_exemple pour la fermeture de la rue pendant une heure. Le parcours : https://t.co/PARCOURS",
+        reply_to=(first, ACCOUNT, USER),
+        urls={"https://t.co/PARCOURS": "https://velo-lumiere.example.org/parcours"},
+        likes=80,
+    )
+    spec.tweet(
+        tid(30.002),
+        "Prochaine balade le 12 avril. Venez avec vos lumières 💡 (et celles de vos voisin·es) !",
+        reply_to=(second, ACCOUNT, USER),
+        likes=95,
+    )
+    spec.tweet(
+        tid(60),
+        "Notre nouveau logo, transparent pour vos affiches 🎨",
+        media=[MediaSpec("photo", "D2LogoPngAAb.png", png_with_alpha(), 800, 800)],
+        likes=33,
+    )
+    spec.tweet(
+        tid(90),
+        "Quand la piste cyclable est enfin finie :",
+        media=[MediaSpec("animated_gif", "D3GifAAAbbbccc.mp4", mp4(2, (320, 240)), 320, 240)],
+        likes=120,
+    )
+    spec.tweet(
+        tid(120),
+        "La vélorution en 20 secondes 🎥 #Vélorution",
+        media=[MediaSpec("video", "D4VideoXYZ.mp4", mp4(4, (640, 360)), 640, 360, duration_ms=4000)],
+        likes=64,
+    )
+    spec.tweet(
+        tid(150),
+        "@voisine_engagee Oui, l'atelier est gratuit et ouvert à toutes et tous !",
+        reply_to=(tid(149), "555000111", "voisine_engagee"),
+    )
+    spec.tweet(
+        tid(160), "RT @reseau_velo: Appel national pour des rues apaisées devant les écoles, signez la pétition …"
+    )
+    spec.tweet(
+        tid(200),
+        "Très bon article sur les rues scolaires https://t.co/QUOTEEXT",
+        urls={"https://t.co/QUOTEEXT": "https://twitter.com/reseau_velo/status/1150000000000000000"},
+    )
+    spec.tweet(
+        tid(210),
+        "On en parlait déjà il y a quelques mois https://t.co/QUOTEOWN",
+        urls={"https://t.co/QUOTEOWN": f"https://twitter.com/{USER}/status/{first}"},
+    )
+    spec.tweet(
+        tid(400),
+        "Warning: photos of the crash site on Rue Garibaldi. Please ride safe.",
+        lang="en",
+        sensitive=True,
+        media=[MediaSpec("photo", "D5Crash0001.jpg", photo_with_gps("#9b2226", "Crash"), 1600, 1200)],
+    )
     edited_first, edited_last = tid(500), tid(500.01)
     spec.tweet(edited_first, "Assemblée générale le 15 juin à 18h", edit_chain=[edited_first, edited_last])
-    spec.tweet(edited_last, "Assemblée générale le 15 juin à 19h (changement d'horaire !)", edit_of=edited_first, edit_chain=[edited_first, edited_last])
+    spec.tweet(
+        edited_last,
+        "Assemblée générale le 15 juin à 19h (changement d'horaire !)",
+        edit_of=edited_first,
+        edit_chain=[edited_first, edited_last],
+    )
     note_time = t + timedelta(days=1700)
-    spec.notes.append(make_note(LONG_TEXT, note_time, urls={"https://t.co/SITE0001": "https://velo-lumiere.example.org"}))
-    spec.tweet(snowflake(note_time + timedelta(milliseconds=420)), truncated_for_note(LONG_TEXT), likes=350, retweets=140)
+    spec.notes.append(
+        make_note(LONG_TEXT, note_time, urls={"https://t.co/SITE0001": "https://velo-lumiere.example.org"})
+    )
+    spec.tweet(
+        snowflake(note_time + timedelta(milliseconds=420)), truncated_for_note(LONG_TEXT), likes=350, retweets=140
+    )
     circle = make_tweet(tid(600), "Réservé au cercle : les codes du local sont dans le drive.")
     spec.add(circle)
     spec.circle_tweets.append(circle)
-    spec.extra_files["data/direct-messages.js"] = b'window.YTD.direct_messages.part0 = [{"dmConversation": {"messages": "PRIVATE: never read"}}]'
+    spec.extra_files["data/direct-messages.js"] = (
+        b'window.YTD.direct_messages.part0 = [{"dmConversation": {"messages": "PRIVATE: never read"}}]'
+    )
     spec.extra_files["data/deleted-tweets.js"] = b"window.YTD.deleted_tweets.part0 = []"
     return spec
 

@@ -24,4 +24,8 @@ if [ -f scripts/pds/install.sh ]; then
     bash scripts/pds/install.sh
 fi
 
+# Lint and format first: zero findings (configuration in pyproject.toml).
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
+
 exec .venv/bin/python -m pytest "$@"

@@ -110,7 +110,9 @@ def time_of(tweet_id: str) -> datetime:
 
 def _edit_info(tweet_id, chain, edit_of, when) -> dict:
     if edit_of:
-        return {"edit": {"initialTweetId": edit_of, "editControlInitial": {"editTweetIds": chain or [edit_of, tweet_id]}}}
+        return {
+            "edit": {"initialTweetId": edit_of, "editControlInitial": {"editTweetIds": chain or [edit_of, tweet_id]}}
+        }
     ids = chain or [tweet_id]
     deadline = (when + timedelta(minutes=30)).isoformat().replace("+00:00", ".000Z")
     return {"initial": {"editTweetIds": ids, "editableUntil": deadline, "editsRemaining": "5", "isEditEligible": True}}
@@ -127,25 +129,35 @@ def entities_of(raw: str, urls: dict[str, str], media_tco: str | None) -> dict:
     for match in _MENTION.finditer(raw):
         name = match.group(1)
         entities["user_mentions"].append(
-            {"name": name.title(), "screen_name": name, "indices": _indices(raw, *match.span()),
-             "id_str": str(zlib.crc32(name.encode())), "id": str(zlib.crc32(name.encode()))}
-        )  # fmt: skip
+            {
+                "name": name.title(),
+                "screen_name": name,
+                "indices": _indices(raw, *match.span()),
+                "id_str": str(zlib.crc32(name.encode())),
+                "id": str(zlib.crc32(name.encode())),
+            }
+        )
     for match in _TCO.finditer(raw):
         if match.group(0) == media_tco:
             continue
         expanded = urls.get(match.group(0), "https://example.org/")
         entities["urls"].append(
-            {"url": match.group(0), "expanded_url": expanded, "display_url": expanded.split("://", 1)[-1][:26],
-             "indices": _indices(raw, *match.span())}
-        )  # fmt: skip
+            {
+                "url": match.group(0),
+                "expanded_url": expanded,
+                "display_url": expanded.split("://", 1)[-1][:26],
+                "indices": _indices(raw, *match.span()),
+            }
+        )
     return entities
 
 
 def _media_entity(tweet_id: str, media: MediaSpec, raw: str, tco: str) -> dict:
     start = raw.rindex(tco)
     stem = media.basename.rsplit(".", 1)[0]
+    shown_as = "photo" if media.kind == "photo" else "video"
     item = {
-        "expanded_url": f"https://twitter.com/quittex_demo/status/{tweet_id}/{'video' if media.kind != 'photo' else 'photo'}/1",
+        "expanded_url": f"https://twitter.com/quittex_demo/status/{tweet_id}/{shown_as}/1",
         "indices": [str(start), str(start + len(tco))],
         "url": tco,
         "media_url": f"http://pbs.twimg.com/media/{stem}.jpg",
@@ -162,14 +174,29 @@ def _media_entity(tweet_id: str, media: MediaSpec, raw: str, tco: str) -> dict:
         item["video_info"] = {
             "aspect_ratio": [str(media.width), str(media.height)],
             "variants": [
-                {"bitrate": "832000", "content_type": "video/mp4", "url": "https://video.twimg.com/ext_tw_video/1/pu/vid/640x360/low.mp4?tag=12"},
-                {"bitrate": "2176000", "content_type": "video/mp4", "url": f"https://video.twimg.com/ext_tw_video/1/pu/vid/1280x720/{media.basename}?tag=12"},
-                {"content_type": "application/x-mpegURL", "url": "https://video.twimg.com/ext_tw_video/1/pu/pl/playlist.m3u8?tag=12"},
+                {
+                    "bitrate": "832000",
+                    "content_type": "video/mp4",
+                    "url": "https://video.twimg.com/ext_tw_video/1/pu/vid/640x360/low.mp4?tag=12",
+                },
+                {
+                    "bitrate": "2176000",
+                    "content_type": "video/mp4",
+                    "url": f"https://video.twimg.com/ext_tw_video/1/pu/vid/1280x720/{media.basename}?tag=12",
+                },
+                {
+                    "content_type": "application/x-mpegURL",
+                    "url": "https://video.twimg.com/ext_tw_video/1/pu/pl/playlist.m3u8?tag=12",
+                },
             ],
-        }  # fmt: skip
+        }
         if media.kind == "animated_gif":
             item["video_info"]["variants"] = [
-                {"bitrate": "0", "content_type": "video/mp4", "url": f"https://video.twimg.com/tweet_video/{media.basename}"}
+                {
+                    "bitrate": "0",
+                    "content_type": "video/mp4",
+                    "url": f"https://video.twimg.com/tweet_video/{media.basename}",
+                }
             ]
         if media.duration_ms is not None:
             item["video_info"]["duration_millis"] = str(media.duration_ms)
@@ -181,15 +208,31 @@ def make_note(text: str, created: datetime, urls: dict[str, str] | None = None) 
     core: dict = {"styletags": [], "urls": [], "text": text, "mentions": [], "cashtags": [], "hashtags": []}
     for match in _TCO.finditer(text):
         expanded = (urls or {}).get(match.group(0), "https://example.org/")
-        core["urls"].append({"shortUrl": match.group(0), "expandedUrl": expanded, "displayUrl": expanded[8:34],
-                             "fromIndex": str(match.start()), "toIndex": str(match.end())})  # fmt: skip
+        core["urls"].append(
+            {
+                "shortUrl": match.group(0),
+                "expandedUrl": expanded,
+                "displayUrl": expanded[8:34],
+                "fromIndex": str(match.start()),
+                "toIndex": str(match.end()),
+            }
+        )
     for match in _HASHTAG.finditer(text):
         core["hashtags"].append({"text": match.group(1), "fromIndex": str(match.start()), "toIndex": str(match.end())})
     for match in _MENTION.finditer(text):
-        core["mentions"].append({"screenName": match.group(1), "fromIndex": str(match.start()), "toIndex": str(match.end())})
+        core["mentions"].append(
+            {"screenName": match.group(1), "fromIndex": str(match.start()), "toIndex": str(match.end())}
+        )
     stamp = created.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return {"noteTweet": {"noteTweetId": str(random.Random(text).randrange(10**18)), "updatedAt": stamp,
-                          "lifecycle": {"value": "3", "name": "Committed"}, "createdAt": stamp, "core": core}}  # fmt: skip
+    return {
+        "noteTweet": {
+            "noteTweetId": str(random.Random(text).randrange(10**18)),
+            "updatedAt": stamp,
+            "lifecycle": {"value": "3", "name": "Committed"},
+            "createdAt": stamp,
+            "core": core,
+        }
+    }
 
 
 def truncated_for_note(text: str, limit: int = 275) -> str:
@@ -253,14 +296,31 @@ def archive_files(spec: ArchiveSpec) -> dict[str, bytes]:
     if spec.notes:
         files[f"{data}note-tweet.js"] = js("YTD.note_tweet.part0", spec.notes, compact)
     if spec.circle_tweets:
-        files[f"{data}twitter-circle-tweet.js"] = js("YTD.twitter_circle_tweet.part0", [{"tweet": t} for t in spec.circle_tweets], compact)
-    account = {"account": {"email": "secret@example.org", "phoneNumber": "+33600000000",
-                           "createdVia": "web", "username": spec.username, "accountId": spec.account_id,
-                           "createdAt": "2012-03-04T05:06:07.000Z", "accountDisplayName": spec.display_name}}  # fmt: skip
+        files[f"{data}twitter-circle-tweet.js"] = js(
+            "YTD.twitter_circle_tweet.part0", [{"tweet": t} for t in spec.circle_tweets], compact
+        )
+    account = {
+        "account": {
+            "email": "secret@example.org",
+            "phoneNumber": "+33600000000",
+            "createdVia": "web",
+            "username": spec.username,
+            "accountId": spec.account_id,
+            "createdAt": "2012-03-04T05:06:07.000Z",
+            "accountDisplayName": spec.display_name,
+        }
+    }
     files[f"{data}account.js"] = js("YTD.account.part0", [account], compact)
-    profile = {"profile": {"description": {"bio": "Un collectif de démonstration pour quittex.",
-                                           "website": "https://t.co/WEBSITE01", "location": "Lyon"},
-                           "avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.jpg"}}  # fmt: skip
+    profile = {
+        "profile": {
+            "description": {
+                "bio": "Un collectif de démonstration pour quittex.",
+                "website": "https://t.co/WEBSITE01",
+                "location": "Lyon",
+            },
+            "avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.jpg",
+        }
+    }
     files[f"{data}profile.js"] = js("YTD.profile.part0", [profile], compact)
     for file_name, content in spec.media.items():
         files[f"{media_dir}/{file_name}"] = content
@@ -275,8 +335,12 @@ def archive_files(spec: ArchiveSpec) -> dict[str, bytes]:
 def _manifest(spec: ArchiveSpec, name: str, media_dir: str, tweet_files: list[dict]) -> bytes:
     manifest = {
         "userInfo": {"accountId": spec.account_id, "userName": spec.username, "displayName": spec.display_name},
-        "archiveInfo": {"sizeBytes": "12345", "generationDate": "2024-11-20T10:00:00.000Z",
-                        "isPartialArchive": False, "maxPartSizeBytes": "53687091200"},  # fmt: skip
+        "archiveInfo": {
+            "sizeBytes": "12345",
+            "generationDate": "2024-11-20T10:00:00.000Z",
+            "isPartialArchive": False,
+            "maxPartSizeBytes": "53687091200",
+        },
         "readmeInfo": {"fileName": "data/README.txt", "directory": "data/", "name": "README.txt"},
         "dataTypes": {
             name: {"mediaDirectory": media_dir, "files": tweet_files},

@@ -12,9 +12,15 @@ import pytest
 
 # Flags from the machine notes: no network chatter, no sandbox as root.
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_or_skip() -> str:
@@ -31,8 +37,10 @@ def rendered_dom(page: Path) -> str:
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
             [chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -41,8 +49,16 @@ def screenshot(page: Path, target: Path, size: str = "1400,2000") -> Path:
     chromium = chromium_or_skip()
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [chromium, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={target}", f"--window-size={size}",
-             page.resolve().as_uri()],
-            capture_output=True, timeout=120, check=True,
-        )  # fmt: skip
+            [
+                chromium,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--screenshot={target}",
+                f"--window-size={size}",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
     return target

@@ -128,7 +128,11 @@ class FaultProxy:
                 elif fault.kind == "rate_limit":
                     self._rate_limited(fault.reset_in)
                 else:
-                    self._answer(fault.status, {"content-type": "application/json"}, b'{"error":"InternalServerError","message":"injected"}')
+                    self._answer(
+                        fault.status,
+                        {"content-type": "application/json"},
+                        b'{"error":"InternalServerError","message":"injected"}',
+                    )
 
             def _upstream(self, body: bytes) -> httpx.Response:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -159,10 +163,14 @@ class FaultProxy:
                 iso = (datetime.now(UTC) + timedelta(seconds=reset_in)).isoformat()
                 headers = {
                     "content-type": "application/json",
-                    "RateLimit-Limit": "5000", "RateLimit-Remaining": "0", "RateLimit-Reset": str(int(reset) + 1),
+                    "RateLimit-Limit": "5000",
+                    "RateLimit-Remaining": "0",
+                    "RateLimit-Reset": str(int(reset) + 1),
                     "RateLimit-Policy": "5000;w=3600",
-                    "X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": iso,
-                }  # fmt: skip
+                    "X-RateLimit-Limit": "300",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": iso,
+                }
                 self._answer(429, headers, b'{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}', "429")
 
         return Handler

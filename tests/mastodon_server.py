@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -203,7 +203,7 @@ class MastodonTestServer:
         self, path: str, *, reset_in: float = 60, count: int = 1, limit: int = 300, methods: list[str] | None = None
     ) -> Fault:
         """`count` answers 429 with Mastodon's headers: X-RateLimit-Reset in ISO 8601."""
-        reset = datetime.now(timezone.utc) + timedelta(seconds=reset_in)
+        reset = datetime.now(UTC) + timedelta(seconds=reset_in)
         headers = {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": "0",

@@ -27,8 +27,14 @@ def test_export_fill_and_migrate(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "6 media items" in result.stdout
     assert run_cli("alt-text", "export", EXAMPLE, "--to", sheet).exit_code == 2  # never overwrites silently
-    fill(sheet, {"D2LogoPngAAb.png": "Logo : un anneau rouge sur fond transparent", "D4VideoXYZ.mp4": "Des vélos défilent"})
-    posts = [json.loads(line) for line in run_cli("migrate", EXAMPLE, "--dry-run", "--json", "--alt-text", sheet).stdout.splitlines()]
+    fill(
+        sheet,
+        {"D2LogoPngAAb.png": "Logo : un anneau rouge sur fond transparent", "D4VideoXYZ.mp4": "Des vélos défilent"},
+    )
+    posts = [
+        json.loads(line)
+        for line in run_cli("migrate", EXAMPLE, "--dry-run", "--json", "--alt-text", sheet).stdout.splitlines()
+    ]
     alts = {(p["platform"], m["path"].rsplit("-", 1)[-1]): m["alt"] for p in posts for m in p["media"]}
     for platform in ("mastodon", "bluesky"):
         assert alts[(platform, "D2LogoPngAAb.png")] == "Logo : un anneau rouge sur fond transparent"

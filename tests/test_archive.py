@@ -40,12 +40,22 @@ def at(minutes: float, sequence: int = 0) -> str:
 def rich_spec(generation: str = "2023", parts: int = 3) -> ArchiveSpec:
     """One of each kind of tweet a reader must handle."""
     spec = ArchiveSpec(generation=generation, parts=parts, account_id=OWN)
-    spec.tweet(at(0), "Bonjour 👩🏽‍🌾 > https://t.co/AAAA #Climat & @voisin", urls={"https://t.co/AAAA": "https://example.org/a?b=1&c=2"})
-    spec.tweet(at(1), "Le fil continue", reply_to=(at(0), OWN, "quittex_demo"), media=[MediaSpec("photo", "PHOTO1.jpg")])
+    spec.tweet(
+        at(0),
+        "Bonjour 👩🏽‍🌾 > https://t.co/AAAA #Climat & @voisin",
+        urls={"https://t.co/AAAA": "https://example.org/a?b=1&c=2"},
+    )
+    spec.tweet(
+        at(1), "Le fil continue", reply_to=(at(0), OWN, "quittex_demo"), media=[MediaSpec("photo", "PHOTO1.jpg")]
+    )
     spec.tweet(at(2), "Et se termine", reply_to=(at(1), OWN, "quittex_demo"), likes=12)
     spec.tweet(at(3), "@quelquun je ne suis pas d'accord", reply_to=("99", "42", "quelquun"))
     spec.tweet(at(4), "RT @autre: un texte coupé à 140 caractères…")
-    spec.tweet(at(5), "Regardez ça https://t.co/QUOTE1", urls={"https://t.co/QUOTE1": "https://twitter.com/autre/status/1234567890"})
+    spec.tweet(
+        at(5),
+        "Regardez ça https://t.co/QUOTE1",
+        urls={"https://t.co/QUOTE1": "https://twitter.com/autre/status/1234567890"},
+    )
     spec.tweet(at(6), "Une vidéo", media=[MediaSpec("video", "VIDEO1.mp4", duration_ms=12000)])
     spec.tweet(at(7), "Un GIF", media=[MediaSpec("animated_gif", "GIF1.mp4")])
     spec.tweet(at(8), "Photo perdue", media=[MediaSpec("photo", "LOST.jpg", content=None)])
@@ -73,7 +83,9 @@ def test_every_generation_and_form_reads_the_same(tmp_path, generation, form):
 
 @pytest.mark.parametrize("form", ["zip", "folder"])
 def test_nested_one_level_deeper(tmp_path, form):
-    path = write_archive(rich_spec(), tmp_path / ("n.zip" if form == "zip" else "n"), form=form, nest="twitter-2024-11-20-abc")
+    path = write_archive(
+        rich_spec(), tmp_path / ("n.zip" if form == "zip" else "n"), form=form, nest="twitter-2024-11-20-abc"
+    )
     with load_archive(path) as archive:
         assert len(archive.tweets) == 9
         assert archive.tweet(at(1)).media[0].path == "data/tweets_media/" + f"{at(1)}-PHOTO1.jpg"
@@ -132,7 +144,14 @@ def test_media_links_leave_the_text_and_quotes_are_recognised(tmp_path):
 
 def test_renamed_media_file_is_found_by_the_tweet_id_prefix(tmp_path):
     spec = ArchiveSpec(account_id=OWN)
-    spec.tweet(at(0), "Deux photos", media=[MediaSpec("photo", "A.jpg", file_name=f"{at(0)}-renamed.jpg"), MediaSpec("photo", "B.png", content=b"\x89PNG")])
+    spec.tweet(
+        at(0),
+        "Deux photos",
+        media=[
+            MediaSpec("photo", "A.jpg", file_name=f"{at(0)}-renamed.jpg"),
+            MediaSpec("photo", "B.png", content=b"\x89PNG"),
+        ],
+    )
     with load_archive(write_archive(spec, tmp_path / "a.zip")) as archive:
         paths = [m.path for m in archive.tweet(at(0)).media]
     assert paths == [f"data/tweets_media/{at(0)}-renamed.jpg", f"data/tweets_media/{at(0)}-B.png"]
@@ -140,7 +159,10 @@ def test_renamed_media_file_is_found_by_the_tweet_id_prefix(tmp_path):
 
 def test_note_tweets_posted_in_a_burst_each_find_their_tweet(tmp_path):
     spec = ArchiveSpec(account_id=OWN)
-    texts = [f"Fil numéro {n} : " + "un long texte qui dépasse la limite. " * 12 + f"Fin {n} https://t.co/LINK{n}" for n in range(4)]
+    texts = [
+        f"Fil numéro {n} : " + "un long texte qui dépasse la limite. " * 12 + f"Fin {n} https://t.co/LINK{n}"
+        for n in range(4)
+    ]
     moment = T0 + timedelta(hours=1)
     previous = None
     for n, text in enumerate(texts):
@@ -232,7 +254,9 @@ def test_direct_messages_and_deleted_tweets_are_never_opened(tmp_path, monkeypat
     spec.extra_files["data/direct_messages_media/1-secret.jpg"] = b"secret"
     opened = []
     original = ArchiveSource.read_bytes
-    monkeypatch.setattr(ArchiveSource, "read_bytes", lambda self, name, *a: opened.append(name) or original(self, name, *a))
+    monkeypatch.setattr(
+        ArchiveSource, "read_bytes", lambda self, name, *a: opened.append(name) or original(self, name, *a)
+    )
     with load_archive(write_archive(spec, tmp_path / "a.zip")) as archive:
         assert len(archive.tweets) == 9
     assert opened and not [n for n in opened if "direct" in n or "deleted" in n]
@@ -269,13 +293,17 @@ def write_zip(path, entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED)
 
 
 def test_zip_slip_entry_refuses_the_archive(tmp_path):
-    path = write_zip(tmp_path / "evil.zip", {"data/tweets.js": b"window.YTD.tweets.part0 = []", "../../etc/evil.sh": b"x"})
+    path = write_zip(
+        tmp_path / "evil.zip", {"data/tweets.js": b"window.YTD.tweets.part0 = []", "../../etc/evil.sh": b"x"}
+    )
     with pytest.raises(UnsafeArchiveError, match="escapes its folder"):
         load_archive(path)
 
 
 def test_zip_bomb_is_refused(tmp_path):
-    path = write_zip(tmp_path / "bomb.zip", {"data/tweets.js": b"window.YTD.tweets.part0 = [" + b" " * (50 << 20) + b"]"})
+    path = write_zip(
+        tmp_path / "bomb.zip", {"data/tweets.js": b"window.YTD.tweets.part0 = [" + b" " * (50 << 20) + b"]"}
+    )
     with pytest.raises(UnsafeArchiveError, match="zip bomb"):
         load_archive(path)
 
@@ -342,11 +370,22 @@ def test_inspect_json_has_the_promised_fields(tmp_path):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     expected = {
-        "username": "quittex_demo", "account_id": OWN, "tweets": 9, "retweets": 1, "replies_to_others": 1,
-        "self_replies": 2, "originals": 5, "threads": 1, "note_tweets_merged": 0, "edits_collapsed": 0,
-        "media_items": 4, "media_missing": 1, "parts_read": 3,
-        "first_date": "2023-03-04T09:30:00Z", "last_date": "2023-03-04T09:38:00Z",
-    }  # fmt: skip
+        "username": "quittex_demo",
+        "account_id": OWN,
+        "tweets": 9,
+        "retweets": 1,
+        "replies_to_others": 1,
+        "self_replies": 2,
+        "originals": 5,
+        "threads": 1,
+        "note_tweets_merged": 0,
+        "edits_collapsed": 0,
+        "media_items": 4,
+        "media_missing": 1,
+        "parts_read": 3,
+        "first_date": "2023-03-04T09:30:00Z",
+        "last_date": "2023-03-04T09:38:00Z",
+    }
     assert {k: data[k] for k in expected} == expected
 
 
@@ -378,7 +417,9 @@ def test_created_at_reads_back_every_moment_in_utc(moment):
     moment = moment.replace(microsecond=0, tzinfo=UTC)
     parsed = parse_created_at(moment.strftime("%a %b %d %H:%M:%S +0000 %Y"))
     assert parsed == moment and parsed.tzinfo is UTC
-    assert parse_created_at(moment.astimezone(timezone(timedelta(hours=-5))).strftime("%a %b %d %H:%M:%S %z %Y")) == moment
+    assert (
+        parse_created_at(moment.astimezone(timezone(timedelta(hours=-5))).strftime("%a %b %d %H:%M:%S %z %Y")) == moment
+    )
 
 
 def test_a_damaged_date_falls_back_to_the_time_in_the_tweet_id(tmp_path):

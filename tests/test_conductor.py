@@ -50,9 +50,13 @@ def test_a_run_plans_with_the_servers_limits_asks_then_publishes_each_post_once(
         return True
 
     outcome = run_migration(
-        EXAMPLE, ["bluesky"], targets={"bluesky": target}, settings=RunSettings(state_dir=tmp_path),
-        confirm=confirm, on_stage=lambda name: stages.append(name),
-    )  # fmt: skip
+        EXAMPLE,
+        ["bluesky"],
+        targets={"bluesky": target},
+        settings=RunSettings(state_dir=tmp_path),
+        confirm=confirm,
+        on_stage=lambda name: stages.append(name),
+    )
     assert stages == ["Reading", "Rewriting"] and seen == {"posts": 14, "within": True}
     assert outcome.published and outcome.reports["bluesky"].created == 14 and len(target.posts) == 14
     assert not target.closed  # given by the caller: the caller closes it
@@ -65,9 +69,12 @@ def test_a_run_plans_with_the_servers_limits_asks_then_publishes_each_post_once(
 def test_a_run_the_user_declines_sends_nothing(tmp_path):
     target = FakeBluesky()
     outcome = run_migration(
-        EXAMPLE, ["bluesky"], targets={"bluesky": target}, settings=RunSettings(state_dir=tmp_path),
+        EXAMPLE,
+        ["bluesky"],
+        targets={"bluesky": target},
+        settings=RunSettings(state_dir=tmp_path),
         confirm=lambda plan, targets: False,
-    )  # fmt: skip
+    )
     assert not outcome.published and outcome.reports == {} and target.posts == {}
 
 

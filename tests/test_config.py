@@ -139,13 +139,21 @@ def test_repeated_reasons_are_kept_once_in_order():
 
 @pytest.mark.parametrize(
     "written",
-    ["@collectif@mamot.fr", "collectif@mamot.fr", "  @collectif@Mamot.FR ", "https://mamot.fr/@collectif", "https://mamot.fr/@collectif/"],
+    [
+        "@collectif@mamot.fr",
+        "collectif@mamot.fr",
+        "  @collectif@Mamot.FR ",
+        "https://mamot.fr/@collectif",
+        "https://mamot.fr/@collectif/",
+    ],
 )
 def test_mastodon_addresses_are_read_in_every_usual_form(written):
     assert parse_mastodon_address(written) == "@collectif@mamot.fr"
 
 
-@pytest.mark.parametrize("written", ["collectif", "@collectif", "@col lectif@mamot.fr", "@a@b@c.fr", "@x@mamot", "@x@-bad-.fr"])
+@pytest.mark.parametrize(
+    "written", ["collectif", "@collectif", "@col lectif@mamot.fr", "@a@b@c.fr", "@x@mamot", "@x@-bad-.fr"]
+)
 def test_mastodon_addresses_that_are_not_one_are_refused(written):
     with pytest.raises(ValueError, match="@user@instance|server name"):
         parse_mastodon_address(written)
@@ -174,7 +182,9 @@ def test_bluesky_handles_are_read_in_every_usual_form(written, handle):
     assert parse_bluesky_handle(written) == handle
 
 
-@pytest.mark.parametrize("written", ["collectif", "col lectif.bsky.social", "collectif.example", "café.bsky.social", "a..b"])
+@pytest.mark.parametrize(
+    "written", ["collectif", "col lectif.bsky.social", "collectif.example", "café.bsky.social", "a..b"]
+)
 def test_bluesky_handles_that_are_not_one_are_refused(written):
     with pytest.raises(ValueError):
         parse_bluesky_handle(written)
@@ -185,7 +195,9 @@ def test_urls_are_kept_as_written():
     assert parse_web_url(" http://collectif.org/lettre?x=1 ") == "http://collectif.org/lettre?x=1"
 
 
-@pytest.mark.parametrize("written", ["collectif.org", "ftp://collectif.org", "https://", "https://collectif", "https://a b.org"])
+@pytest.mark.parametrize(
+    "written", ["collectif.org", "ftp://collectif.org", "https://", "https://collectif", "https://a b.org"]
+)
 def test_urls_that_are_not_web_addresses_are_refused(written):
     with pytest.raises(ValueError):
         parse_web_url(written)
@@ -216,7 +228,9 @@ def test_a_text_is_picked_in_the_asked_language_then_the_collectives_then_any():
     assert pick_language(None, "en", "fr") is None
 
 
-@pytest.mark.parametrize(("locale", "expected"), [("de_DE.UTF-8", "de"), ("es_ES", "es"), ("pt_BR.UTF-8", "en"), ("C", "en")])
+@pytest.mark.parametrize(
+    ("locale", "expected"), [("de_DE.UTF-8", "de"), ("es_ES", "es"), ("pt_BR.UTF-8", "en"), ("C", "en")]
+)
 def test_the_default_language_follows_the_system_when_quittex_speaks_it(monkeypatch, locale, expected):
     for name in ("LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
@@ -293,11 +307,29 @@ def test_saving_never_overwrites_unless_asked(tmp_path):
 
 def init_options(path: Path) -> list[str]:
     return [
-        "init", "--no-input", "--config", str(path), "--name", "Les Amis du Lavoir", "--lang", "fr",
-        "--mastodon", "lavoir@piaille.example.org", "--bluesky", "@lavoir.bsky.social",
-        "--website", "https://lavoir.example.org", "--date", "2026-02-01",
-        "--reason", "moderation", "--reason", "surveillance", "--x-account", "closed",
-    ]  # fmt: skip
+        "init",
+        "--no-input",
+        "--config",
+        str(path),
+        "--name",
+        "Les Amis du Lavoir",
+        "--lang",
+        "fr",
+        "--mastodon",
+        "lavoir@piaille.example.org",
+        "--bluesky",
+        "@lavoir.bsky.social",
+        "--website",
+        "https://lavoir.example.org",
+        "--date",
+        "2026-02-01",
+        "--reason",
+        "moderation",
+        "--reason",
+        "surveillance",
+        "--x-account",
+        "closed",
+    ]
 
 
 def test_init_without_questions_writes_the_options(tmp_path):
@@ -326,7 +358,9 @@ def test_init_refuses_to_overwrite_without_force(tmp_path):
 
 def test_init_reports_bad_options_one_line_each_and_writes_nothing(tmp_path):
     path = tmp_path / "quittex.toml"
-    result = run_cli("init", "--no-input", "--config", str(path), "--name", "X", "--mastodon", "nope", "--website", "web")
+    result = run_cli(
+        "init", "--no-input", "--config", str(path), "--name", "X", "--mastodon", "nope", "--website", "web"
+    )
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "addresses.mastodon: must look like @user@instance" in result.stderr
     assert "addresses.website: must be a web address" in result.stderr
@@ -343,18 +377,25 @@ def test_init_without_questions_needs_a_name(tmp_path):
 def test_init_asks_again_until_each_answer_is_usable(tmp_path):
     path = tmp_path / "quittex.toml"
     answers = [
-        "", "Les Amis du Lavoir",  # the name cannot be skipped
-        "pt", "fr",  # a language quittex does not write is refused
+        "",
+        "Les Amis du Lavoir",  # the name cannot be skipped
+        "pt",
+        "fr",  # a language quittex does not write is refused
         "Un lavoir, des voisines et des voisins.",
-        "lavoir", "@lavoir@piaille.example.org",
+        "lavoir",
+        "@lavoir@piaille.example.org",
         "",  # no Bluesky
-        "lavoir.example.org", "https://lavoir.example.org",
-        "", "",  # no newsletter
-        "20/01/2026", "2026-01-20",
-        "9", "2 3 2",
+        "lavoir.example.org",
+        "https://lavoir.example.org",
+        "",
+        "",  # no newsletter
+        "20/01/2026",
+        "2026-01-20",
+        "9",
+        "2 3 2",
         "On préfère se parler en vrai.",
         "",  # dormant, the default
-    ]  # fmt: skip
+    ]
     result = run_cli("init", "--config", str(path), input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     config = load_config(path)
@@ -367,7 +408,13 @@ def test_init_asks_again_until_each_answer_is_usable(tmp_path):
     assert config.reasons.presets == ["moderation", "surveillance"]
     assert config.reasons.own == "On préfère se parler en vrai."
     assert config.leaving.x_account == "dormant"
-    for complaint in ("choose one of fr", "must look like @user@instance", "must be a web address", "YYYY-MM-DD", "between 1 and 5"):
+    for complaint in (
+        "choose one of fr",
+        "must look like @user@instance",
+        "must be a web address",
+        "YYYY-MM-DD",
+        "between 1 and 5",
+    ):
         assert complaint in result.stderr + result.stdout
     # The reason list is shown in the chosen language.
     assert "le harcèlement sans modération" in result.stderr

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from mastodon import Mastodon
 from twitter_text import parse_tweet
 
-from quittex.vocabulary import LANGUAGES
 from quittex.config import REASON_KEYS, ProjectConfig, config_from_data, load_config
 from quittex.errors import BadInputError, ConfigError, ExitCode, QuittexError
 from quittex.farewell import FORMATS, CustomTemplate, TextTooLongError, render_farewell, template_variables
@@ -41,6 +40,7 @@ from quittex.farewell.limits import (
 )
 from quittex.farewell.presets import reason_presets
 from quittex.farewell.split import split_thread
+from quittex.vocabulary import LANGUAGES
 from tests.cli_helpers import run_cli
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "quittex.toml"
@@ -120,9 +120,12 @@ SPARSE = {
 def test_a_sparse_project_file_renders_cleanly_too(lang, addresses):
     """No date, no reasons, one address: every optional part must vanish without a trace."""
     config = config_from_data(
-        {"collective": {"name": "Les Amis du Lavoir"}, "addresses": addresses,
-         "leaving": {"x_account": "closed", "republish_archive": False}}
-    )  # fmt: skip
+        {
+            "collective": {"name": "Les Amis du Lavoir"},
+            "addresses": addresses,
+            "leaving": {"x_account": "closed", "republish_archive": False},
+        }
+    )
     for text in render_farewell(config, lang=lang).texts:
         whole = "\n".join(post.text for post in text.posts)
         assert text.fits and not LEFTOVER.search(whole)
@@ -151,7 +154,9 @@ def test_a_thread_opens_with_its_mark_and_numbers_every_post(example, lang):
 def test_the_own_texts_come_in_the_language_asked(example, lang):
     kit = render_farewell(example, formats=["long"], lang=lang)
     assert example.reasons.own[lang] in kit.texts[0].text
-    assert example.farewell.letter_greeting[lang] in render_farewell(example, formats=["letter"], lang=lang).texts[0].text
+    assert (
+        example.farewell.letter_greeting[lang] in render_farewell(example, formats=["letter"], lang=lang).texts[0].text
+    )
 
 
 def test_the_language_defaults_to_the_collectives(example):
@@ -159,7 +164,13 @@ def test_the_language_defaults_to_the_collectives(example):
 
 
 def test_the_leaving_date_is_written_in_each_language(example):
-    dates = {"fr": "20 janvier 2026", "en": "20 January 2026", "es": "20 de enero de 2026", "it": "20 gennaio 2026", "de": "20. Januar 2026"}
+    dates = {
+        "fr": "20 janvier 2026",
+        "en": "20 January 2026",
+        "es": "20 de enero de 2026",
+        "it": "20 gennaio 2026",
+        "de": "20. Januar 2026",
+    }
     for lang, written in dates.items():
         assert written in render_farewell(example, formats=["x"], lang=lang).texts[0].text
 
@@ -225,7 +236,9 @@ def test_a_post_too_long_in_full_falls_back_to_a_shorter_form(example):
 
 def test_a_post_that_cannot_fit_is_an_error_never_a_text_over_the_limit():
     long_path = "https://lavoir.example.org/" + "tres-long-chemin/" * 8
-    config = config_from_data({"collective": {"name": "N" * 80}, "addresses": {"website": long_path, "newsletter": long_path + "x"}})
+    config = config_from_data(
+        {"collective": {"name": "N" * 80}, "addresses": {"website": long_path, "newsletter": long_path + "x"}}
+    )
     with pytest.raises(TextTooLongError) as caught:
         render_farewell(config, formats=["bio"], lang="fr")
     assert "bio" in caught.value.message and "/160" in caught.value.message
@@ -241,7 +254,16 @@ def test_a_post_that_cannot_fit_is_an_error_never_a_text_over_the_limit():
 _letters = st.characters(codec="latin-1", categories=["L", "N", "P", "S"])
 _word = st.one_of(
     st.text(_letters, min_size=1, max_size=14),
-    st.sampled_from(["https://example.org/a/very/long/path/indeed", "example.org", "日本語の単語", "👩🏽‍🌾", "@user@mastodon.social", "e\u0301"]),
+    st.sampled_from(
+        [
+            "https://example.org/a/very/long/path/indeed",
+            "example.org",
+            "日本語の単語",
+            "👩🏽‍🌾",
+            "@user@mastodon.social",
+            "e\u0301",
+        ]
+    ),
     st.text(_letters, min_size=110, max_size=320).map(lambda w: w.replace(" ", "")).filter(bool),  # longer than a post
 )
 # Farewell-sized messages: X's counting is pure Python and slow on long texts.
@@ -379,7 +401,10 @@ def test_only_the_accounts_given_are_introduced():
 def test_a_custom_template_gets_the_same_variables_and_checks(example):
     template = CustomTemplate("mine.j2", "{{ name }} part. {{ mastodon.handle }} {{ bluesky.handle }} ({{ detail }})")
     (text,) = render_farewell(example, formats=["x"], lang="fr", template=template).texts
-    assert text.posts[0].text == "Collectif Vélo du Val-de-Brume part. @velobrume@mastodon.example.org @velobrume.bsky.social (full)"
+    assert (
+        text.posts[0].text
+        == "Collectif Vélo du Val-de-Brume part. @velobrume@mastodon.example.org @velobrume.bsky.social (full)"
+    )
     assert text.posts[0].measure.limit == 280
 
 
@@ -395,7 +420,9 @@ def test_a_custom_template_too_long_in_every_form_is_an_error(example):
 
 
 def test_a_custom_thread_template_is_cut_like_the_shipped_one(example):
-    (thread,) = render_farewell(example, formats=["thread"], template=CustomTemplate("t.j2", "{{ 'Une phrase. ' * 80 }}")).texts
+    (thread,) = render_farewell(
+        example, formats=["thread"], template=CustomTemplate("t.j2", "{{ 'Une phrase. ' * 80 }}")
+    ).texts
     assert len(thread.posts) > 1 and all(X_POST.fits(post.text) for post in thread.posts)
 
 
@@ -441,7 +468,10 @@ def snapshot_of(kit) -> str:
     blocks = []
     for text in kit.texts:
         for number, post in enumerate(text.posts, start=1):
-            header = f"== {text.format} · {text.platform} · {text.detail} · post {number}/{len(text.posts)} · {post.measure.describe()}"
+            header = (
+                f"== {text.format} · {text.platform} · {text.detail} · post {number}/{len(text.posts)}"
+                f" · {post.measure.describe()}"
+            )
             facets = "".join(
                 f"\n-- facet {f.index.byte_start}:{f.index.byte_end} -> {f.features[0].uri}" for f in post.facets
             )
@@ -477,7 +507,15 @@ def test_plain_output_is_the_text_alone(example):
 def test_plain_output_of_every_format_marks_where_each_text_starts():
     result = farewell("--plain", "--lang", "de")
     assert result.exit_code == 0, result.stderr
-    for header in ("===== x · x", "===== thread · x", "===== long · web", "===== intro · mastodon", "===== intro · bluesky", "===== bio · x", "===== letter · letter"):
+    for header in (
+        "===== x · x",
+        "===== thread · x",
+        "===== long · web",
+        "===== intro · mastodon",
+        "===== intro · bluesky",
+        "===== bio · x",
+        "===== letter · letter",
+    ):
         assert header in result.stdout
     assert "Am 20. Januar 2026" in result.stdout
 
@@ -488,8 +526,14 @@ def test_json_output_gives_every_text_its_measure_and_bluesky_its_facets():
     data = json.loads(result.stdout)
     assert data["lang"] == "it" and data["skipped"] == []
     assert [(t["format"], t["platform"]) for t in data["texts"]] == [
-        ("x", "x"), ("thread", "x"), ("long", "web"), ("intro", "mastodon"), ("intro", "bluesky"), ("bio", "x"), ("letter", "letter"),
-    ]  # fmt: skip
+        ("x", "x"),
+        ("thread", "x"),
+        ("long", "web"),
+        ("intro", "mastodon"),
+        ("intro", "bluesky"),
+        ("bio", "x"),
+        ("letter", "letter"),
+    ]
     assert all(post["fits"] for text in data["texts"] for post in text["posts"])
     bluesky = data["texts"][4]["posts"][0]
     assert {facet["features"][0]["uri"] for facet in bluesky["facets"]} >= {"https://velobrume.example.org"}
@@ -556,7 +600,7 @@ def test_without_a_project_file_the_command_says_what_to_do(tmp_path, monkeypatc
 
 def test_unknown_sections_are_warned_about_but_do_not_stop_anything(tmp_path):
     config = tmp_path / "quittex.toml"
-    config.write_text(EXAMPLE.read_text(encoding="utf-8") + '\n[someday]\nsetting = 1\n', encoding="utf-8")
+    config.write_text(EXAMPLE.read_text(encoding="utf-8") + "\n[someday]\nsetting = 1\n", encoding="utf-8")
     result = run_cli("farewell", "--config", str(config), "--format", "x", "--plain")
     assert result.exit_code == 0 and "[someday]" in result.stderr
 
@@ -565,11 +609,29 @@ def test_unknown_sections_are_warned_about_but_do_not_stop_anything(tmp_path):
 def test_init_then_farewell_gives_the_whole_kit(tmp_path, lang):
     config = tmp_path / "quittex.toml"
     created = run_cli(
-        "init", "--no-input", "--config", str(config), "--name", "Les Amis du Lavoir", "--lang", lang,
-        "--mastodon", "@lavoir@piaille.example.org", "--bluesky", "lavoir.bsky.social",
-        "--website", "https://lavoir.example.org", "--newsletter", "https://lavoir.example.org/lettre",
-        "--date", "2026-03-01", "--reason", "ownership", "--reason", "disinformation",
-    )  # fmt: skip
+        "init",
+        "--no-input",
+        "--config",
+        str(config),
+        "--name",
+        "Les Amis du Lavoir",
+        "--lang",
+        lang,
+        "--mastodon",
+        "@lavoir@piaille.example.org",
+        "--bluesky",
+        "lavoir.bsky.social",
+        "--website",
+        "https://lavoir.example.org",
+        "--newsletter",
+        "https://lavoir.example.org/lettre",
+        "--date",
+        "2026-03-01",
+        "--reason",
+        "ownership",
+        "--reason",
+        "disinformation",
+    )
     assert created.exit_code == 0, created.stderr
     result = run_cli("farewell", "--config", str(config), "--format", "all", "--json")
     assert result.exit_code == 0, result.stderr

@@ -87,7 +87,13 @@ def test_a_post_undone_then_wanted_again_is_planned_anew_under_a_new_generation(
         assert journal.get("1", 0).generation == 0
         assert journal.plan(planned(("1", 0), ("2", 0))) == 1
         again = journal.get("1", 0)
-        assert (again.state, again.generation, again.remote, again.request_key, again.attempts) == ("pending", 1, None, None, 0)
+        assert (again.state, again.generation, again.remote, again.request_key, again.attempts) == (
+            "pending",
+            1,
+            None,
+            None,
+            0,
+        )
         assert journal.get("2", 0).state == "done" and journal.get("2", 0).generation == 0
         journal.mark_undone("2", 0)
         assert journal.plan(planned(("1", 0))) == 0  # an undone post no plan wants stays undone

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quittex.output import json_lines
 from quittex.archive import load_archive
 from quittex.errors import BadInputError
-from quittex.output.json_lines import split_evenly, write_json_lines
-from quittex.models import Thread
 from quittex.migrate.plan import plan_migration, prepare_rewrite
+from quittex.models import Thread
+from quittex.output import json_lines
+from quittex.output.json_lines import split_evenly, write_json_lines
 from tests.cli_helpers import run_cli
 from tests.integration.archives import migration_archive
 
@@ -139,7 +139,9 @@ def test_with_workers_the_parent_reports_for_all(archive, small_chunks):
     with load_archive(archive) as opened:
         selection, rewriter = prepare_rewrite(opened, PLATFORMS)
     calls: list[tuple[int, int, str]] = []
-    write_json_lines(selection.threads, rewriter, PLATFORMS, io.BytesIO(), workers=3, on_progress=lambda *call: calls.append(call))
+    write_json_lines(
+        selection.threads, rewriter, PLATFORMS, io.BytesIO(), workers=3, on_progress=lambda *call: calls.append(call)
+    )
     total = sum(len(t.tweets) for t in selection.threads)
     assert calls[-1] == (total, total, "")
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)

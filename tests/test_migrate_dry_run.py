@@ -71,7 +71,7 @@ def test_every_post_respects_its_platform(no_network):
 def test_what_the_example_becomes(no_network):
     posts = dry_run_json()
     by_platform = {p: [x for x in posts if x["platform"] == p] for p in ("mastodon", "bluesky")}
-    for platform, items in by_platform.items():
+    for _platform, items in by_platform.items():
         texts = "\n".join(p["text"] for p in items)
         assert "Publié sur X le 4 mars 2019" in texts and "Posted on X on April 7, 2020" in texts
         assert "Réservé au cercle" not in texts and "PRIVATE" not in texts  # circle tweet and DMs
@@ -104,7 +104,9 @@ def test_html_preview_shows_each_tweet_beside_its_posts(tmp_path, no_network):
     result = run_cli("migrate", EXAMPLE, "--dry-run", "--preview", page, "--to", "mastodon,bluesky")
     assert result.exit_code == 0, result.stderr
     html = page.read_text(encoding="utf-8")
-    assert not re.search(r"""(src|href)=["'](https?:)?//(?!velo-lumiere|twitter\.com|x\.com)""", html), "external resource"
+    assert not re.search(r"""(src|href)=["'](https?:)?//(?!velo-lumiere|twitter\.com|x\.com)""", html), (
+        "external resource"
+    )
     dom = rendered_dom(page)
     assert dom.count('class="row') == 12  # one row per selected tweet
     assert dom.count('class="post mastodon-post"') == 13 and dom.count('class="post bluesky-post"') == 14
@@ -136,10 +138,15 @@ def test_bad_options_give_one_message_and_exit_2(args, message):
 def test_project_file_gives_defaults_and_the_command_line_wins(tmp_path):
     (tmp_path / "people.csv").write_text("x_handle,mastodon,bluesky\nmairie_exemple,mairie@mastodon.example,\n")
     project = tmp_path / "quittex.toml"
-    project.write_text('[migrate]\nto = "mastodon"\nvisibility = "public"\nhandle_map = "people.csv"\ndate_note = false\n')
+    project.write_text(
+        '[migrate]\nto = "mastodon"\nvisibility = "public"\nhandle_map = "people.csv"\ndate_note = false\n'
+    )
     posts = dry_run_json("--config", str(project))
     assert {p["platform"] for p in posts} == {"mastodon", "bluesky"}  # dry_run_json passes --to both
-    only_file = [json.loads(line) for line in run_cli("migrate", EXAMPLE, "--dry-run", "--json", "--config", project).stdout.splitlines()]
+    only_file = [
+        json.loads(line)
+        for line in run_cli("migrate", EXAMPLE, "--dry-run", "--json", "--config", project).stdout.splitlines()
+    ]
     assert {p["platform"] for p in only_file} == {"mastodon"}
     assert all(p["visibility"] == "public" for p in only_file)
     assert any("@mairie@mastodon.example" in p["text"] for p in only_file)  # the handle map, relative to the file

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quittex.errors import AuthError
-from quittex.publish.journal import Entry, Journal, Remote
 from quittex.models import Media, Thread, Tweet
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
+from quittex.publish.journal import Entry, Journal, Remote
 from quittex.publish.pacing import Pacer
 from quittex.publish.runner import PlatformRun, RunLimits
 from quittex.rewrite.pipeline import Rewriter
@@ -71,8 +71,16 @@ def thread(*texts: str, start: int = 0) -> Thread:
     for n, text in enumerate(texts):
         tweet_id = str(10_000 + start + n)
         parent = tweets[-1].id if tweets else None
-        tweets.append(Tweet(id=tweet_id, created_at=BASE + timedelta(minutes=start + n), text=text, lang="fr",
-                            in_reply_to_id=parent, in_reply_to_user_id="1" if parent else None))  # fmt: skip
+        tweets.append(
+            Tweet(
+                id=tweet_id,
+                created_at=BASE + timedelta(minutes=start + n),
+                text=text,
+                lang="fr",
+                in_reply_to_id=parent,
+                in_reply_to_user_id="1" if parent else None,
+            )
+        )
     return Thread(tweets=tweets, parents={t.id: t.in_reply_to_id for t in tweets[1:]})
 
 
@@ -129,7 +137,9 @@ def test_refused_posts_fail_with_the_reason_and_their_replies_wait(journal):
     drafts = drafts_for(thread("Refusé", "Réponse"), thread("Autre", start=10))
     report = run(platform, journal, drafts)
     assert journal.get("10000", 0).state == "failed" and journal.get("10000", 0).reason == "400 text too long"
-    assert journal.get("10001", 0).state == "failed" and "replies to was not published" in journal.get("10001", 0).reason
+    assert (
+        journal.get("10001", 0).state == "failed" and "replies to was not published" in journal.get("10001", 0).reason
+    )
     assert journal.get("10010", 0).state == "done" and report.failed == 2 and not report.complete
     rerun = run(platform, journal, drafts)
     assert rerun.created == 2 and rerun.complete
@@ -177,8 +187,13 @@ def test_unreadable_media_is_left_out_with_a_warning(journal):
     from quittex.media import MediaError
 
     platform = FakePlatform()
-    tweet = Tweet(id="20000", created_at=BASE, text="Photo", lang="fr",
-                  media=[Media("photo", "m1", "data/tweets_media/20000-a.jpg", "u")])  # fmt: skip
+    tweet = Tweet(
+        id="20000",
+        created_at=BASE,
+        text="Photo",
+        lang="fr",
+        media=[Media("photo", "m1", "data/tweets_media/20000-a.jpg", "u")],
+    )
 
     def broken(media):
         raise MediaError("not an image: the file is a PDF document", problem="not_an_image", name=media.path)

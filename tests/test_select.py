@@ -8,8 +8,8 @@ import pytest
 
 from quittex.archive.threads import build_threads
 from quittex.errors import BadInputError
-from quittex.models import Tweet
 from quittex.migrate.select import SelectOptions, parse_day, parse_langs, read_id_list, select
+from quittex.models import Tweet
 
 OWN = "1"
 BASE = datetime(2022, 1, 1, tzinfo=UTC)
@@ -17,10 +17,14 @@ BASE = datetime(2022, 1, 1, tzinfo=UTC)
 
 def tweet(n: int, *, parent: int | None = None, to: str | None = None, likes: int = 0, **kw) -> Tweet:
     return Tweet(
-        id=str(1000 + n), created_at=BASE + timedelta(days=n), text=f"tweet {n}",
+        id=str(1000 + n),
+        created_at=BASE + timedelta(days=n),
+        text=f"tweet {n}",
         in_reply_to_id=str(1000 + parent) if parent is not None else None,
-        in_reply_to_user_id=to if to else (OWN if parent is not None else None), favorite_count=likes, **kw,
-    )  # fmt: skip
+        in_reply_to_user_id=to if to else (OWN if parent is not None else None),
+        favorite_count=likes,
+        **kw,
+    )
 
 
 def threads_of(*tweets: Tweet):

@@ -3,6 +3,7 @@ indices say, whatever emoji, combining marks and escapes come before them."""
 
 from __future__ import annotations
 
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,9 +13,9 @@ from quittex.archive.tweets import LazyTweet, build_tweet, quoted_id
 from quittex.models import Tweet
 from tests.archive_builder import escape
 
-import msgspec
-
-PLAIN_ALPHABET = st.sampled_from(list("abc xyz<>&;\"' ") + ["😀", "👩🏽‍🌾", "é", "e\u0301", "中", "ש", "\u200d", "🇫🇷", "&amp;", "\n"])
+PLAIN_ALPHABET = st.sampled_from(
+    list("abc xyz<>&;\"' ") + ["😀", "👩🏽‍🌾", "é", "e\u0301", "中", "ש", "\u200d", "🇫🇷", "&amp;", "\n"]
+)
 plain = st.lists(PLAIN_ALPHABET, max_size=12).map("".join)
 
 
@@ -66,14 +67,21 @@ def tweet_text(draw):
 def test_entities_land_where_the_indices_say(case):
     raw_text, entities, clean, expected = case
     raw = msgspec.convert(
-        {"id_str": "1631950105605046272", "created_at": "Sat Mar 04 09:30:00 +0000 2023", "full_text": raw_text, "entities": entities},
+        {
+            "id_str": "1631950105605046272",
+            "created_at": "Sat Mar 04 09:30:00 +0000 2023",
+            "full_text": raw_text,
+            "entities": entities,
+        },
         RawTweet,
     )
     tweet = build_tweet(raw, MediaIndex.build("data/tweets_media", {}))
     assert tweet.text == clean
     assert [(s.kind, s.start, s.end, s.value) for s in tweet.spans] == expected
     for span in tweet.spans:
-        assert tweet.text[span.start : span.end] == (span.value if span.kind == "link" else tweet.text[span.start] + span.value)
+        assert tweet.text[span.start : span.end] == (
+            span.value if span.kind == "link" else tweet.text[span.start] + span.value
+        )
     assert "t.co/" not in tweet.text
 
 
@@ -84,14 +92,21 @@ def raw_tweet(draw):
     raw_text, entities, _, _ = draw(tweet_text())
     for url in entities["urls"]:
         if draw(st.booleans()):
-            url["expanded_url"] = f"https://twitter.com/{draw(st.sampled_from(['autre', 'X_y']))}/status/{draw(st.integers(1, 10**18))}"
+            url["expanded_url"] = (
+                f"https://twitter.com/{draw(st.sampled_from(['autre', 'X_y']))}/status/{draw(st.integers(1, 10**18))}"
+            )
     if draw(st.booleans()):
         start = draw(st.integers(-2, len(raw_text) + 3))
         entities["hashtags"].append({"text": "bizarre", "indices": [str(start), str(start + draw(st.integers(-1, 8)))]})
     for kind in ("urls", "hashtags", "user_mentions"):
         entities[kind] = draw(st.permutations(entities[kind]))
     return msgspec.convert(
-        {"id_str": "1631950105605046272", "created_at": "Sat Mar 04 09:30:00 +0000 2023", "full_text": raw_text, "entities": entities},
+        {
+            "id_str": "1631950105605046272",
+            "created_at": "Sat Mar 04 09:30:00 +0000 2023",
+            "full_text": raw_text,
+            "entities": entities,
+        },
         RawTweet,
     )
 

@@ -16,10 +16,25 @@ WHEN = datetime(2020, 5, 1, 12, tzinfo=UTC)
 def populate(state_dir) -> Journal:
     journal = Journal.open("bluesky", "1000", "did:plc:abc", state_dir=state_dir)
     journal.set_meta("source_username", "velo_lumiere")
-    journal.plan([PlannedPost("111", 0, WHEN), PlannedPost("111", 1, WHEN), PlannedPost("222", 0, WHEN), PlannedPost("333", 0, WHEN)])
+    journal.plan(
+        [
+            PlannedPost("111", 0, WHEN),
+            PlannedPost("111", 1, WHEN),
+            PlannedPost("222", 0, WHEN),
+            PlannedPost("333", 0, WHEN),
+        ]
+    )
     for part in (0, 1):
         journal.mark_sending("111", part, f"k{part}")
-        journal.mark_done("111", part, Remote(f"at://did:plc:abc/app.bsky.feed.post/k{part}", f"https://bsky.app/profile/did:plc:abc/post/k{part}", "c"))
+        journal.mark_done(
+            "111",
+            part,
+            Remote(
+                f"at://did:plc:abc/app.bsky.feed.post/k{part}",
+                f"https://bsky.app/profile/did:plc:abc/post/k{part}",
+                "c",
+            ),
+        )
     journal.mark_failed("222", 0, "400: text too long")
     return journal
 

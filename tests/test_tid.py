@@ -1,10 +1,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from atproto_client.models.string_formats import TID_RE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atproto_client.models.string_formats import TID_RE
 from quittex.publish.tid import decode_tid, encode_tid, tweet_tid
 from tests.archive_builder import snowflake
 
@@ -19,7 +19,12 @@ def test_same_tweet_same_key_and_parts_differ():
 
 
 def test_keys_sort_like_the_tweets():
-    ids = [snowflake(datetime(2015, 1, 1, tzinfo=UTC)), snowflake(WHEN, 1), snowflake(WHEN, 2), snowflake(datetime(2024, 1, 1, tzinfo=UTC))]
+    ids = [
+        snowflake(datetime(2015, 1, 1, tzinfo=UTC)),
+        snowflake(WHEN, 1),
+        snowflake(WHEN, 2),
+        snowflake(datetime(2024, 1, 1, tzinfo=UTC)),
+    ]
     keys = [tweet_tid(i, WHEN, 0) for i in ids]
     assert len(set(keys)) == 4
     assert tweet_tid(ids[1], WHEN, 0) < tweet_tid(ids[3], WHEN, 0)

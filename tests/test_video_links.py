@@ -9,12 +9,18 @@ from datetime import UTC, datetime
 
 import pytest
 
-from quittex.publish.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.media import BlueskyLimits, MastodonLimits
-from quittex.models import Media, Thread, Tweet
 from quittex.migrate.plan import oversized_videos
+from quittex.models import Media, Thread, Tweet
+from quittex.publish.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.rewrite.pipeline import Rewriter
-from quittex.rewrite.videolink import VIDEO_LINK_TEMPLATES, OversizedVideo, duration_words, size_words, video_link_tokens
+from quittex.rewrite.videolink import (
+    VIDEO_LINK_TEMPLATES,
+    OversizedVideo,
+    duration_words,
+    size_words,
+    video_link_tokens,
+)
 from tests.archive_builder import ArchiveSpec, MediaSpec, write_archive
 from tests.cli_helpers import run_cli
 
@@ -24,9 +30,17 @@ VIDEO_PATH = f"data/tweets_media/{TWEET_ID}-long.mp4"
 DEFAULT_LIMITS = {"bluesky": BlueskyLimits(), "mastodon": MastodonLimits()}
 
 
-def video_tweet(text: str = "Notre manif en vidéo", *, seconds: float | None = 252, size: int | None = 40_000_000, lang: str = "fr") -> Tweet:
-    video = Media("video", "9", VIDEO_PATH, "https://video.twimg.com/x.mp4",
-                  duration_ms=int(seconds * 1000) if seconds is not None else None, size_bytes=size)  # fmt: skip
+def video_tweet(
+    text: str = "Notre manif en vidéo", *, seconds: float | None = 252, size: int | None = 40_000_000, lang: str = "fr"
+) -> Tweet:
+    video = Media(
+        "video",
+        "9",
+        VIDEO_PATH,
+        "https://video.twimg.com/x.mp4",
+        duration_ms=int(seconds * 1000) if seconds is not None else None,
+        size_bytes=size,
+    )
     return Tweet(id=TWEET_ID, created_at=WHEN, text=text, lang=lang, media=[video])
 
 
@@ -39,7 +53,11 @@ def rewrite(tweet: Tweet, limits=DEFAULT_LIMITS):
 @pytest.mark.parametrize("locale", sorted(VIDEO_LINK_TEMPLATES))
 def test_every_language_says_why_and_links_to_the_tweet(locale):
     url = f"https://x.com/collectif/status/{TWEET_ID}"
-    for video in (OversizedVideo("too_long", "r", seconds=252), OversizedVideo("too_big", "r", size_bytes=152_000_000), OversizedVideo("refused", "r")):
+    for video in (
+        OversizedVideo("too_long", "r", seconds=252),
+        OversizedVideo("too_big", "r", size_bytes=152_000_000),
+        OversizedVideo("refused", "r"),
+    ):
         tokens = video_link_tokens(video, locale=locale, platform="bluesky", url=url)
         text = "".join(t.text for t in tokens)
         assert text.startswith("\n\n🎬") and "Bluesky" in text and text.endswith(url)
@@ -51,7 +69,9 @@ def test_every_language_says_why_and_links_to_the_tweet(locale):
 
 
 def test_a_refusal_without_its_figure_falls_back_to_the_plain_words():
-    tokens = video_link_tokens(OversizedVideo("too_long", "r", seconds=None), locale="fr", platform="mastodon", url="https://x.com/a/status/1")
+    tokens = video_link_tokens(
+        OversizedVideo("too_long", "r", seconds=None), locale="fr", platform="mastodon", url="https://x.com/a/status/1"
+    )
     assert "".join(t.text for t in tokens).startswith("\n\n🎬 Vidéo refusée par Mastodon")
 
 
@@ -113,7 +133,9 @@ def test_the_post_links_to_the_tweet_instead_of_carrying_the_video():
     assert bluesky.text.encode()[link[0].byte_start : link[0].byte_end].decode().startswith("x.com/collectif/")
     assert [w.code for w in bluesky.warnings] == ["video_linked"]
     [mastodon] = results["mastodon"].drafts
-    assert [m.path for m in mastodon.media] == [VIDEO_PATH] and mastodon.linked_media == [] and "🎬" not in mastodon.text
+    assert (
+        [m.path for m in mastodon.media] == [VIDEO_PATH] and mastodon.linked_media == [] and "🎬" not in mastodon.text
+    )
 
 
 def test_the_note_follows_the_tweet_language():
@@ -139,7 +161,9 @@ def test_a_long_tweet_keeps_the_note_whole_and_says_it_once():
 def test_the_json_line_names_the_linked_video():
     [draft] = rewrite(video_tweet())["bluesky"].drafts
     data = draft.to_json()
-    assert data["linked_media"] == [{"path": VIDEO_PATH, "kind": "video", "reason": "the video lasts 4 min 12 s; Bluesky accepts at most 3 min"}]
+    assert data["linked_media"] == [
+        {"path": VIDEO_PATH, "kind": "video", "reason": "the video lasts 4 min 12 s; Bluesky accepts at most 3 min"}
+    ]
     assert data["media"] == []
 
 
@@ -147,7 +171,10 @@ def test_the_json_line_names_the_linked_video():
 def test_the_journal_keeps_what_each_published_post_does_not_carry(tmp_path):
     with Journal.open("bluesky", "1", "did:plc:test", state_dir=tmp_path) as journal:
         journal.plan([PlannedPost("7", 0, WHEN), PlannedPost("8", 0, WHEN)])
-        notes = [MediaNote("7", 0, "a.mp4", "linked", "too long"), MediaNote("7", 0, "b.jpg", "left_out", "not an image")]
+        notes = [
+            MediaNote("7", 0, "a.mp4", "linked", "too long"),
+            MediaNote("7", 0, "b.jpg", "left_out", "not an image"),
+        ]
         journal.mark_done("7", 0, Remote("at://x/7"), notes)
         assert journal.media_notes() == notes
         journal.mark_done("7", 0, Remote("at://x/7"))  # a later reconciliation says nothing more
@@ -197,7 +224,11 @@ def test_the_runner_records_linked_and_unreadable_media(tmp_path):
 # -- the dry run ---------------------------------------------------------------------
 def test_the_dry_run_flags_the_video_and_counts_it(tmp_path):
     spec = ArchiveSpec()
-    spec.tweet(TWEET_ID, "La manif en entier", media=[MediaSpec("video", "long.mp4", content=b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, duration_ms=252_000)])
+    spec.tweet(
+        TWEET_ID,
+        "La manif en entier",
+        media=[MediaSpec("video", "long.mp4", content=b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, duration_ms=252_000)],
+    )
     archive = write_archive(spec, tmp_path / "archive.zip")
     result = run_cli("migrate", str(archive), "--to", "mastodon,bluesky", "--dry-run", "--json")
     assert result.exit_code == 0, result.stderr
@@ -209,4 +240,7 @@ def test_the_dry_run_flags_the_video_and_counts_it(tmp_path):
     row = next(line for line in table.stdout.splitlines() if "Videos over the limits" in line)
     assert [cell for cell in row.split() if cell.isdigit()] == ["0", "1"]
     shown = " ".join(table.stdout.replace("│", " ").split())
-    assert "the video lasts 4 min 12 s; Bluesky accepts at most 3 min; the post links to the original tweet instead" in shown
+    assert (
+        "the video lasts 4 min 12 s; Bluesky accepts at most 3 min; the post links to the original tweet instead"
+        in shown
+    )

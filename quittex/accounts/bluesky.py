@@ -202,9 +202,7 @@ def _login_budget_wait(attempts: list[float], now: float) -> float:
     return max(window.wait_for(1, now) for window in windows)
 
 
-def _login_error(
-    error: RequestErrorBase, handle: str, login_url: str, store: CredentialStore, key: str
-) -> Exception:
+def _login_error(error: RequestErrorBase, handle: str, login_url: str, store: CredentialStore, key: str) -> Exception:
     """One clear message per way a login fails. Never retried: a refused
     password stays refused, and each try spends the login budget."""
     if isinstance(error, RateLimitExceededError):
@@ -216,9 +214,7 @@ def _login_error(
         return PlatformError(f"Could not reach {login_url}: {_describe(error)}")
     code, message = _xrpc_error(error)
     if code == "AuthFactorTokenRequired":
-        return AuthError(
-            f"@{handle} asks for a code sent by email: that is the main password.", hint=APP_PASSWORD_HELP
-        )
+        return AuthError(f"@{handle} asks for a code sent by email: that is the main password.", hint=APP_PASSWORD_HELP)
     if code in ("AccountTakedown", "AccountDeactivated"):
         return AuthError(f"Bluesky refuses @{handle}: {message or code}.")
     if isinstance(error, (UnauthorizedError, BadRequestError)):
@@ -412,4 +408,3 @@ def _describe(error: BaseException) -> str:
 def _minutes(seconds: float) -> str:
     minutes = max(1, round(seconds / 60))
     return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.0f} h"
-

@@ -146,8 +146,10 @@ def logout(
         removed=[_bluesky_summary(r) for r in gone_bluesky] + [_mastodon_summary(r) for r in gone_mastodon]
     )
     if account is not None and not result.removed:
-        raise BadInputError(f"No saved {_platform_words(platform)} account is called {account!r}.",
-                            hint="See the saved accounts with: quittex whoami")  # fmt: skip
+        raise BadInputError(
+            f"No saved {_platform_words(platform)} account is called {account!r}.",
+            hint="See the saved accounts with: quittex whoami",
+        )
     if revoke:
         result.warnings += _revoke_all(gone_bluesky, gone_mastodon)
     result.warnings += _pasted_tokens(gone_mastodon) + _environment_still_set(platform)

@@ -48,14 +48,19 @@ def find_root(names: list[str], label: str) -> tuple[str, bool]:
 
 def describe_foreign(names: list[str], label: str) -> str:
     joined = "\n".join(names[:5000])
-    if re.search(r"(^|/)data/js/tweets/\d{4}_\d{2}\.js$", joined, re.M) or re.search(r"(^|/)tweets\.csv$", joined, re.M):
+    if re.search(r"(^|/)data/js/tweets/\d{4}_\d{2}\.js$", joined, re.M) or re.search(
+        r"(^|/)tweets\.csv$", joined, re.M
+    ):
         return (
             f"{label} is an old 'Grailbird' Twitter archive (made before 2019). "
             "quittex reads the archives X makes today: request a new one in Settings → "
             "Your account → Download an archive of your data."
         )
     for marker, what in (
-        (r"(^|/)(your_instagram_activity|personal_information/personal_information\.json|content/posts_1\.json)", "an Instagram export"),
+        (
+            r"(^|/)(your_instagram_activity|personal_information/personal_information\.json|content/posts_1\.json)",
+            "an Instagram export",
+        ),
         (r"(^|/)(your_facebook_activity|posts/your_posts_1\.json|profile_information/)", "a Facebook export"),
         (r"(^|/)(outbox\.json|actor\.json)$", "a Mastodon export"),
         (r"(^|/)repo\.car$|\.car$", "a Bluesky repository export"),
@@ -75,7 +80,10 @@ def plan_layout(names: list[str], root: str, manifest: RawManifest | None) -> La
     layout = Layout(root=root, data_dir="data" if in_data or manifest else "", has_manifest=manifest is not None)
     prefix = f"{layout.data_dir}/" if layout.data_dir else ""
     siblings = [n[len(prefix) :] for n in relative if n.startswith(prefix) and "/" not in n[len(prefix) :]]
-    layout.tweet_files = _sorted_parts(set(_manifest_files(manifest, ("tweets", "tweet"))) | {prefix + n for n in siblings if TWEETS_FILE.match(n)}, TWEETS_FILE)
+    layout.tweet_files = _sorted_parts(
+        set(_manifest_files(manifest, ("tweets", "tweet"))) | {prefix + n for n in siblings if TWEETS_FILE.match(n)},
+        TWEETS_FILE,
+    )
     layout.tweet_files = [f for f in layout.tweet_files if f in set(relative)]
     layout.note_files = _sorted_parts({prefix + n for n in siblings if NOTES_FILE.match(n)}, NOTES_FILE)
     layout.media_dir = _media_dir(relative, manifest, prefix)

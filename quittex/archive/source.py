@@ -67,9 +67,7 @@ class ArchiveSource:
     def read_bytes(self, name: str, limit: int = MAX_DATA_FILE_BYTES) -> bytes:
         size = self.size(name)
         if size > limit:
-            raise UnsafeArchiveError(
-                f"{name} would inflate to {size:,} bytes, more than quittex reads ({limit:,})."
-            )
+            raise UnsafeArchiveError(f"{name} would inflate to {size:,} bytes, more than quittex reads ({limit:,}).")
         return self._read(self.root + name, limit)
 
     def __enter__(self) -> ArchiveSource:

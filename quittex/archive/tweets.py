@@ -203,7 +203,11 @@ class Unspliced:
         self.urls = entities.urls if entities is not None and entities.urls else None
         self.has_media = bool(media_raw)
         limit = len(raw_text)  # as splice_text, which drops entities past the text
-        self.tags = [value for _, end, kind, value in self.cuts if kind == "hashtag" and end <= limit] if self.cuts else _NO_TAGS
+        self.tags = (
+            [value for _, end, kind, value in self.cuts if kind == "hashtag" and end <= limit]
+            if self.cuts
+            else _NO_TAGS
+        )
 
     def splice(self) -> tuple[str, list[Span], QuoteRef | None]:
         tco = {u.url: (u.expanded_url or u.url) for u in self.urls} if self.urls else {}

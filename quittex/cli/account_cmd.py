@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -23,7 +23,7 @@ login_app = typer.Typer(
 )
 
 
-class Platform(str, Enum):
+class Platform(StrEnum):
     bluesky = "bluesky"
     mastodon = "mastodon"
 
@@ -174,15 +174,15 @@ def logout(
 
 def whoami(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array on stdout (never a secret).")] = False,
-    check: Annotated[
-        bool, typer.Option("--check", help="Ask each server whether the credentials still work.")
-    ] = False,
+    check: Annotated[bool, typer.Option("--check", help="Ask each server whether the credentials still work.")] = False,
 ) -> None:
     """Show which accounts quittex can publish to, and where."""
     summaries = accounts.list_accounts()
     checks = [accounts.check_account(s) for s in summaries] if check else None
     if as_json:
-        console.print_json([_json_row(s, c) for s, c in zip(summaries, checks or [None] * len(summaries))])
+        console.print_json(
+            [_json_row(s, c) for s, c in zip(summaries, checks or [None] * len(summaries), strict=False)]
+        )
     elif not summaries:
         console.out.print(
             "No account is set up. Log in with: quittex login bluesky --handle NAME.bsky.social "

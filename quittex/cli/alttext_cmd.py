@@ -11,15 +11,24 @@ from quittex.cli import console
 from quittex.cli.inspect_cmd import ArchiveArg
 from quittex.cli.progress import archive_progress
 
-alt_text_app = typer.Typer(help="Alt text for your photos, GIFs and videos (the archive has none).", no_args_is_help=True)
+alt_text_app = typer.Typer(
+    help="Alt text for your photos, GIFs and videos (the archive has none).", no_args_is_help=True
+)
 
 
 @alt_text_app.command("export")
 def export(
     archive: ArchiveArg,
-    to: Annotated[Path, typer.Option("--to", help="The CSV file to write (open it in LibreOffice, Excel, Numbers…).", dir_okay=False)],
-    existing: Annotated[Path | None, typer.Option("--existing", help="An earlier filled file: its alt texts are kept.", dir_okay=False)] = None,
-    comma: Annotated[bool, typer.Option("--comma", help="Separate cells with commas (English Excel) instead of semicolons.")] = False,
+    to: Annotated[
+        Path,
+        typer.Option("--to", help="The CSV file to write (open it in LibreOffice, Excel, Numbers…).", dir_okay=False),
+    ],
+    existing: Annotated[
+        Path | None, typer.Option("--existing", help="An earlier filled file: its alt texts are kept.", dir_okay=False)
+    ] = None,
+    comma: Annotated[
+        bool, typer.Option("--comma", help="Separate cells with commas (English Excel) instead of semicolons.")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
 ) -> None:
     """One row per media item of your own tweets, with an empty alt_text column to fill in."""
@@ -29,8 +38,13 @@ def export(
     with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
         own = [t for t in opened.tweets if not t.is_retweet and t.media]
         known = load_alt_text_csv(existing, mastodon_limit=None, bluesky_limit=None) if existing else None
-        result = export_alt_text_csv(own, opened.account.username, to, existing=known, delimiter="," if comma else ";", overwrite=force)
-    console.out.print(f"{result.rows:,} media items written to {to}" + (f" ({result.prefilled:,} already described)" if result.prefilled else ""))
+        result = export_alt_text_csv(
+            own, opened.account.username, to, existing=known, delimiter="," if comma else ";", overwrite=force
+        )
+    console.out.print(
+        f"{result.rows:,} media items written to {to}"
+        + (f" ({result.prefilled:,} already described)" if result.prefilled else "")
+    )
     if result.media_without_file:
         console.warn(f"{result.media_without_file:,} media items are missing from the archive and are left out.")
     console.info(f"Fill in the alt_text column, save as CSV, then: quittex migrate {archive} --alt-text {to} …")

@@ -68,7 +68,9 @@ def _posts(platform_plan: PlatformPlan, username: str, show: int) -> None:
             console.out.print(_post_panel(draft, depth[(draft.tweet_id, draft.part)], username))
     hidden = len(platform_plan.drafts) - show
     if hidden > 0:
-        console.out.print(f"[dim]… and {hidden:,} more {name} posts (see them all with --json or --preview FILE.html)[/dim]")
+        console.out.print(
+            f"[dim]… and {hidden:,} more {name} posts (see them all with --json or --preview FILE.html)[/dim]"
+        )
 
 
 def _post_panel(draft: Draft, depth: int, username: str) -> Panel:

@@ -14,10 +14,10 @@ from rich.text import Text
 
 from quittex.cli import console
 from quittex.config import ProjectConfig, load_config
-from quittex.vocabulary import LANGUAGES
 from quittex.errors import BadInputError
-from quittex.platforms import PLATFORMS, REGISTRY, label
 from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
+from quittex.platforms import PLATFORMS, REGISTRY, label
+from quittex.vocabulary import LANGUAGES
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
 PostChoice = Enum("PostChoice", {name: name for name in PLATFORMS}, type=str)

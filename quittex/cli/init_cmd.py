@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
-import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,8 +25,8 @@ from quittex.config import (
     save_config,
 )
 from quittex.errors import ConfigError
-from quittex.vocabulary import LANGUAGES
 from quittex.farewell.presets import reason_presets
+from quittex.vocabulary import LANGUAGES
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
 ReasonChoice = Enum("ReasonChoice", {key: key for key in REASON_KEYS}, type=str)
@@ -67,11 +67,19 @@ def init(
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists.", hint="Use --force to replace it, or edit it by hand.")
     given = {
-        "name": name, "language": lang.value if lang else None, "description": description,
-        "mastodon": mastodon, "bluesky": bluesky, "website": website, "newsletter": newsletter,
-        "newsletter_subscribe": subscribe, "date": date, "presets": [r.value for r in reasons] if reasons else None,
-        "own": own_reason, "x_account": x_account.value if x_account else None,
-    }  # fmt: skip
+        "name": name,
+        "language": lang.value if lang else None,
+        "description": description,
+        "mastodon": mastodon,
+        "bluesky": bluesky,
+        "website": website,
+        "newsletter": newsletter,
+        "newsletter_subscribe": subscribe,
+        "date": date,
+        "presets": [r.value for r in reasons] if reasons else None,
+        "own": own_reason,
+        "x_account": x_account.value if x_account else None,
+    }
     answers = given if no_input else _ask_missing(given)
     if not answers["name"]:
         raise ConfigError("The collective's name is needed.", hint="Give --name.")
@@ -178,7 +186,7 @@ _QUESTIONS: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("presets", _ask_reasons),
     ("own", lambda _: _ask("Your own reason, in your words")),
     ("x_account", lambda _: _ask("Then the X account is closed, or dormant (kept silent)", _parse_account, "dormant")),
-)  # fmt: skip
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -38,7 +38,9 @@ def _render(summary) -> None:
     out = console.out
     name = f"@{summary.username}" + (f" ({summary.display_name})" if summary.display_name else "")
     out.print(f"[bold]{escape(name)}[/bold]  account {summary.account_id or '?'}", highlight=False)
-    out.print(f"From {summary.first_date or '—'} to {summary.last_date or '—'}, {summary.parts_read} tweets file(s) read")
+    out.print(
+        f"From {summary.first_date or '—'} to {summary.last_date or '—'}, {summary.parts_read} tweets file(s) read"
+    )
     out.print(_counts_table(summary))
     if summary.languages:
         out.print("Languages: " + ", ".join(f"{k} {v}" for k, v in list(summary.languages.items())[:8]))

@@ -13,7 +13,9 @@ from quittex.cli import console
 from quittex.errors import BadInputError
 from quittex.platforms import PLATFORMS, label, parse_platforms, platform
 
-StateDir = Annotated[Path | None, typer.Option("--state-dir", help="Where the journals are (default: quittex's home).", file_okay=False)]
+StateDir = Annotated[
+    Path | None, typer.Option("--state-dir", help="Where the journals are (default: quittex's home).", file_okay=False)
+]
 
 
 def status(
@@ -33,8 +35,15 @@ def status(
         return
     table = Table("platform", "account", "done", "failed", "left", "last post", "time left")
     for s in statuses:
-        table.add_row(s.platform, escape(s.target_account), f"{s.done:,}", f"{s.failed:,}", f"{s.left:,}",
-                      escape(s.last_post_url or "—"), human_duration(s.eta) if s.left else "—")  # fmt: skip
+        table.add_row(
+            s.platform,
+            escape(s.target_account),
+            f"{s.done:,}",
+            f"{s.failed:,}",
+            f"{s.left:,}",
+            escape(s.last_post_url or "—"),
+            human_duration(s.eta) if s.left else "—",
+        )
     console.out.print(table)
     for s in statuses:
         for tweet_id, part, reason in s.failures[:20]:
@@ -47,7 +56,9 @@ def _media_notes(status) -> None:
     notes = status.media_notes
     if not notes:
         return
-    console.info(f"{status.platform}: videos linked to X: {status.linked_media:,}, media left out: {status.media_left_out:,}")
+    console.info(
+        f"{status.platform}: videos linked to X: {status.linked_media:,}, media left out: {status.media_left_out:,}"
+    )
     for note in notes[:20]:
         what = "linked to X" if note.outcome == "linked" else "left out"
         console.info(f"  tweet {note.tweet_id}: {escape(note.media_path)} {what}: {escape(note.reason)}")
@@ -58,7 +69,9 @@ def _media_notes(status) -> None:
 def report(
     format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     to: Annotated[str | None, typer.Option("--to", help="Only this platform: mastodon or bluesky.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)
+    ] = None,
     state_dir: StateDir = None,
 ) -> None:
     """Each migrated tweet's URL and its new post URLs: publish it, or use it for redirects."""
@@ -85,10 +98,10 @@ def report(
     console.info(f"{len(rows):,} posts listed in {output}.")
 
 
-
-
 def undo(
-    to: Annotated[str, typer.Option("--to", help="The platform to delete the migrated posts from: mastodon or bluesky.")],
+    to: Annotated[
+        str, typer.Option("--to", help="The platform to delete the migrated posts from: mastodon or bluesky.")
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking for confirmation.")] = False,
     account: Annotated[str | None, typer.Option("--account", help="Which logged-in account, when several.")] = None,
     state_dir: StateDir = None,
@@ -111,8 +124,14 @@ def undo(
         return
     if not yes:
         if not sys.stdin.isatty():
-            raise BadInputError(f"Ready to delete {total:,} posts from {target.label}. Add --yes to do it without a terminal.")
-        if not typer.confirm(f"Delete the {total:,} posts quittex made for {target.label} on {label(to)}? This cannot be reversed.", default=False, err=True):
+            raise BadInputError(
+                f"Ready to delete {total:,} posts from {target.label}. Add --yes to do it without a terminal."
+            )
+        if not typer.confirm(
+            f"Delete the {total:,} posts quittex made for {target.label} on {label(to)}? This cannot be reversed.",
+            default=False,
+            err=True,
+        ):
             console.info("Nothing was deleted.")
             return
     deleted = failed = 0

@@ -19,77 +19,275 @@ OUTPUT = "Output"
 
 def migrate(
     archive: ArchiveArg,
-    to: Annotated[str | None, typer.Option("--to", help="Platforms, comma-separated: mastodon, bluesky (default: both).", rich_help_panel=OUTPUT)] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be posted; publish nothing.", rich_help_panel=OUTPUT)] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="With --dry-run: one JSON object per post (JSON Lines) on stdout.", rich_help_panel=OUTPUT)] = False,
-    preview: Annotated[Path | None, typer.Option("--preview", help="Write a self-contained HTML page showing every post beside its tweet.", rich_help_panel=OUTPUT, dir_okay=False)] = None,
-    show: Annotated[int, typer.Option("--show", help="How many posts per platform the terminal preview lists.", rich_help_panel=OUTPUT, min=0)] = 100,
-    since: Annotated[str | None, typer.Option("--since", help="Only tweets from this day on (YYYY-MM-DD).", rich_help_panel=SELECT)] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only tweets up to this day, included (YYYY-MM-DD).", rich_help_panel=SELECT)] = None,
-    include_replies: Annotated[bool, typer.Option("--include-replies", help="Also replies to other people.", rich_help_panel=SELECT)] = False,
-    include_retweets: Annotated[bool, typer.Option("--include-retweets", help="Also retweets, as a '🔁 link' post.", rich_help_panel=SELECT)] = False,
-    min_likes: Annotated[int, typer.Option("--min-likes", help="Only threads with a tweet liked at least this often.", rich_help_panel=SELECT, min=0)] = 0,
-    top: Annotated[int | None, typer.Option("--top", help="Only the N most-liked tweets, each with its whole thread.", rich_help_panel=SELECT, min=1)] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Only tweets in these languages (e.g. fr,en).", rich_help_panel=SELECT)] = None,
-    exclude_sensitive: Annotated[bool, typer.Option("--exclude-sensitive", help="Leave out tweets X marked as sensitive.", rich_help_panel=SELECT)] = False,
-    only: Annotated[Path | None, typer.Option("--only", help="Only these tweets: a file of ids or URLs, one a line.", rich_help_panel=SELECT, dir_okay=False)] = None,
-    skip: Annotated[Path | None, typer.Option("--skip", help="Never these tweets: a file of ids or URLs, one a line.", rich_help_panel=SELECT, dir_okay=False)] = None,
-    mentions: Annotated[str | None, typer.Option("--mentions", help="X @mentions: plain (readable, never notifies anyone; the default), link (to the X profile) or drop.", rich_help_panel=REWRITE)] = None,
-    handle_map: Annotated[Path | None, typer.Option("--handle-map", help="CSV x_handle,mastodon,bluesky: people to mention for real.", rich_help_panel=REWRITE, dir_okay=False)] = None,
-    locale: Annotated[str | None, typer.Option("--locale", help="Language of the date note: fr, en, es, it, de (default: each tweet's own).", rich_help_panel=REWRITE)] = None,
-    date_note: Annotated[str | None, typer.Option("--date-note", help="Date note template, with {date}, {time} and {url}.", rich_help_panel=REWRITE)] = None,
-    no_date_note: Annotated[bool, typer.Option("--no-date-note", help="No date note on any platform.", rich_help_panel=REWRITE)] = False,
-    no_bluesky_date_note: Annotated[bool, typer.Option("--no-bluesky-date-note", help="No date note on Bluesky (createdAt still carries the date).", rich_help_panel=REWRITE)] = False,
-    no_mastodon_date_note: Annotated[bool, typer.Option("--no-mastodon-date-note", help="No date note on Mastodon.", rich_help_panel=REWRITE)] = False,
-    timezone: Annotated[str | None, typer.Option("--timezone", help="Time zone the date note is written in (e.g. Europe/Paris; default UTC).", rich_help_panel=REWRITE)] = None,
-    no_sensitive_marks: Annotated[bool, typer.Option("--no-sensitive-marks", help="Do not turn X's 'sensitive' flag into a content warning / label.", rich_help_panel=REWRITE)] = False,
-    visibility: Annotated[str | None, typer.Option("--visibility", help="Mastodon visibility: public, unlisted (the default), private.", rich_help_panel=REWRITE)] = None,
-    max_characters: Annotated[int | None, typer.Option("--max-characters", help="Mastodon post limit for a dry run (publishing reads the instance's own).", rich_help_panel=REWRITE, min=50)] = None,
-    alt_text: Annotated[Path | None, typer.Option("--alt-text", help="CSV of alt texts filled in from 'quittex alt-text export'.", rich_help_panel=REWRITE, dir_okay=False)] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Publish without asking for confirmation.", rich_help_panel=PUBLISH)] = False,
-    max_posts: Annotated[int | None, typer.Option("--max-posts", help="Create at most N posts per platform in this run (then run again).", rich_help_panel=PUBLISH, min=1)] = None,
-    stop_after: Annotated[str | None, typer.Option("--stop-after", help="Stop cleanly after this long (e.g. 90m, 2h, 1d): for cron.", rich_help_panel=PUBLISH)] = None,
-    bluesky_account: Annotated[str | None, typer.Option("--bluesky-account", help="Which logged-in Bluesky account, when several.", rich_help_panel=PUBLISH)] = None,
-    mastodon_account: Annotated[str | None, typer.Option("--mastodon-account", help="Which logged-in Mastodon account (user@instance), when several.", rich_help_panel=PUBLISH)] = None,
-    state_dir: Annotated[Path | None, typer.Option("--state-dir", help="Where the journals are kept (default: quittex's home).", rich_help_panel=PUBLISH, file_okay=False)] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Project file with [migrate] defaults (default: ./quittex.toml if present).", dir_okay=False)] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Platforms, comma-separated: mastodon, bluesky (default: both).", rich_help_panel=OUTPUT
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be posted; publish nothing.", rich_help_panel=OUTPUT)
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="With --dry-run: one JSON object per post (JSON Lines) on stdout.", rich_help_panel=OUTPUT
+        ),
+    ] = False,
+    preview: Annotated[
+        Path | None,
+        typer.Option(
+            "--preview",
+            help="Write a self-contained HTML page showing every post beside its tweet.",
+            rich_help_panel=OUTPUT,
+            dir_okay=False,
+        ),
+    ] = None,
+    show: Annotated[
+        int,
+        typer.Option(
+            "--show", help="How many posts per platform the terminal preview lists.", rich_help_panel=OUTPUT, min=0
+        ),
+    ] = 100,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only tweets from this day on (YYYY-MM-DD).", rich_help_panel=SELECT)
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Only tweets up to this day, included (YYYY-MM-DD).", rich_help_panel=SELECT),
+    ] = None,
+    include_replies: Annotated[
+        bool, typer.Option("--include-replies", help="Also replies to other people.", rich_help_panel=SELECT)
+    ] = False,
+    include_retweets: Annotated[
+        bool, typer.Option("--include-retweets", help="Also retweets, as a '🔁 link' post.", rich_help_panel=SELECT)
+    ] = False,
+    min_likes: Annotated[
+        int,
+        typer.Option(
+            "--min-likes", help="Only threads with a tweet liked at least this often.", rich_help_panel=SELECT, min=0
+        ),
+    ] = 0,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", help="Only the N most-liked tweets, each with its whole thread.", rich_help_panel=SELECT, min=1
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only tweets in these languages (e.g. fr,en).", rich_help_panel=SELECT)
+    ] = None,
+    exclude_sensitive: Annotated[
+        bool,
+        typer.Option("--exclude-sensitive", help="Leave out tweets X marked as sensitive.", rich_help_panel=SELECT),
+    ] = False,
+    only: Annotated[
+        Path | None,
+        typer.Option(
+            "--only",
+            help="Only these tweets: a file of ids or URLs, one a line.",
+            rich_help_panel=SELECT,
+            dir_okay=False,
+        ),
+    ] = None,
+    skip: Annotated[
+        Path | None,
+        typer.Option(
+            "--skip",
+            help="Never these tweets: a file of ids or URLs, one a line.",
+            rich_help_panel=SELECT,
+            dir_okay=False,
+        ),
+    ] = None,
+    mentions: Annotated[
+        str | None,
+        typer.Option(
+            "--mentions",
+            help="X @mentions: plain (readable, never notifies anyone; the default), link (to the X profile) or drop.",
+            rich_help_panel=REWRITE,
+        ),
+    ] = None,
+    handle_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--handle-map",
+            help="CSV x_handle,mastodon,bluesky: people to mention for real.",
+            rich_help_panel=REWRITE,
+            dir_okay=False,
+        ),
+    ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale",
+            help="Language of the date note: fr, en, es, it, de (default: each tweet's own).",
+            rich_help_panel=REWRITE,
+        ),
+    ] = None,
+    date_note: Annotated[
+        str | None,
+        typer.Option("--date-note", help="Date note template, with {date}, {time} and {url}.", rich_help_panel=REWRITE),
+    ] = None,
+    no_date_note: Annotated[
+        bool, typer.Option("--no-date-note", help="No date note on any platform.", rich_help_panel=REWRITE)
+    ] = False,
+    no_bluesky_date_note: Annotated[
+        bool,
+        typer.Option(
+            "--no-bluesky-date-note",
+            help="No date note on Bluesky (createdAt still carries the date).",
+            rich_help_panel=REWRITE,
+        ),
+    ] = False,
+    no_mastodon_date_note: Annotated[
+        bool, typer.Option("--no-mastodon-date-note", help="No date note on Mastodon.", rich_help_panel=REWRITE)
+    ] = False,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="Time zone the date note is written in (e.g. Europe/Paris; default UTC).",
+            rich_help_panel=REWRITE,
+        ),
+    ] = None,
+    no_sensitive_marks: Annotated[
+        bool,
+        typer.Option(
+            "--no-sensitive-marks",
+            help="Do not turn X's 'sensitive' flag into a content warning / label.",
+            rich_help_panel=REWRITE,
+        ),
+    ] = False,
+    visibility: Annotated[
+        str | None,
+        typer.Option(
+            "--visibility",
+            help="Mastodon visibility: public, unlisted (the default), private.",
+            rich_help_panel=REWRITE,
+        ),
+    ] = None,
+    max_characters: Annotated[
+        int | None,
+        typer.Option(
+            "--max-characters",
+            help="Mastodon post limit for a dry run (publishing reads the instance's own).",
+            rich_help_panel=REWRITE,
+            min=50,
+        ),
+    ] = None,
+    alt_text: Annotated[
+        Path | None,
+        typer.Option(
+            "--alt-text",
+            help="CSV of alt texts filled in from 'quittex alt-text export'.",
+            rich_help_panel=REWRITE,
+            dir_okay=False,
+        ),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Publish without asking for confirmation.", rich_help_panel=PUBLISH)
+    ] = False,
+    max_posts: Annotated[
+        int | None,
+        typer.Option(
+            "--max-posts",
+            help="Create at most N posts per platform in this run (then run again).",
+            rich_help_panel=PUBLISH,
+            min=1,
+        ),
+    ] = None,
+    stop_after: Annotated[
+        str | None,
+        typer.Option(
+            "--stop-after", help="Stop cleanly after this long (e.g. 90m, 2h, 1d): for cron.", rich_help_panel=PUBLISH
+        ),
+    ] = None,
+    bluesky_account: Annotated[
+        str | None,
+        typer.Option(
+            "--bluesky-account", help="Which logged-in Bluesky account, when several.", rich_help_panel=PUBLISH
+        ),
+    ] = None,
+    mastodon_account: Annotated[
+        str | None,
+        typer.Option(
+            "--mastodon-account",
+            help="Which logged-in Mastodon account (user@instance), when several.",
+            rich_help_panel=PUBLISH,
+        ),
+    ] = None,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--state-dir",
+            help="Where the journals are kept (default: quittex's home).",
+            rich_help_panel=PUBLISH,
+            file_okay=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Project file with [migrate] defaults (default: ./quittex.toml if present).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Republish your tweets to Mastodon and Bluesky. Start with --dry-run."""
     from quittex.archive import load_archive
     from quittex.cli import migrate_options as build
-    from quittex.migrate.plan import plan_migration
-
     from quittex.config import load_config
+    from quittex.migrate.plan import plan_migration
 
     project = load_config(config)
     defaults, source = project.migrate, project.source
     platforms = build.platforms(to or defaults.to or "mastodon,bluesky")
     select_options = build.select_options(
-        since, until, include_replies or defaults.include_replies, include_retweets or defaults.include_retweets,
-        min_likes, top, lang, exclude_sensitive, only, skip,
-    )  # fmt: skip
+        since,
+        until,
+        include_replies or defaults.include_replies,
+        include_retweets or defaults.include_retweets,
+        min_likes,
+        top,
+        lang,
+        exclude_sensitive,
+        only,
+        skip,
+    )
     rewrite_options = build.rewrite_options(
-        mentions=mentions or defaults.mentions or "plain", handle_map=handle_map or defaults.path(defaults.handle_map, source),
-        locale=locale or defaults.locale, date_note=date_note or defaults.date_note_template,
-        no_date_note=no_date_note or not defaults.date_note, no_bluesky_date_note=no_bluesky_date_note,
-        no_mastodon_date_note=no_mastodon_date_note, timezone=timezone or defaults.timezone or "UTC",
-        mark_sensitive=not no_sensitive_marks, visibility=visibility or defaults.visibility or "unlisted",
-        max_characters=max_characters, alt_text=alt_text or defaults.path(defaults.alt_text, source),
-    )  # fmt: skip
+        mentions=mentions or defaults.mentions or "plain",
+        handle_map=handle_map or defaults.path(defaults.handle_map, source),
+        locale=locale or defaults.locale,
+        date_note=date_note or defaults.date_note_template,
+        no_date_note=no_date_note or not defaults.date_note,
+        no_bluesky_date_note=no_bluesky_date_note,
+        no_mastodon_date_note=no_mastodon_date_note,
+        timezone=timezone or defaults.timezone or "UTC",
+        mark_sensitive=not no_sensitive_marks,
+        visibility=visibility or defaults.visibility or "unlisted",
+        max_characters=max_characters,
+        alt_text=alt_text or defaults.path(defaults.alt_text, source),
+    )
     if not dry_run:
         if as_json or preview is not None:
             raise BadInputError("--json and --preview go with --dry-run: preview first, then publish.")
         from quittex.cli.publish_flow import PublishRequest, publish
 
         accounts = {"bluesky": bluesky_account, "mastodon": mastodon_account}
-        publish(PublishRequest(archive, platforms, select_options, rewrite_options, yes, max_posts, stop_after,
-                               state_dir, accounts))  # fmt: skip
+        publish(
+            PublishRequest(
+                archive, platforms, select_options, rewrite_options, yes, max_posts, stop_after, state_dir, accounts
+            )
+        )
         return
     if as_json and preview is None:
         _json_lines(archive, platforms, select_options, rewrite_options)
         return
     with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
-        plan = plan_migration(opened, platforms, select_options, rewrite_options, on_progress=next_stage(on_progress, "Rewriting"))
+        plan = plan_migration(
+            opened, platforms, select_options, rewrite_options, on_progress=next_stage(on_progress, "Rewriting")
+        )
         if preview is not None:
             from quittex.cli.dry_run import write_preview
 
@@ -106,8 +304,8 @@ def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> No
     """The dry run as JSON Lines, rewritten on every core (see quittex.output.json_lines)."""
     from quittex.archive import load_archive
     from quittex.cli.dry_run import binary_stdout
-    from quittex.output.json_lines import write_json_lines
     from quittex.migrate.plan import prepare_rewrite
+    from quittex.output.json_lines import write_json_lines
 
     with archive_progress("Reading") as on_progress:
         with load_archive(archive, on_progress) as opened:

@@ -7,8 +7,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from quittex.errors import BadInputError
-from quittex.rewrite.options import PLATFORMS, MentionMode, RewriteOptions
 from quittex.migrate.select import SelectOptions, parse_day, parse_langs, read_id_list
+from quittex.rewrite.options import PLATFORMS, MentionMode, RewriteOptions
 
 
 def platforms(value: str) -> list[str]:
@@ -19,22 +19,41 @@ def platforms(value: str) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def select_options(since, until, include_replies, include_retweets, min_likes, top, lang, exclude_sensitive, only, skip) -> SelectOptions:
+def select_options(
+    since, until, include_replies, include_retweets, min_likes, top, lang, exclude_sensitive, only, skip
+) -> SelectOptions:
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first and last and first > last:
         raise BadInputError(f"--since {since} is after --until {until}.")
     return SelectOptions(
-        since=first, until=last, include_replies=include_replies, include_retweets=include_retweets,
-        min_likes=min_likes, top=top, langs=parse_langs(lang), exclude_sensitive=exclude_sensitive,
-        only=read_id_list(only) if only else frozenset(), skip=read_id_list(skip) if skip else frozenset(),
-    )  # fmt: skip
+        since=first,
+        until=last,
+        include_replies=include_replies,
+        include_retweets=include_retweets,
+        min_likes=min_likes,
+        top=top,
+        langs=parse_langs(lang),
+        exclude_sensitive=exclude_sensitive,
+        only=read_id_list(only) if only else frozenset(),
+        skip=read_id_list(skip) if skip else frozenset(),
+    )
 
 
 def rewrite_options(
-    *, mentions: str, handle_map: Path | None, locale: str | None, date_note: str | None, no_date_note: bool,
-    no_bluesky_date_note: bool, no_mastodon_date_note: bool, timezone: str, mark_sensitive: bool,
-    visibility: str, max_characters: int | None, alt_text: Path | None,
-) -> RewriteOptions:  # fmt: skip
+    *,
+    mentions: str,
+    handle_map: Path | None,
+    locale: str | None,
+    date_note: str | None,
+    no_date_note: bool,
+    no_bluesky_date_note: bool,
+    no_mastodon_date_note: bool,
+    timezone: str,
+    mark_sensitive: bool,
+    visibility: str,
+    max_characters: int | None,
+    alt_text: Path | None,
+) -> RewriteOptions:
     from quittex.alttext import load_alt_text_csv
     from quittex.rewrite.handle_map import load_handle_map
 
@@ -59,9 +78,12 @@ def rewrite_options(
 
 
 _OPTION_NAMES = {
-    "locale": "--locale", "date_note_template": "--date-note", "timezone": "--timezone",
-    "mastodon.visibility": "--visibility", "mastodon.max_characters": "--max-characters",
-}  # fmt: skip
+    "locale": "--locale",
+    "date_note_template": "--date-note",
+    "timezone": "--timezone",
+    "mastodon.visibility": "--visibility",
+    "mastodon.max_characters": "--max-characters",
+}
 
 
 def validated(model, values: dict):

@@ -38,20 +38,28 @@ def publish(request: PublishRequest) -> None:
     from quittex.cli.progress import archive_progress
     from quittex.migrate import RunSettings, run_migration
 
-    settings = RunSettings(max_posts=request.max_posts, deadline=_deadline(request.stop_after), state_dir=request.state_dir)
+    settings = RunSettings(
+        max_posts=request.max_posts, deadline=_deadline(request.stop_after), state_dir=request.state_dir
+    )
     display = _ProgressDisplay()
     with archive_progress("Reading") as stages:
         try:
             outcome = run_migration(
-                request.archive, request.platforms, request.select_options, request.rewrite_options,
-                accounts=request.accounts, settings=settings,
+                request.archive,
+                request.platforms,
+                request.select_options,
+                request.rewrite_options,
+                accounts=request.accounts,
+                settings=settings,
                 confirm=lambda plan, targets: _confirm(plan, targets, request.yes, stages, display),
                 on_stage=lambda name: stages.stage(name) if stages is not None else None,
                 on_progress=display.update,
-            )  # fmt: skip
+            )
         except KeyboardInterrupt:
             display.stop()
-            console.err.print("[red]Interrupted.[/red] Every post sent so far is recorded: run the same command again to resume.")
+            console.err.print(
+                "[red]Interrupted.[/red] Every post sent so far is recorded: run the same command again to resume."
+            )
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         finally:
             display.stop()
@@ -78,7 +86,9 @@ def _confirm(plan, targets, yes: bool, stages, display: _ProgressDisplay) -> boo
     if stages is not None:
         stages.progress.stop()  # the reading bar gives way to the plan and the question
     console.err.print(dry_run.summary_table(plan))
-    posts = ", ".join(f"{len(plan.platforms[p].drafts):,} to {t.label} on {platform_label(p)}" for p, t in targets.items())
+    posts = ", ".join(
+        f"{len(plan.platforms[p].drafts):,} to {t.label} on {platform_label(p)}" for p, t in targets.items()
+    )
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError(f"Ready to publish {posts}. Add --yes to publish without a terminal.")
@@ -93,9 +103,12 @@ class _ProgressDisplay:
 
     def __init__(self) -> None:
         columns = (
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[status]}"), TimeRemainingColumn(),
-        )  # fmt: skip
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeRemainingColumn(),
+        )
         self.progress = Progress(*columns, console=console.err, disable=not console.err.is_terminal)
         self.tasks: dict[str, TaskID] = {}
 
@@ -131,4 +144,7 @@ def _conclude(reports: dict[str, RunReport]) -> None:
             console.info(f"{platform_label(platform)} stopped: {reason}. Run the same command again to continue.")
         failed += report.failed
     if failed:
-        raise PartialError(f"{failed:,} posts failed.", hint="'quittex status' lists them with the platform's reasons; run migrate again to retry.")
+        raise PartialError(
+            f"{failed:,} posts failed.",
+            hint="'quittex status' lists them with the platform's reasons; run migrate again to retry.",
+        )

@@ -11,17 +11,28 @@ from typing import Any
 
 from babel.dates import format_date
 
-from quittex.vocabulary import BABEL_LOCALES
 from quittex.config import ProjectConfig, bluesky_profile_url, mastodon_profile_url, pick_language
 from quittex.errors import ConfigError
 from quittex.farewell.presets import Reason, chosen_reasons
-
+from quittex.vocabulary import BABEL_LOCALES
 
 # What farewell_context() provides; a test keeps the two in step.
 CONTEXT_VARIABLES = (
-    "lang", "name", "description", "mastodon", "bluesky", "website", "newsletter", "date", "date_iso",
-    "reasons", "own_reason", "x_account", "republish_archive", "greeting",
-)  # fmt: skip
+    "lang",
+    "name",
+    "description",
+    "mastodon",
+    "bluesky",
+    "website",
+    "newsletter",
+    "date",
+    "date_iso",
+    "reasons",
+    "own_reason",
+    "x_account",
+    "republish_archive",
+    "greeting",
+)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
 from quittex.config import mastodon_profile_url
 
 MAX_LINK_DISPLAY = 40

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-
 from quittex.errors import QuittexError
 from quittex.text import grapheme_count, parse_for_x, x_weighted_length
 
@@ -26,6 +25,7 @@ MASTODON_DEFAULT_MAX = 500
 
 if TYPE_CHECKING:
     pass
+
 
 def mastodon_length(text: str) -> int:
     from mastodon import Mastodon

@@ -59,7 +59,9 @@ def _publish_once(intro: FarewellText, publisher: Publisher, journal: Journal, f
     if entry is not None and entry.state == "done":
         url = entry.remote.url if entry.remote else ""
         if not force:
-            raise BadInputError(f"This introduction is already on {spec.label}: {url}", hint="Add --force to post it again.")
+            raise BadInputError(
+                f"This introduction is already on {spec.label}: {url}", hint="Add --force to post it again."
+            )
         journal.mark_undone(post_id, 0)  # planned anew, under a new key
     rules = spec.rules(RewriteOptions())
     draft = rules.announcement(post_id, post.text, post.facets, intro.lang, _first_attempt(entry))

@@ -21,15 +21,15 @@ from babel.lists import format_list
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from quittex.platforms import REGISTRY
-from quittex.platforms.base import load
 from quittex.config import ProjectConfig, default_language
-from quittex.vocabulary import BABEL_LOCALES, LANGUAGES
 from quittex.errors import BadInputError
 from quittex.farewell.context import CONTEXT_VARIABLES, check_ready, farewell_context
 from quittex.farewell.facets import bluesky_rich_text
 from quittex.farewell.limits import UNLIMITED, X_BIO, X_POST, Limit, Measure
 from quittex.farewell.split import split_thread
+from quittex.platforms import REGISTRY
+from quittex.platforms.base import load
+from quittex.vocabulary import BABEL_LOCALES, LANGUAGES
 
 Format = Literal["x", "thread", "long", "intro", "bio", "letter"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -80,8 +80,12 @@ class FarewellText:
 def _post_data(post: Post, *, with_facets: bool) -> dict[str, Any]:
     measure = post.measure
     data = {
-        "text": post.text, "length": measure.count, "limit": measure.limit, "unit": measure.unit, "fits": measure.fits,
-    }  # fmt: skip
+        "text": post.text,
+        "length": measure.count,
+        "limit": measure.limit,
+        "unit": measure.unit,
+        "fits": measure.fits,
+    }
     if with_facets:
         from atproto_client.models.utils import get_model_as_dict  # atproto is slow to import
 

@@ -37,7 +37,7 @@ def split_thread(text: str, limit: Limit) -> list[str]:
     digits = 1
     while True:
         reserve = "\n\n" + "9" * digits + "/" + "9" * digits
-        posts = _pack(text, lambda post: limit.fits(post + reserve))
+        posts = _pack(text, lambda post, reserve=reserve: limit.fits(post + reserve))
         if len(str(len(posts))) <= digits:
             return _numbered(posts, limit)
         digits += 1

@@ -90,9 +90,7 @@ def prepare_image(data: bytes, target: TargetLike, *, name: str | None = None) -
     return prepare_image_for(data, [target], name=name)[0]
 
 
-def prepare_image_for(
-    data: bytes, targets: Sequence[TargetLike], *, name: str | None = None
-) -> list[PreparedImage]:
+def prepare_image_for(data: bytes, targets: Sequence[TargetLike], *, name: str | None = None) -> list[PreparedImage]:
     """`data` made ready for each target, in order, decoding it only once."""
     source = _Source(data, name)
     return [_prepare(source, _as_target(target)) for target in targets]
@@ -105,9 +103,7 @@ def read_media_file(path: str | Path, *, name: str | None = None) -> bytes:
         _check_size(Path(path).stat().st_size, label)
         return Path(path).read_bytes()
     except OSError as error:
-        raise MediaError(
-            f"cannot read the file ({error.strerror or error})", problem="missing", name=label
-        ) from None
+        raise MediaError(f"cannot read the file ({error.strerror or error})", problem="missing", name=label) from None
 
 
 def _as_target(target: TargetLike) -> ImageTarget:
@@ -226,9 +222,7 @@ def _open(data: bytes, name: str | None) -> Image.Image:
     except UnidentifiedImageError:
         raise _not_an_image(data, name) from None
     except Exception as error:
-        raise MediaError(
-            f"the image header is damaged ({_explain(error)})", problem="corrupt", name=name
-        ) from None
+        raise MediaError(f"the image header is damaged ({_explain(error)})", problem="corrupt", name=name) from None
 
 
 def _check_dimensions(image: Image.Image, name: str | None) -> None:
@@ -469,9 +463,7 @@ def _cmyk_to_rgb(image: Image.Image, icc: bytes | None) -> Image.Image:
             from PIL import ImageCms
 
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            converted = ImageCms.profileToProfile(
-                image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
-            )
+            converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
             if converted is not None:
                 return converted
         except Exception:  # no LittleCMS, or a broken profile: the formula will do

@@ -112,12 +112,8 @@ class BlueskyLimits:
             self,
             can_upload_video=can_upload if isinstance(can_upload, bool) else self.can_upload_video,
             upload_refusal=refusal if isinstance(refusal, str) and refusal.strip() else None,
-            remaining_daily_videos=_count(
-                _read(answer, "remainingDailyVideos", "remaining_daily_videos")
-            ),
-            remaining_daily_bytes=_count(
-                _read(answer, "remainingDailyBytes", "remaining_daily_bytes")
-            ),
+            remaining_daily_videos=_count(_read(answer, "remainingDailyVideos", "remaining_daily_videos")),
+            remaining_daily_bytes=_count(_read(answer, "remainingDailyBytes", "remaining_daily_bytes")),
         )
 
     @classmethod
@@ -185,13 +181,9 @@ class MastodonLimits:
             image_max_pixels=_limit(_read(media, "image_matrix_limit"), defaults.image_max_pixels),
             video_max_bytes=_limit(_read(media, "video_size_limit"), defaults.video_max_bytes),
             video_max_pixels=_limit(_read(media, "video_matrix_limit"), defaults.video_max_pixels),
-            video_max_frame_rate=_limit(
-                _read(media, "video_frame_rate_limit"), defaults.video_max_frame_rate
-            ),
+            video_max_frame_rate=_limit(_read(media, "video_frame_rate_limit"), defaults.video_max_frame_rate),
             description_limit=_limit(description, defaults.description_limit),
-            max_media_per_status=_limit(
-                _read(statuses, "max_media_attachments"), defaults.max_media_per_status
-            ),
+            max_media_per_status=_limit(_read(statuses, "max_media_attachments"), defaults.max_media_per_status),
             supported_mime_types=_mime_types(_read(media, "supported_mime_types")),
         )
 

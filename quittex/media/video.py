@@ -94,9 +94,7 @@ def probe_video(source: VideoSource, *, name: str | None = None) -> VideoInfo:
     with _opened(source, name) as (stream, size):
         head = stream.read(64)
         if not looks_like_iso_media(head):
-            raise MediaError(
-                f"not a video: the file is {describe_bytes(head)}", problem="not_a_video", name=name
-            )
+            raise MediaError(f"not a video: the file is {describe_bytes(head)}", problem="not_a_video", name=name)
         atoms = _parse_boxes(stream, size, name)
         length = _mutagen_length(stream)
         track = _video_track(atoms, stream)
@@ -243,9 +241,7 @@ def _opened(source: VideoSource, name: str | None) -> Iterator[tuple[BinaryIO, i
     try:
         stream = open(source, "rb")  # noqa: SIM115 - closed below, after the yield
     except OSError as error:
-        raise MediaError(
-            f"cannot read the file ({error.strerror or error})", problem="missing", name=label
-        ) from None
+        raise MediaError(f"cannot read the file ({error.strerror or error})", problem="missing", name=label) from None
     with stream:
         size = os.fstat(stream.fileno()).st_size
         if not size:
@@ -428,9 +424,7 @@ def _ffprobe_duration(executable: str, source: VideoSource) -> float | None:
     with _as_path(source) as path:
         command = [executable, "-v", "error", "-print_format", "json", "-show_format", str(path)]
         try:
-            done = subprocess.run(
-                command, capture_output=True, timeout=_FFPROBE_TIMEOUT, check=False
-            )
+            done = subprocess.run(command, capture_output=True, timeout=_FFPROBE_TIMEOUT, check=False)
             value = json.loads(done.stdout or b"{}").get("format", {}).get("duration")
             seconds = float(value)
         except (OSError, subprocess.SubprocessError, ValueError, TypeError, AttributeError):

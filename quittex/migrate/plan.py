@@ -84,7 +84,9 @@ def plan_migration(
     `media_limits`: what each platform's server accepts (default: the
     platforms' documented limits); a video beyond them becomes a link.
     `on_progress(done, total, "")` counts the tweets rewritten."""
-    selection, rewriter = prepare_rewrite(archive, platforms, select_options, rewrite_options, already_migrated, media_limits)
+    selection, rewriter = prepare_rewrite(
+        archive, platforms, select_options, rewrite_options, already_migrated, media_limits
+    )
     plan = MigrationPlan(selection)
     with paused_gc():
         results = rewriter.rewrite_all(selection.threads, platforms, on_progress)
@@ -115,7 +117,9 @@ def prepare_rewrite(
     return selection, rewriter
 
 
-def oversized_videos(tweets: Iterable[Tweet], limits: Mapping[Platform, MediaLimits]) -> dict[Platform, dict[str, OversizedVideo]]:
+def oversized_videos(
+    tweets: Iterable[Tweet], limits: Mapping[Platform, MediaLimits]
+) -> dict[Platform, dict[str, OversizedVideo]]:
     """Per platform, the videos (by path) it cannot take, judged on what the
     archive says of them (size, duration). A temporary refusal (a daily
     quota) is not one: that post waits for a later run instead."""
@@ -130,8 +134,12 @@ def oversized_videos(tweets: Iterable[Tweet], limits: Mapping[Platform, MediaLim
             for platform, platform_limits in limits.items():
                 decision = check_video(info, platform_limits, kind=media.kind)  # type: ignore[arg-type]
                 if not decision.upload and not decision.temporary:
-                    kind: RefusalKind = decision.reason_code if decision.reason_code in ("too_long", "too_big") else "refused"  # type: ignore[assignment]
-                    found[platform][media.path] = OversizedVideo(kind, decision.reason or "", info.duration_seconds, info.size_bytes)
+                    kind: RefusalKind = (
+                        decision.reason_code if decision.reason_code in ("too_long", "too_big") else "refused"
+                    )  # type: ignore[assignment]
+                    found[platform][media.path] = OversizedVideo(
+                        kind, decision.reason or "", info.duration_seconds, info.size_bytes
+                    )
     return found
 
 

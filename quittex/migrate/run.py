@@ -75,7 +75,9 @@ def run_migration(
     try:
         options = with_server_limits(rewrite_options or RewriteOptions(), publishers)
         if isinstance(archive, Archive):
-            return _plan_and_publish(archive, publishers, select_options, options, settings, confirm, on_stage, on_progress)
+            return _plan_and_publish(
+                archive, publishers, select_options, options, settings, confirm, on_stage, on_progress
+            )
         with load_archive(archive, _stage(on_stage, "Reading")) as opened_archive:
             return _plan_and_publish(
                 opened_archive, publishers, select_options, options, settings, confirm, on_stage, on_progress
@@ -99,9 +101,14 @@ def _plan_and_publish(
     done_before = migrated_ids(source, publishers, settings.state_dir)
     media_limits = {name: publisher.limits().media for name, publisher in publishers.items()}
     plan = plan_migration(
-        archive, list(publishers), select_options, options, done_before, media_limits,
+        archive,
+        list(publishers),
+        select_options,
+        options,
+        done_before,
+        media_limits,
         on_progress=_stage(on_stage, "Rewriting"),
-    )  # fmt: skip
+    )
     if confirm is not None and not confirm(plan, publishers):
         return MigrationOutcome(plan)
     reports = publish_plan(archive, plan, publishers, settings, on_progress)

@@ -19,7 +19,9 @@ from quittex.archive.summary import PSEUDO_LANGUAGES
 from quittex.errors import BadInputError
 from quittex.models import Thread, Tweet
 
-_ID_OR_URL = re.compile(r"^(?:https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/)?(\d{1,20})(?:[/?#].*)?$")
+_ID_OR_URL = re.compile(
+    r"^(?:https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/)?(\d{1,20})(?:[/?#].*)?$"
+)
 
 
 @dataclass
@@ -162,7 +164,9 @@ def parse_langs(value: str | None) -> frozenset[str]:
     if not value:
         return frozenset()
     langs = {part.strip().lower() for part in value.split(",") if part.strip()}
-    unknown = {lang for lang in langs if not re.fullmatch(r"[a-z]{2,3}(-[a-z]{2,4})?", lang) and lang not in PSEUDO_LANGUAGES}
+    unknown = {
+        lang for lang in langs if not re.fullmatch(r"[a-z]{2,3}(-[a-z]{2,4})?", lang) and lang not in PSEUDO_LANGUAGES
+    }
     if unknown:
         raise BadInputError(f"--lang takes language codes like fr,en; not {', '.join(sorted(unknown))}.")
     return frozenset(langs)

@@ -40,7 +40,9 @@ def with_server_limits(options: RewriteOptions, targets: Mapping[PlatformName, P
     return options.model_copy(update=update)
 
 
-def migrated_ids(archive_account: str, targets: Mapping[PlatformName, Publisher], state_dir: Path | None) -> frozenset[str]:
+def migrated_ids(
+    archive_account: str, targets: Mapping[PlatformName, Publisher], state_dir: Path | None
+) -> frozenset[str]:
     """Tweets some earlier run already published (first part done), on any
     chosen platform: links to them can point to the new posts."""
     done: set[str] = set()

@@ -93,7 +93,11 @@ def encode_drafts(drafts: Sequence[Draft], out: IO[bytes]) -> None:
 
 
 def _write_in_process(
-    threads: Sequence[Thread], rewriter: Rewriter, platforms: Sequence[Platform], out: BinaryIO, on_progress: ProgressCallback | None
+    threads: Sequence[Thread],
+    rewriter: Rewriter,
+    platforms: Sequence[Platform],
+    out: BinaryIO,
+    on_progress: ProgressCallback | None,
 ) -> int:
     with paused_gc():
         results = rewriter.rewrite_all(threads, platforms, on_progress)
@@ -203,7 +207,11 @@ def _worker_error(said: bytes, status: int) -> BaseException:
 
 
 def _write_in_workers(
-    chunks: list[Sequence[Thread]], rewriter: Rewriter, platforms: Sequence[Platform], out: BinaryIO, on_progress: ProgressCallback | None
+    chunks: list[Sequence[Thread]],
+    rewriter: Rewriter,
+    platforms: Sequence[Platform],
+    out: BinaryIO,
+    on_progress: ProgressCallback | None,
 ) -> int:
     """One worker per chunk, the parent waiting and reporting their progress,
     then joining their files in order."""

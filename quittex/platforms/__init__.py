@@ -30,7 +30,7 @@ def platform(name: str) -> PlatformSpec:
 
 
 def parse_platforms(value: str | Iterable[str], option: str = "--to") -> list[PlatformName]:
-    """"mastodon,bluesky" (or a list) as known platform names, in the order given, once each."""
+    """ "mastodon,bluesky" (or a list) as known platform names, in the order given, once each."""
     items = value.split(",") if isinstance(value, str) else list(value)
     chosen = [item.strip().lower() for item in items if item.strip()]
     if not chosen or any(name not in REGISTRY for name in chosen):
@@ -39,7 +39,7 @@ def parse_platforms(value: str | Iterable[str], option: str = "--to") -> list[Pl
 
 
 def label(name: str) -> str:
-    """"Bluesky" for "bluesky"; an unknown name capitalised."""
+    """ "Bluesky" for "bluesky"; an unknown name capitalised."""
     spec = REGISTRY.get(name)
     return spec.label if spec else name.capitalize()
 

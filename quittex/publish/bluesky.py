@@ -41,8 +41,8 @@ from urllib.parse import urlsplit
 import httpx
 from atproto_client import models
 from atproto_client.exceptions import LoginRequiredError, RequestErrorBase
-from atproto_client.models.common import XrpcError
 from atproto_client.models.blob_ref import BlobRef
+from atproto_client.models.common import XrpcError
 from atproto_client.models.utils import get_or_create, get_response_model, load_json
 from atproto_core.exceptions import AtProtocolError
 from atproto_core.uri import AtUri
@@ -50,10 +50,10 @@ from pydantic import ValidationError
 
 from quittex.alttext import clip_alt_text
 from quittex.errors import AuthError
-from quittex.publish.journal import Entry, Remote
 from quittex.media import BlueskyLimits
-from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.platforms.bluesky import BlueskyOptions, bluesky_budgets
+from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.pacing import Pacer
 from quittex.publish.tid import tweet_tid
 from quittex.rewrite.draft import BlueskyDraft, Draft, QuoteEmbed
@@ -184,9 +184,13 @@ class BlueskyPublisher:
             raise TypeError(f"the Bluesky publisher takes a BlueskyDraft, not {type(draft).__name__}")
         body = {"repo": self.did, "collection": POST, "rkey": key, "record": post_record(draft, media, parent, root)}
         written = self._procedure(
-            "com.atproto.repo.putRecord", models.ComAtprotoRepoPutRecord.Response, "write", PUT_RECORD_POINTS,
-            content=_json_bytes(body), input_encoding="application/json",
-        )  # fmt: skip
+            "com.atproto.repo.putRecord",
+            models.ComAtprotoRepoPutRecord.Response,
+            "write",
+            PUT_RECORD_POINTS,
+            content=_json_bytes(body),
+            input_encoding="application/json",
+        )
         return self._remote(written.uri, written.cid)
 
     def upload(self, media: MediaFile) -> UploadedMedia:
@@ -211,9 +215,13 @@ class BlueskyPublisher:
         """Delete a post of this account (a missing one counts as deleted)."""
         body = {"repo": self.did, "collection": POST, "rkey": self._own_post_key(remote)}
         self._procedure(
-            "com.atproto.repo.deleteRecord", None, "write", DELETE_RECORD_POINTS,
-            content=_json_bytes(body), input_encoding="application/json",
-        )  # fmt: skip
+            "com.atproto.repo.deleteRecord",
+            None,
+            "write",
+            DELETE_RECORD_POINTS,
+            content=_json_bytes(body),
+            input_encoding="application/json",
+        )
 
     # -- posts ----------------------------------------------------------------------
     def post_url(self, uri: str) -> str:
@@ -233,9 +241,14 @@ class BlueskyPublisher:
     # -- blobs ------------------------------------------------------------------------
     def _upload_blob(self, media: MediaFile) -> dict[str, Any]:
         uploaded = self._procedure(
-            "com.atproto.repo.uploadBlob", models.ComAtprotoRepoUploadBlob.Response, "blob", 1,
-            content=media.data, input_encoding=media.mime, timeout=UPLOAD_TIMEOUT,
-        )  # fmt: skip
+            "com.atproto.repo.uploadBlob",
+            models.ComAtprotoRepoUploadBlob.Response,
+            "blob",
+            1,
+            content=media.data,
+            input_encoding=media.mime,
+            timeout=UPLOAD_TIMEOUT,
+        )
         return _blob_json(uploaded.blob)
 
     # -- videos, through the video service -----------------------------------------
@@ -257,11 +270,15 @@ class BlueskyPublisher:
         token = self._service_token(self._pds_service_did(), "com.atproto.repo.uploadBlob", VIDEO_TOKEN_SECONDS)
         self.pacer.before("blob", 1)
         answer = self._video_request(
-            "uploadVideo", "POST", "app.bsky.video.uploadVideo",
-            params={"did": self.did, "name": _video_name(media)}, content=media.data,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": media.mime}, timeout=UPLOAD_TIMEOUT,
+            "uploadVideo",
+            "POST",
+            "app.bsky.video.uploadVideo",
+            params={"did": self.did, "name": _video_name(media)},
+            content=media.data,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": media.mime},
+            timeout=UPLOAD_TIMEOUT,
             accept_conflict=True,
-        )  # fmt: skip
+        )
         job = _job_status(answer)
         return _job_blob(job) or self._await_job(job)
 
@@ -307,7 +324,9 @@ class BlueskyPublisher:
 
     def _service_token(self, audience: str, method: str, seconds: int) -> str:
         params = models.ComAtprotoServerGetServiceAuth.Params(aud=audience, lxm=method, exp=int(time.time()) + seconds)
-        answer = self._query("com.atproto.server.getServiceAuth", models.ComAtprotoServerGetServiceAuth.Response, params)
+        answer = self._query(
+            "com.atproto.server.getServiceAuth", models.ComAtprotoServerGetServiceAuth.Response, params
+        )
         return answer.token
 
     def _video_request(

@@ -50,7 +50,11 @@ def estimate_bluesky(posts: int, blobs: int) -> Estimate:
     by_points = _windows_waited(points, BLUESKY_POINTS_PER_HOUR, 1.0)
     if points > BLUESKY_POINTS_PER_DAY:
         full_days = (points - 1) // BLUESKY_POINTS_PER_DAY
-        by_points = max(by_points, full_days * 24.0 + _windows_waited(points - full_days * BLUESKY_POINTS_PER_DAY, BLUESKY_POINTS_PER_HOUR, 1.0))
+        by_points = max(
+            by_points,
+            full_days * 24.0
+            + _windows_waited(points - full_days * BLUESKY_POINTS_PER_DAY, BLUESKY_POINTS_PER_HOUR, 1.0),
+        )
     by_blobs = _windows_waited(blobs, BLUESKY_BLOBS_PER_DAY, 24.0)
     hours = max(by_points, by_blobs) + posts * BLUESKY_SECONDS_PER_POST / 3600
     if by_blobs > by_points:

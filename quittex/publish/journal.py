@@ -138,7 +138,9 @@ class Journal:
 
     @classmethod
     def open(cls, platform: str, source_account: str, target_account: str, state_dir: Path | None = None) -> Journal:
-        return cls(journal_path(platform, source_account, target_account, state_dir), platform, source_account, target_account)
+        return cls(
+            journal_path(platform, source_account, target_account, state_dir), platform, source_account, target_account
+        )
 
     @classmethod
     def read_only(cls, path: Path) -> Journal:
@@ -147,7 +149,9 @@ class Journal:
         journal.path = path
         journal._lock = None
         try:
-            journal._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30)
+            journal._db = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30
+            )
             journal.platform = journal.meta()["platform"]
         except (sqlite3.Error, KeyError):
             raise QuittexError(f"{path} is not a quittex journal.") from None
@@ -177,7 +181,9 @@ class Journal:
         wanted = {(p.tweet_id, p.part): p for p in posts}
         with self._transaction():
             known = {(r[0], r[1]): r[2] for r in self._db.execute("SELECT tweet_id, part, state FROM posts")}
-            stale = [key for key, state in known.items() if state in ("pending", "failed", "skipped") and key not in wanted]
+            stale = [
+                key for key, state in known.items() if state in ("pending", "failed", "skipped") and key not in wanted
+            ]
             self._db.executemany("DELETE FROM posts WHERE tweet_id = ? AND part = ?", stale)
             # Posts deleted by `quittex undo` and wanted again are made anew.
             again = [key for key, state in known.items() if state == "undone" and key in wanted]
@@ -197,20 +203,29 @@ class Journal:
     # -- state changes, each its own durable transaction ----------------------
     def mark_sending(self, tweet_id: str, part: int, request_key: str) -> None:
         self._update(
-            tweet_id, part, "state = 'sending', request_key = ?, attempts = attempts + 1, sent_at = ?, reason = NULL",
-            request_key, _now(),
-        )  # fmt: skip
+            tweet_id,
+            part,
+            "state = 'sending', request_key = ?, attempts = attempts + 1, sent_at = ?, reason = NULL",
+            request_key,
+            _now(),
+        )
 
     def mark_done(self, tweet_id: str, part: int, remote: Remote, media_notes: Iterable[MediaNote] = ()) -> None:
         """The post exists; `media_notes` say which of its media it does not carry, and why."""
         with self._transaction():
             self._set(
-                tweet_id, part, "state = 'done', remote_id = ?, remote_cid = ?, remote_url = ?, done_at = ?, reason = NULL",
-                remote.id, remote.cid, remote.url, _now(),
-            )  # fmt: skip
+                tweet_id,
+                part,
+                "state = 'done', remote_id = ?, remote_cid = ?, remote_url = ?, done_at = ?, reason = NULL",
+                remote.id,
+                remote.cid,
+                remote.url,
+                _now(),
+            )
             self._db.execute("DELETE FROM media_notes WHERE tweet_id = ? AND part = ?", (tweet_id, part))
             self._db.executemany(
-                "INSERT OR REPLACE INTO media_notes (tweet_id, part, media_path, outcome, reason) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO media_notes (tweet_id, part, media_path, outcome, reason)"
+                " VALUES (?, ?, ?, ?, ?)",
                 [(tweet_id, part, n.media_path, n.outcome, n.reason) for n in media_notes],
             )
 
@@ -229,7 +244,9 @@ class Journal:
 
     # -- reading -------------------------------------------------------------
     def get(self, tweet_id: str, part: int) -> Entry | None:
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM posts WHERE tweet_id = ? AND part = ?", (tweet_id, part)).fetchone()
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM posts WHERE tweet_id = ? AND part = ?", (tweet_id, part)
+        ).fetchone()
         return _entry(row) if row else None
 
     def entries(self, *states: str) -> list[Entry]:
@@ -247,7 +264,9 @@ class Journal:
         return entry.remote if entry and entry.state == "done" else None
 
     def last_done(self) -> Entry | None:
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM posts WHERE state = 'done' ORDER BY done_at DESC LIMIT 1").fetchone()
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM posts WHERE state = 'done' ORDER BY done_at DESC LIMIT 1"
+        ).fetchone()
         return _entry(row) if row else None
 
     def meta(self) -> dict[str, str]:
@@ -271,7 +290,9 @@ class Journal:
             self._set(tweet_id, part, assignments, *values)
 
     def _set(self, tweet_id: str, part: int, assignments: str, *values: object) -> None:
-        cursor = self._db.execute(f"UPDATE posts SET {assignments} WHERE tweet_id = ? AND part = ?", (*values, tweet_id, part))
+        cursor = self._db.execute(
+            f"UPDATE posts SET {assignments} WHERE tweet_id = ? AND part = ?", (*values, tweet_id, part)
+        )
         if cursor.rowcount != 1:
             raise KeyError(f"post {tweet_id}/{part} is not in the journal")
 
@@ -292,11 +313,18 @@ class Journal:
             self._db.execute("ALTER TABLE posts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
 
     def _check_meta(self, platform: str, source: str, target: str) -> None:
-        wanted = {"schema_version": str(SCHEMA_VERSION), "platform": platform, "source_account": source, "target_account": target}
+        wanted = {
+            "schema_version": str(SCHEMA_VERSION),
+            "platform": platform,
+            "source_account": source,
+            "target_account": target,
+        }
         with self._transaction():
             existing = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
             if existing.get("schema_version", str(SCHEMA_VERSION)) != str(SCHEMA_VERSION):
-                raise QuittexError(f"{self.path} was written by another version of quittex (schema {existing['schema_version']}).")
+                raise QuittexError(
+                    f"{self.path} was written by another version of quittex (schema {existing['schema_version']})."
+                )
             for key, value in wanted.items():
                 if key in existing and existing[key] != value:
                     raise QuittexError(f"{self.path} belongs to {key} {existing[key]!r}, not {value!r}.")
@@ -304,13 +332,18 @@ class Journal:
             self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", (_now(),))
 
 
-_COLUMNS = "tweet_id, part, state, tweet_created_at, request_key, remote_id, remote_cid, remote_url, reason, attempts, sent_at, done_at, generation"
+_COLUMNS = (
+    "tweet_id, part, state, tweet_created_at, request_key, remote_id, remote_cid, remote_url, reason, attempts,"
+    " sent_at, done_at, generation"
+)
 
 
 def _entry(row: tuple) -> Entry:
     tweet_id, part, state, created, key, remote_id, cid, url, reason, attempts, sent_at, done_at, generation = row
     remote = Remote(remote_id, url, cid) if remote_id else None
-    return Entry(tweet_id, part, state, created, key, remote, reason, attempts, _parse(sent_at), _parse(done_at), generation)
+    return Entry(
+        tweet_id, part, state, created, key, remote, reason, attempts, _parse(sent_at), _parse(done_at), generation
+    )
 
 
 def _now() -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from quittex.publish.journal import Journal, MediaNote, list_journals
 from quittex.platforms import REGISTRY
+from quittex.publish.journal import Journal, MediaNote, list_journals
 
 
 @dataclass
@@ -41,9 +41,16 @@ class JournalStatus:
 
     def to_json(self) -> dict:
         return {
-            "platform": self.platform, "source_account": self.source_account, "target_account": self.target_account,
-            "done": self.done, "failed": self.failed, "skipped": self.skipped, "left": self.left, "undone": self.undone,
-            "last_post_url": self.last_post_url, "last_post_at": self.last_post_at,
+            "platform": self.platform,
+            "source_account": self.source_account,
+            "target_account": self.target_account,
+            "done": self.done,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "left": self.left,
+            "undone": self.undone,
+            "last_post_url": self.last_post_url,
+            "last_post_at": self.last_post_at,
             "eta_seconds": int(self.eta.total_seconds()),
             "failures": [{"tweet_id": t, "part": p, "reason": r} for t, p, r in self.failures],
             "media_notes": [
@@ -51,7 +58,7 @@ class JournalStatus:
                 for n in self.media_notes
             ],
             "journal": str(self.path),
-        }  # fmt: skip
+        }
 
 
 def journal_statuses(state_dir: Path | None = None) -> list[JournalStatus]:
@@ -70,13 +77,22 @@ def _status(journal: Journal) -> JournalStatus:
     last = journal.last_done()
     failures = [(e.tweet_id, e.part, e.reason or "") for e in journal.entries("failed")]
     return JournalStatus(
-        path=journal.path, platform=journal.platform, source_account=meta.get("source_account", ""),
-        source_username=meta.get("source_username"), target_account=meta.get("target_account", ""),
-        done=counts.get("done", 0), failed=counts.get("failed", 0), skipped=counts.get("skipped", 0), left=left,
-        undone=counts.get("undone", 0), last_post_url=last.remote.url if last and last.remote else None,
+        path=journal.path,
+        platform=journal.platform,
+        source_account=meta.get("source_account", ""),
+        source_username=meta.get("source_username"),
+        target_account=meta.get("target_account", ""),
+        done=counts.get("done", 0),
+        failed=counts.get("failed", 0),
+        skipped=counts.get("skipped", 0),
+        left=left,
+        undone=counts.get("undone", 0),
+        last_post_url=last.remote.url if last and last.remote else None,
         last_post_at=last.done_at.isoformat(timespec="seconds") if last and last.done_at else None,
-        eta=eta, failures=failures, media_notes=journal.media_notes(),
-    )  # fmt: skip
+        eta=eta,
+        failures=failures,
+        media_notes=journal.media_notes(),
+    )
 
 
 @dataclass

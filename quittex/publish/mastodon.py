@@ -44,8 +44,8 @@ from mastodon._url_regex import url_regex
 from mastodon.versions import parse_version_string
 
 from quittex.errors import AuthError, QuittexError
-from quittex.publish.journal import Entry, Remote
 from quittex.media import MastodonLimits
+from quittex.platforms.mastodon import mastodon_budgets
 from quittex.publish.base import (
     MediaFile,
     PublishError,
@@ -54,12 +54,12 @@ from quittex.publish.base import (
     TransientError,
     UploadedMedia,
 )
-from quittex.platforms.mastodon import mastodon_budgets
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import MastodonDraft
 from quittex.rewrite.measure import mastodon_length
-from quittex.text import clip_text
 from quittex.rewrite.options import MastodonOptions
+from quittex.text import clip_text
 
 T = TypeVar("T")
 
@@ -224,16 +224,20 @@ class MastodonPublisher:
     ) -> Remote:
         self._check_status(draft, len(media))
         what = f"posting tweet {draft.tweet_id} ({draft.part + 1}/{draft.parts})"
-        status = self._call("status", what, lambda: self.client.status_post(
-            draft.text,
-            in_reply_to_id=parent.id if parent else None,
-            media_ids=[item.ref for item in media] or None,
-            sensitive=draft.sensitive,
-            spoiler_text=draft.spoiler_text or None,
-            visibility=draft.visibility,
-            language=draft.language or None,
-            idempotency_key=key,
-        ))  # fmt: skip
+        status = self._call(
+            "status",
+            what,
+            lambda: self.client.status_post(
+                draft.text,
+                in_reply_to_id=parent.id if parent else None,
+                media_ids=[item.ref for item in media] or None,
+                sensitive=draft.sensitive,
+                spoiler_text=draft.spoiler_text or None,
+                visibility=draft.visibility,
+                language=draft.language or None,
+                idempotency_key=key,
+            ),
+        )
         remote = _remote(status, what)
         self._claimed.add(remote.id)
         return remote
@@ -261,9 +265,15 @@ class MastodonPublisher:
         self._check_media(media, limits.media, what)
         alt = clamp_description(media.alt, limits.description_limit)
         self._ensure_version_known()
-        attachment = self._call("media", what, lambda: self.client.media_post(
-            media.data, mime_type=media.mime, description=alt or None,
-        ))  # fmt: skip
+        attachment = self._call(
+            "media",
+            what,
+            lambda: self.client.media_post(
+                media.data,
+                mime_type=media.mime,
+                description=alt or None,
+            ),
+        )
         attachment = self._wait_until_processed(attachment, what)
         return UploadedMedia(media.kind, _id_of(attachment, what), alt, media.width, media.height)
 
@@ -351,9 +361,16 @@ class MastodonPublisher:
         me = self._verified_account()
         max_id = None
         for _ in range(MAX_PAGES):
-            page = self._call("request", what, lambda: self.client.account_statuses(
-                me["id"], exclude_reblogs=True, max_id=max_id, limit=STATUSES_PER_PAGE,
-            ))  # fmt: skip
+            page = self._call(
+                "request",
+                what,
+                lambda max_id=max_id: self.client.account_statuses(
+                    me["id"],
+                    exclude_reblogs=True,
+                    max_id=max_id,
+                    limit=STATUSES_PER_PAGE,
+                ),
+            )
             for status in page:
                 if _created_at(status) < since:
                     return

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from quittex.archive import Archive
 from quittex.errors import ArchiveError
-from quittex.publish.journal import Journal
 from quittex.media import BlueskyLimits, MastodonLimits, MediaError, check_video, prepare_image
 from quittex.publish.base import MediaFile, Publisher
+from quittex.publish.journal import Journal
 from quittex.publish.runner import PlatformRun, ProgressCallback, RunLimits, RunReport
 from quittex.rewrite.draft import Draft, DraftMedia
 
@@ -44,13 +44,19 @@ def media_preparer(archive: Archive, limits: BlueskyLimits | MastodonLimits) -> 
             raise MediaError(error.message, problem="missing", name=media.path) from None
         if media.kind == "photo":
             image = prepare_image(data, limits, name=media.path)
-            return MediaFile("photo", image.data, image.mime_type, media.alt, image.width, image.height, path=media.path)
+            return MediaFile(
+                "photo", image.data, image.mime_type, media.alt, image.width, image.height, path=media.path
+            )
         decision = check_video(data, limits, kind=media.kind, name=media.path)  # type: ignore[arg-type]
         if not decision.upload:
-            raise MediaError(decision.reason or "the video is over the platform's limits", problem="too_large", name=media.path)
+            raise MediaError(
+                decision.reason or "the video is over the platform's limits", problem="too_large", name=media.path
+            )
         info = decision.info
         duration = int(info.duration_seconds * 1000) if info.duration_seconds else None
-        return MediaFile(media.kind, data, info.mime_type, media.alt, info.width, info.height, duration, path=media.path)
+        return MediaFile(
+            media.kind, data, info.mime_type, media.alt, info.width, info.height, duration, path=media.path
+        )
 
     return prepare
 
@@ -69,7 +75,12 @@ def publish_all(
     reports: dict[str, RunReport] = {}
     errors: list[BaseException] = []
     threads = [
-        threading.Thread(target=_run_one, args=(archive, name, job, limits, state_dir, on_progress, reports, errors), name=name, daemon=True)
+        threading.Thread(
+            target=_run_one,
+            args=(archive, name, job, limits, state_dir, on_progress, reports, errors),
+            name=name,
+            daemon=True,
+        )
         for name, job in jobs.items()
     ]
     for thread in threads:
@@ -95,9 +106,14 @@ def _run_one(archive, name, job: PlatformJob, limits, state_dir, on_progress, re
             if account.username:
                 journal.set_meta("source_username", account.username)
             run = PlatformRun(
-                job.publisher, journal, job.drafts, media_preparer(archive, job.media_limits),
-                limits=limits, on_progress=on_progress, dids=job.dids,
-            )  # fmt: skip
+                job.publisher,
+                journal,
+                job.drafts,
+                media_preparer(archive, job.media_limits),
+                limits=limits,
+                on_progress=on_progress,
+                dids=job.dids,
+            )
             reports[name] = run.run()
     except BaseException as error:  # noqa: BLE001 - handed to the main thread
         # The other platforms go on: a refused Mastodon token is no reason to

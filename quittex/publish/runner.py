@@ -21,8 +21,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from quittex.publish.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.publish.base import MediaFile, Publisher, RateLimitError, RefusedError, TransientError, UploadedMedia
+from quittex.publish.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.publish.pacing import StopRequested
 from quittex.rewrite.draft import Draft, DraftMedia
 from quittex.rewrite.pipeline import finalize
@@ -141,7 +141,9 @@ class PlatformRun:
             return
         parent, root = self._thread_refs(draft)
         if draft.parent is not None and parent is None:
-            self.journal.mark_failed(draft.tweet_id, draft.part, "the post it replies to was not published; a later run retries")
+            self.journal.mark_failed(
+                draft.tweet_id, draft.part, "the post it replies to was not published; a later run retries"
+            )
             return
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
@@ -150,12 +152,15 @@ class PlatformRun:
             except TransientError as error:
                 if attempt == MAX_ATTEMPTS:
                     raise TransientError(
-                        f"{self.publisher.platform}: {error.message} ({MAX_ATTEMPTS} attempts). Run again later to resume.",
+                        f"{self.publisher.platform}: {error.message} ({MAX_ATTEMPTS} attempts). "
+                        "Run again later to resume.",
                     ) from None
                 self._backoff(attempt)
             except RateLimitError as error:
                 if attempt == MAX_ATTEMPTS:
-                    raise RateLimitError(f"{self.publisher.platform} keeps answering 429 after {MAX_ATTEMPTS} waits: {error.message}") from None
+                    raise RateLimitError(
+                        f"{self.publisher.platform} keeps answering 429 after {MAX_ATTEMPTS} waits: {error.message}"
+                    ) from None
                 continue  # the pacer now waits for the server's reset
             except RefusedError as error:
                 self.journal.mark_failed(draft.tweet_id, draft.part, error.message)

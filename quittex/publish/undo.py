@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from quittex.publish.journal import Journal, list_journals
 from quittex.publish.base import Publisher, RefusedError, TransientError
+from quittex.publish.journal import Journal, list_journals
 from quittex.publish.pacing import StopRequested
 
 MAX_ATTEMPTS = 5

@@ -43,7 +43,7 @@ from quittex.rewrite.options import (
     Platform,
     RewriteOptions,
 )
-from quittex.rewrite.pipeline import RewriteResult, Rewriter, Skipped, finalize, rewrite_thread
+from quittex.rewrite.pipeline import Rewriter, RewriteResult, Skipped, finalize, rewrite_thread
 from quittex.rewrite.publish import MigratedPost, PublishContext, StaticContext
 from quittex.rewrite.rules import SAFE_AT
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from quittex.models import Media
 from quittex.rewrite.draft import DraftMedia, DraftWarning, LinkedMedia
-from quittex.text import clip_text, grapheme_count
 from quittex.rewrite.videolink import OversizedVideo
+from quittex.text import clip_text, grapheme_count
 
 _KINDS = ("photo", "video", "animated_gif")
 _NO_VIDEOS: Mapping[str, OversizedVideo] = {}
@@ -41,18 +41,31 @@ def plan_media(
         video = oversized.get(item.path) if item.path and item.kind != "photo" else None
         if video is not None:
             plan.linked.append((LinkedMedia(item.path, item.kind, video.reason), video))  # type: ignore[arg-type]
-            plan.warnings.append(DraftWarning("video_linked", f"{item.path}: {video.reason}; the post links to the original tweet instead"))
+            plan.warnings.append(
+                DraftWarning(
+                    "video_linked", f"{item.path}: {video.reason}; the post links to the original tweet instead"
+                )
+            )
         else:
             usable.append(_draft_media(item, alt_texts, alt_limit, plan.warnings))
     plan.groups = _group([m for m in usable if m is not None], per_post)
     if len(plan.groups) > 1:
-        plan.warnings.append(DraftWarning("media_overflow", f"{sum(map(len, plan.groups))} media need {len(plan.groups)} posts here: the rest follow as replies"))
+        plan.warnings.append(
+            DraftWarning(
+                "media_overflow",
+                f"{sum(map(len, plan.groups))} media need {len(plan.groups)} posts here: the rest follow as replies",
+            )
+        )
     return plan
 
 
-def _draft_media(media: Media, alt_texts: Mapping[str, str], alt_limit: int, warnings: list[DraftWarning]) -> DraftMedia | None:
+def _draft_media(
+    media: Media, alt_texts: Mapping[str, str], alt_limit: int, warnings: list[DraftWarning]
+) -> DraftMedia | None:
     if not media.path:
-        warnings.append(DraftWarning("media_missing", f"{media.kind} {media.media_id} is missing from the archive and is left out"))
+        warnings.append(
+            DraftWarning("media_missing", f"{media.kind} {media.media_id} is missing from the archive and is left out")
+        )
         return None
     if media.kind not in _KINDS:
         warnings.append(DraftWarning("media_unknown", f"{media.path}: unknown media kind {media.kind!r}, left out"))

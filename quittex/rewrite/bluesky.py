@@ -129,16 +129,30 @@ class BlueskyRules(PlatformRules):
     def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
         facets = [Facet(f.index.byte_start, f.index.byte_end, Feature("link", f.features[0].uri)) for f in links]
         return BlueskyDraft(
-            tweet_id=post_id, part=0, parts=1, parent=None, root=None, created_at=created_at, text=text,
-            langs=[lang], facets=facets, final=True,
-        )  # fmt: skip
+            tweet_id=post_id,
+            part=0,
+            parts=1,
+            parent=None,
+            root=None,
+            created_at=created_at,
+            text=text,
+            langs=[lang],
+            facets=facets,
+            final=True,
+        )
 
     def final_fields(self, draft: Draft, part: Any, rendered: Any, context: PublishContext) -> dict[str, Any]:
         """Facets of the final text, mentions resolved, the quote embedded."""
         assert isinstance(draft, BlueskyDraft)
-        return {"facets": list(rendered.facets), "pending_mentions": [], "quote": _embedded_quote(draft.quote, part, context)}
+        return {
+            "facets": list(rendered.facets),
+            "pending_mentions": [],
+            "quote": _embedded_quote(draft.quote, part, context),
+        }
 
-    def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:
+    def resolve(
+        self, piece: Piece, context: PublishContext, *, links: bool = True
+    ) -> tuple[Piece, DraftWarning | None]:
         pending = piece.pending
         if pending is None:
             return piece, None
@@ -160,7 +174,10 @@ class BlueskyRules(PlatformRules):
         did = valid_did(context.resolve_did(handle))
         if did:
             return with_text(piece, piece.text, Feature("mention", did)), None
-        warning = DraftWarning("mention_unresolved", f"@{handle} did not resolve to an account: written as {safe_mention(piece.pending.original)}")
+        warning = DraftWarning(
+            "mention_unresolved",
+            f"@{handle} did not resolve to an account: written as {safe_mention(piece.pending.original)}",
+        )
         return with_text(piece, safe_mention(piece.pending.original), None), warning
 
 

@@ -8,13 +8,13 @@ note (first post only), blank lines between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from quittex.errors import BadInputError
 from quittex.clusters import joining_count
+from quittex.errors import BadInputError
 from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.split import Body, split_body
 
@@ -199,7 +199,9 @@ class _PartProbe:
             if verdict is not None:
                 return verdict
         body = self._body_text(start, end)
-        return self.planner.fits_text(BLOCK_SEPARATOR.join([body, rest.text]) if body and rest.text else body or rest.text)
+        return self.planner.fits_text(
+            BLOCK_SEPARATOR.join([body, rest.text]) if body and rest.text else body or rest.text
+        )
 
     def _body_text(self, start: int, end: int) -> str:
         """render(body.slice(start, end), measured=True).text.strip()"""

@@ -104,11 +104,22 @@ class MastodonRules(PlatformRules):
     def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
         # Mastodon finds the links in the text itself.
         return MastodonDraft(
-            tweet_id=post_id, part=0, parts=1, parent=None, root=None, created_at=created_at, text=text,
-            langs=[lang], visibility="public", language=lang, final=True,
-        )  # fmt: skip
+            tweet_id=post_id,
+            part=0,
+            parts=1,
+            parent=None,
+            root=None,
+            created_at=created_at,
+            text=text,
+            langs=[lang],
+            visibility="public",
+            language=lang,
+            final=True,
+        )
 
-    def resolve(self, piece: Piece, context: PublishContext, *, links: bool = True) -> tuple[Piece, DraftWarning | None]:
+    def resolve(
+        self, piece: Piece, context: PublishContext, *, links: bool = True
+    ) -> tuple[Piece, DraftWarning | None]:
         if piece.pending is None:
             return piece, None
         if not links:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-
 from quittex.text import at_most_graphemes, grapheme_count, graphemes, truncate_graphemes, utf8_len
 
 __all__ = [
@@ -28,9 +27,7 @@ __all__ = [
 
 # Mastodon counts a remote mention "@user@domain" as "@user" (same pattern as
 # Mastodon.py's get_status_length).
-_MASTODON_REMOTE_MENTION = re.compile(
-    r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9\.\-]+[a-z0-9]+)", re.IGNORECASE
-)
+_MASTODON_REMOTE_MENTION = re.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9\.\-]+[a-z0-9]+)", re.IGNORECASE)
 
 
 @cache
@@ -40,7 +37,6 @@ def _mastodon_url() -> re.Pattern[str]:
     from mastodon._url_regex import url_regex
 
     return url_regex
-
 
 
 def bluesky_fits(text: str, *, max_graphemes: int, max_bytes: int) -> bool:

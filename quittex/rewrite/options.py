@@ -22,12 +22,8 @@ LOCALES = LANGUAGES
 Platform = PlatformName
 
 _X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,50}$")
-_MASTODON_ACCOUNT = re.compile(
-    r"^([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$"
-)
-_BLUESKY_HANDLE = re.compile(
-    r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
-)
+_MASTODON_ACCOUNT = re.compile(r"^([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+_BLUESKY_HANDLE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def normalize_x_handle(value: str) -> str:

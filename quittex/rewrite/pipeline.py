@@ -17,9 +17,9 @@ import regex
 
 from quittex.errors import BadInputError
 from quittex.models import Thread, Tweet
+from quittex.platforms import PLATFORMS, REGISTRY
 from quittex.rewrite.attachments import MediaPlan, plan_media
 from quittex.rewrite.datenote import dominant_locale, local_time, note_template, note_tokens, template_fields
-from quittex.rewrite.language import primary_language
 from quittex.rewrite.draft import (
     Draft,
     DraftFields,
@@ -30,10 +30,19 @@ from quittex.rewrite.draft import (
     PostRef,
     QuoteEmbed,
 )
-from quittex.rewrite.layout import BLOCK_SEPARATOR, META_SEPARATOR, MIN_ROOM, Blocks, LayoutPlanner, PartLayout, TweetLayout, numbering
+from quittex.rewrite.language import primary_language
+from quittex.rewrite.layout import (
+    BLOCK_SEPARATOR,
+    META_SEPARATOR,
+    MIN_ROOM,
+    Blocks,
+    LayoutPlanner,
+    PartLayout,
+    TweetLayout,
+    numbering,
+)
 from quittex.rewrite.links import status_url
 from quittex.rewrite.measure import utf8_len
-from quittex.platforms import PLATFORMS, REGISTRY
 from quittex.rewrite.options import LOCALES, MentionMode, Platform, RewriteOptions
 from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.publish import PublishContext
@@ -273,17 +282,27 @@ class _PlatformWriter:
         body = rules.body_pieces(tokens)
         quote = rules.quote_pieces(content.quote) if content.quote is not None else []
         if not groups and not quote and not any(p.text.strip() for p in body):
-            self.result.skipped.append(Skipped(rules.name, tweet.id, "empty", "nothing is left to post once links X could not expand are removed"))
+            self.result.skipped.append(
+                Skipped(
+                    rules.name, tweet.id, "empty", "nothing is left to post once links X could not expand are removed"
+                )
+            )
             return []
         note = self._note(tweet, parent_tweet, locale)
         if self.rewriter.shortcuts and len(groups) <= 1:
             single = self._single_post(tweet, locale, body, quote, note)
             if single is not None:
-                return [self._draft(tweet, locale, single[0], 0, 1, parent, groups[0] if groups else [], warnings, single[1], media)]
+                return [
+                    self._draft(
+                        tweet, locale, single[0], 0, 1, parent, groups[0] if groups else [], warnings, single[1], media
+                    )
+                ]
         blocks = Blocks(body, quote, note.pieces if note else (), len(groups))
         layout = self._shrink_oversized(self._planner(tweet, locale, blocks), warnings).plan()
         if layout.note_omitted:
-            warnings.append(DraftWarning("date_note_omitted", "the date note is left out so that the tweet fits in one post"))
+            warnings.append(
+                DraftWarning("date_note_omitted", "the date note is left out so that the tweet fits in one post")
+            )
         return self._drafts(tweet, locale, layout, media, parent, warnings)
 
     def _media(self, tweet: Tweet, content: TweetContent) -> MediaPlan:
@@ -293,9 +312,12 @@ class _PlatformWriter:
             return MediaPlan([], archive + content.warnings)
         rules = self.rules
         plan = plan_media(
-            tweet.media, per_post=rules.media_per_post(), alt_texts=self.options.alt_texts,
-            alt_limit=rules.alt_limit(), oversized=self.oversized,
-        )  # fmt: skip
+            tweet.media,
+            per_post=rules.media_per_post(),
+            alt_texts=self.options.alt_texts,
+            alt_limit=rules.alt_limit(),
+            oversized=self.oversized,
+        )
         plan.warnings = [*archive, *content.warnings, *plan.warnings]
         return plan
 
@@ -336,7 +358,9 @@ class _PlatformWriter:
         tokens = note_tokens(template, moment=tweet.created_at, locale=locale, zone=self.options.timezone, url=url)
         return _Note(tuple(self.rules.note_pieces(tokens)))
 
-    def _single_post(self, tweet: Tweet, locale: str, body: list[Piece], quote: list[Piece], note: _Note | None) -> tuple[PartLayout, Rendered] | None:
+    def _single_post(
+        self, tweet: Tweet, locale: str, body: list[Piece], quote: list[Piece], note: _Note | None
+    ) -> tuple[PartLayout, Rendered] | None:
         """The tweet as one post, when it fits with room to spare; None: plan it in full.
 
         With `SPARE` more bytes than the whole post, and room for `MIN_ROOM`
@@ -357,10 +381,16 @@ class _PlatformWriter:
         if quote:
             blocks = [shown, render(quote).strip(), note.shown if note else _NOTHING]
             rendered = join_stripped(blocks)
-            whole = join_stripped([Rendered(measured_body), render(quote, measured=True).strip(), Rendered(note.measured if note else "")]).text
+            whole = join_stripped(
+                [Rendered(measured_body), render(quote, measured=True).strip(), Rendered(note.measured if note else "")]
+            ).text
         else:  # the usual post: its body, then the note
             rendered = join_stripped([shown, note.shown]) if note else shown
-            whole = rendered.text if measured_body is shown.text else join_stripped([Rendered(measured_body), Rendered(note.measured if note else "")]).text
+            whole = (
+                rendered.text
+                if measured_body is shown.text
+                else join_stripped([Rendered(measured_body), Rendered(note.measured if note else "")]).text
+            )
         length = len(measured_body)
         spare = SPARE + max(MIN_ROOM - length, 0) + (0 if length else len(BLOCK_SEPARATOR))
         if not self.rules.surely_fits(whole, spare, tweet, locale):
@@ -368,7 +398,9 @@ class _PlatformWriter:
         return PartLayout(body, quote, note.pieces if note else ()), rendered
 
     def _planner(self, tweet: Tweet, locale: str, blocks: Blocks) -> LayoutPlanner:
-        planner = self.rewriter.planner(blocks, _Fits(self.rules, tweet, locale), note_can_split=self.rules.settings.date_note_can_split)
+        planner = self.rewriter.planner(
+            blocks, _Fits(self.rules, tweet, locale), note_can_split=self.rules.settings.date_note_can_split
+        )
         planner.check_room(self.rules.name.capitalize())
         return planner
 
@@ -385,10 +417,20 @@ class _PlatformWriter:
             return piece  # check_room() guarantees room for this much
         while piece.atomic and not planner.fits_alone(piece):
             piece = self.rules.degrade(piece)
-            warnings.append(DraftWarning("entity_shortened", f"{piece.text[:40]}… is too long for one post and was shortened"))
+            warnings.append(
+                DraftWarning("entity_shortened", f"{piece.text[:40]}… is too long for one post and was shortened")
+            )
         return piece
 
-    def _drafts(self, tweet: Tweet, locale: str, layout: TweetLayout, media_plan: MediaPlan, parent: PostRef | None, warnings: list[DraftWarning]) -> list[Draft]:
+    def _drafts(
+        self,
+        tweet: Tweet,
+        locale: str,
+        layout: TweetLayout,
+        media_plan: MediaPlan,
+        parent: PostRef | None,
+        warnings: list[DraftWarning],
+    ) -> list[Draft]:
         groups = media_plan.groups
         total = len(layout.parts)
         text_posts = total - max(len(groups) - 1, 0)
@@ -397,9 +439,23 @@ class _PlatformWriter:
             media = groups[0] if k == 0 and groups else groups[k - text_posts + 1] if k >= text_posts else []
             part_warnings = list(warnings) if k == 0 else []
             if layout.overflow:
-                part_warnings.append(DraftWarning("over_limit", "a part could not be cut small enough for the platform"))
+                part_warnings.append(
+                    DraftWarning("over_limit", "a part could not be cut small enough for the platform")
+                )
             previous = parent if k == 0 else PostRef(tweet.id, k - 1)
-            drafts.append(self._draft(tweet, locale, part, k, total, previous, media, part_warnings, media_plan=media_plan if k == 0 else None))
+            drafts.append(
+                self._draft(
+                    tweet,
+                    locale,
+                    part,
+                    k,
+                    total,
+                    previous,
+                    media,
+                    part_warnings,
+                    media_plan=media_plan if k == 0 else None,
+                )
+            )
         return drafts
 
     def _draft(
@@ -420,9 +476,18 @@ class _PlatformWriter:
         if root is None:
             root = self.root = PostRef(tweet.id, k)
         fields = DraftFields(
-            tweet.id, k, total, parent, None if root.tweet_id == tweet.id and root.part == k else root, rendered.text, list(media), [], warnings,
-            DraftSource(part, self.rules, tweet, locale), list(rendered.facets),
-        )  # fmt: skip
+            tweet.id,
+            k,
+            total,
+            parent,
+            None if root.tweet_id == tweet.id and root.part == k else root,
+            rendered.text,
+            list(media),
+            [],
+            warnings,
+            DraftSource(part, self.rules, tweet, locale),
+            list(rendered.facets),
+        )
         if media_plan is not None and media_plan.linked:  # the tweet's first post says what was linked
             fields.linked_media = [linked for linked, _ in media_plan.linked]
         pending = [p.pending for p in (*part.body, *part.quote, *part.meta) if p.pending is not None]
@@ -478,7 +543,9 @@ def _trim_heavy_clusters(piece: Piece, planner: LayoutPlanner, warnings: list[Dr
     clusters = []
     for cluster in _CLUSTER.findall(piece.text):
         if len(cluster) > _STREAM_SAFE_LENGTH and not planner.fits_alone(Piece(cluster)):
-            warnings.append(DraftWarning("cluster_trimmed", "a character carrying hundreds of accents was trimmed to fit"))
+            warnings.append(
+                DraftWarning("cluster_trimmed", "a character carrying hundreds of accents was trimmed to fit")
+            )
             cluster = cluster[:_STREAM_SAFE_LENGTH]
         clusters.append(cluster)
     return replace(piece, text="".join(clusters))

@@ -158,12 +158,22 @@ class PlatformRules(ABC):
     def draft_fields(self, tweet: Tweet, fields: DraftFields, sensitive: bool) -> dict[str, Any]:
         """What every platform's draft takes from the tweet and its fields."""
         return {
-            "tweet_id": fields.tweet_id, "part": fields.part, "parts": fields.parts, "parent": fields.parent,
-            "root": fields.root, "created_at": tweet.created_at, "text": fields.text, "media": fields.media,
-            "linked_media": fields.linked_media, "langs": bluesky_langs(tweet.lang), "sensitive": sensitive,
-            "is_retweet": tweet.is_retweet, "links_to_migrated": fields.links_to_migrated,
-            "warnings": fields.warnings, "layout": fields.layout,
-        }  # fmt: skip
+            "tweet_id": fields.tweet_id,
+            "part": fields.part,
+            "parts": fields.parts,
+            "parent": fields.parent,
+            "root": fields.root,
+            "created_at": tweet.created_at,
+            "text": fields.text,
+            "media": fields.media,
+            "linked_media": fields.linked_media,
+            "langs": bluesky_langs(tweet.lang),
+            "sensitive": sensitive,
+            "is_retweet": tweet.is_retweet,
+            "links_to_migrated": fields.links_to_migrated,
+            "warnings": fields.warnings,
+            "layout": fields.layout,
+        }
 
     def sensitive(self, tweet: Tweet) -> bool:
         return tweet.possibly_sensitive and self.options.mark_sensitive

@@ -150,7 +150,7 @@ class Body:
         size = len(self.text)
         allowed, zeros = _after_non_blank(self.text, runs), bytes(size)
         blocked = [(p, p + 1) for p in self.inner]
-        for piece, start in zip(self.pieces, self.starts):
+        for piece, start in zip(self.pieces, self.starts, strict=False):
             if piece.atomic:
                 blocked.append((start + 1, start + len(piece.text)))
             elif "@" in piece.text or "#" in piece.text or "＠" in piece.text or "＃" in piece.text:
@@ -173,7 +173,7 @@ def _blank_runs(text: str) -> list[tuple[int, int]]:
     if lengths[0] == 0 and blanks:
         firsts.insert(0, 0)
     bounds = firsts[1:] + [len(blanks)]
-    return [(blanks[i], blanks[j - 1] + 1) for i, j in zip(firsts, bounds)]
+    return [(blanks[i], blanks[j - 1] + 1) for i, j in zip(firsts, bounds, strict=False)]
 
 
 def _after_non_blank(text: str, runs: list[tuple[int, int]]) -> bytearray:

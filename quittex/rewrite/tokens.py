@@ -112,7 +112,9 @@ def _valid_spans(tweet: Tweet, warnings: list[DraftWarning]) -> list[Span]:
             spans.append(span)
             end = span.end
         else:
-            warnings.append(DraftWarning("bad_entity", f"ignored a {span.kind} the archive placed at {span.start}–{span.end}"))
+            warnings.append(
+                DraftWarning("bad_entity", f"ignored a {span.kind} the archive placed at {span.start}–{span.end}")
+            )
     return spans
 
 
@@ -160,14 +162,20 @@ class _Reader:
 
 def _link_token(url: str, ctx: TokenContext, content: TweetContent) -> Token:
     if is_tco(url):
-        content.warnings.append(DraftWarning("tco_removed", f"removed a t.co link the archive could not expand ({url})"))
+        content.warnings.append(
+            DraftWarning("tco_removed", f"removed a t.co link the archive could not expand ({url})")
+        )
         return Token("gap", url)
     target = ctx.own_target(url)
     if target is None:
         return Token("link", url, url)
     if ctx.migrating(target):
         return Token("own_link", url, url, tweet_id=target)
-    content.warnings.append(DraftWarning("own_link_not_migrated", f"links to your tweet {target}, which is not migrated: the link stays on X"))
+    content.warnings.append(
+        DraftWarning(
+            "own_link_not_migrated", f"links to your tweet {target}, which is not migrated: the link stays on X"
+        )
+    )
     return Token("link", url, url)
 
 
@@ -183,7 +191,11 @@ def _unmarked(text: str, ctx: TokenContext, content: TweetContent) -> list[tuple
     if "@" in text or "＠" in text:
         for match in UNMARKED_MENTION.finditer(text):
             name = _MENTION_NAME.match(text, match.end())
-            token = Token("gap", "") if ctx.drop_mention(name[0]) else Token("mention", text[match.start() : name.end()], name[0])
+            token = (
+                Token("gap", "")
+                if ctx.drop_mention(name[0])
+                else Token("mention", text[match.start() : name.end()], name[0])
+            )
             found.append((match.start(), name.end(), token))
     if "#" in text or "＃" in text:
         for match in _UNMARKED_HASHTAG.finditer(text):
@@ -195,7 +207,9 @@ def _sanitize(text: str, content: TweetContent) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     clean = _CONTROL.sub(lambda m: "\ufffd" if unicodedata.category(m[0]) == "Cs" else "", text)
     if clean != text:
-        content.warnings.append(DraftWarning("text_cleaned", "removed control characters or broken characters from the text"))
+        content.warnings.append(
+            DraftWarning("text_cleaned", "removed control characters or broken characters from the text")
+        )
     return clean
 
 
@@ -203,7 +217,9 @@ def _remove_tco(text: str, content: TweetContent) -> str:
     if "t.co/" not in text.lower():
         return text
     for match in TCO.finditer(text):
-        content.warnings.append(DraftWarning("tco_removed", f"removed a t.co link the archive could not expand ({match[0]})"))
+        content.warnings.append(
+            DraftWarning("tco_removed", f"removed a t.co link the archive could not expand ({match[0]})")
+        )
     # Take the space before a removed link along when nothing but space follows.
     text = re.sub(r"[ \t]*(?:" + TCO.pattern + r")(?=\s|$)", "", text, flags=re.IGNORECASE)
     return TCO.sub("", text)
@@ -266,6 +282,11 @@ def _quote(quote: QuoteRef | None, ctx: TokenContext, warnings: list[DraftWarnin
     url = quote.url if quote.url and not is_tco(quote.url) else status_url(quote.screen_name, quote.tweet_id)
     own = quote.screen_name.lower() == ctx.username.lower() or ctx.own_target(url) is not None
     if own and not ctx.migrating(quote.tweet_id):
-        warnings.append(DraftWarning("own_link_not_migrated", f"quotes your tweet {quote.tweet_id}, which is not migrated: it stays a link to X"))
+        warnings.append(
+            DraftWarning(
+                "own_link_not_migrated",
+                f"quotes your tweet {quote.tweet_id}, which is not migrated: it stays a link to X",
+            )
+        )
         own = False
     return QuoteTarget(quote.tweet_id, url, own)

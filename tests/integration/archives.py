@@ -80,7 +80,9 @@ class _Builder:
         tweet_id = snowflake(when, self.count)
         if self.photos and self.count % self.photos == 1:
             n = 1 + self.count % 2
-            options["media"] = [MediaSpec("photo", f"P{self.count:04d}x{k}.jpg", photo(self.count * 4 + k), 240, 160) for k in range(n)]
+            options["media"] = [
+                MediaSpec("photo", f"P{self.count:04d}x{k}.jpg", photo(self.count * 4 + k), 240, 160) for k in range(n)
+            ]
         if reply_to:
             options["reply_to"] = (reply_to, ACCOUNT_ID, USERNAME)
         self.spec.tweet(tweet_id, text, when=when, **options)
@@ -176,10 +178,17 @@ def _expected(draft: dict) -> Expected:
     ref = lambda r: (r["tweet_id"], r["part"]) if r else None  # noqa: E731
     embed = draft.get("embed") or {}
     return Expected(
-        draft["platform"], draft["tweet_id"], draft["part"], draft["text"], ref(draft["parent"]), ref(draft["root"]),
-        sum(1 for m in draft["media"] if m["kind"] == "photo"), draft.get("record_created_at"),
-        bool(draft["links_to_migrated"]), embed.get("tweet_id") if embed.get("type") == "record" else None,
-    )  # fmt: skip
+        draft["platform"],
+        draft["tweet_id"],
+        draft["part"],
+        draft["text"],
+        ref(draft["parent"]),
+        ref(draft["root"]),
+        sum(1 for m in draft["media"] if m["kind"] == "photo"),
+        draft.get("record_created_at"),
+        bool(draft["links_to_migrated"]),
+        embed.get("tweet_id") if embed.get("type") == "record" else None,
+    )
 
 
 # -- what the servers hold -----------------------------------------------------------------
@@ -193,7 +202,10 @@ def read_bluesky(pds_url: str, did: str) -> list[dict]:
         answer = httpx.get(f"{pds_url}/xrpc/com.atproto.repo.listRecords", params=params, timeout=30)
         answer.raise_for_status()
         page = answer.json()
-        records += [{"uri": r["uri"], "cid": r["cid"], "rkey": r["uri"].rsplit("/", 1)[-1], **r["value"]} for r in page["records"]]
+        records += [
+            {"uri": r["uri"], "cid": r["cid"], "rkey": r["uri"].rsplit("/", 1)[-1], **r["value"]}
+            for r in page["records"]
+        ]
         cursor = page.get("cursor")
         if not cursor or not page["records"]:
             return records
@@ -260,9 +272,13 @@ def mastodon_problems(expected: dict[tuple[str, int], Expected], statuses: list[
     for status in sorted(statuses, key=lambda s: int(s["id"])):
         matches = [e for e in expected.values() if _same_text(e, status["source"])]
         if len(matches) != 1:
-            problems.append(f"mastodon: status {status['id']} matches {len(matches)} planned posts: {status['source'][:50]!r}")
+            problems.append(
+                f"mastodon: status {status['id']} matches {len(matches)} planned posts: {status['source'][:50]!r}"
+            )
         elif matches[0].key in found:
-            problems.append(f"mastodon: tweet {matches[0].tweet_id} part {matches[0].part} posted twice ({status['id']})")
+            problems.append(
+                f"mastodon: tweet {matches[0].tweet_id} part {matches[0].part} posted twice ({status['id']})"
+            )
         else:
             found[matches[0].key] = status
     problems += [f"mastodon: tweet {k[0]} part {k[1]} missing" for k in expected if k not in found]
@@ -282,4 +298,3 @@ def _same_text(post: Expected, text: str) -> bool:
     if post.links_to_migrated:
         return _URL.sub("<link>", text) == _URL.sub("<link>", post.text)
     return text == post.text
-

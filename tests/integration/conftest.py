@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.integration.pds import LocalPDS, installation_problem
-from tests.mastodon_server import mastodon_server  # noqa: F401 - fixture
+from tests.mastodon_server import mastodon_server, mastodon_server_factory  # noqa: F401 - fixtures
 
 
 def running_in_ci() -> bool:

@@ -58,7 +58,9 @@ class Answer:
         return make_response(request, self.status, self.body, self.headers)
 
 
-def make_response(request: requests.PreparedRequest, status: int, body: Any, headers: dict[str, str] | None = None) -> requests.Response:
+def make_response(
+    request: requests.PreparedRequest, status: int, body: Any, headers: dict[str, str] | None = None
+) -> requests.Response:
     response = requests.Response()
     response.status_code = status
     response.reason = _REASONS.get(status, "")
@@ -72,9 +74,19 @@ def make_response(request: requests.PreparedRequest, status: int, body: Any, hea
     return response
 
 
-_REASONS = {200: "OK", 202: "Accepted", 206: "Partial Content", 401: "Unauthorized", 403: "Forbidden",
-            404: "Not Found", 422: "Unprocessable Content", 429: "Too Many Requests",
-            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}  # fmt: skip
+_REASONS = {
+    200: "OK",
+    202: "Accepted",
+    206: "Partial Content",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
 def http_date(moment: datetime | None = None) -> str:
@@ -87,7 +99,9 @@ def iso_in(seconds: float, now: datetime | None = None) -> str:
     return datetime.fromtimestamp(base, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def dropped(message: str = "Connection aborted: RemoteDisconnected('Remote end closed connection')") -> requests.ConnectionError:
+def dropped(
+    message: str = "Connection aborted: RemoteDisconnected('Remote end closed connection')",
+) -> requests.ConnectionError:
     return requests.ConnectionError(message)
 
 
@@ -216,43 +230,78 @@ class FaultyTransport(HTTPAdapter):
 
     def drop_after_send(self, method: str, path: str, times: int | None = 1) -> FaultyTransport:
         """The server gets and handles the request; the client never hears back."""
+
         def act(transport, request, kwargs):
             transport.forward(request, kwargs)
             transport._note(request, None, reached=True)
             raise dropped()
+
         return self.rule(method, path, act, times)
 
     def drop_before_send(self, method: str, path: str, times: int | None = 1) -> FaultyTransport:
         def act(transport, request, kwargs):
             transport._note(request, None, reached=False)
             raise requests.ConnectTimeout("connect timeout")
+
         return self.rule(method, path, act, times)
 
-    def fail(self, method: str, path: str, status: int, *, times: int | None = 1, after_send: bool = False,
-             body: Any = None, headers: dict[str, str] | None = None) -> FaultyTransport:
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        *,
+        times: int | None = 1,
+        after_send: bool = False,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> FaultyTransport:
         """Answer `status` (500, 502, 503, 422...): in place of the server, or
         after it handled the request (a gateway error on the way back)."""
+
         def act(transport, request, kwargs):
             if after_send:
                 transport.forward(request, kwargs)
             return make_response(request, status, body or {"error": _REASONS.get(status, "error")}, headers), after_send
+
         return self.rule(method, path, act, times)
 
-    def rate_limit(self, method: str, path: str, *, reset_in: float = 120.0, limit: int = 300,
-                   times: int | None = 1, now: Callable[[], datetime] | None = None) -> FaultyTransport:
+    def rate_limit(
+        self,
+        method: str,
+        path: str,
+        *,
+        reset_in: float = 120.0,
+        limit: int = 300,
+        times: int | None = 1,
+        now: Callable[[], datetime] | None = None,
+    ) -> FaultyTransport:
         """A 429 like Mastodon's: X-RateLimit-* with the reset in ISO 8601."""
+
         def act(transport, request, kwargs):
             moment = now() if now else datetime.now(UTC)
-            headers = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
-                       "X-RateLimit-Reset": iso_in(reset_in, moment), "Date": http_date(moment)}  # fmt: skip
+            headers = {
+                "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": iso_in(reset_in, moment),
+                "Date": http_date(moment),
+            }
             return make_response(request, 429, {"error": "Too many requests"}, headers), False
+
         return self.rule(method, path, act, times)
 
     def budget(self, remaining: Callable[[], int], *, reset_in: float = 300.0, limit: int = 300) -> FaultyTransport:
         """Put Mastodon's X-RateLimit-* headers on every real answer."""
+
         def decorate(request, response):
-            response.headers.update({"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining()),
-                                     "X-RateLimit-Reset": iso_in(reset_in)})  # fmt: skip
+            response.headers.update(
+                {
+                    "X-RateLimit-Limit": str(limit),
+                    "X-RateLimit-Remaining": str(remaining()),
+                    "X-RateLimit-Reset": iso_in(reset_in),
+                }
+            )
+
         self.decorators.append(decorate)
         return self
 
@@ -293,28 +342,34 @@ class FaultyTransport(HTTPAdapter):
         """422 a status longer than Mastodon would allow, counted Mastodon's way.
         Pair with `lift_mock_length_limit` so mastodon-mock's raw len() check
         does not refuse what Mastodon accepts."""
+
         def check(transport, request, kwargs):
             form = form_of(request)
-            length = mastodon_count(form.get("status", [""])[0], url_weight) + mastodon_count(form.get("spoiler_text", [""])[0], url_weight)
+            length = mastodon_count(form.get("status", [""])[0], url_weight) + mastodon_count(
+                form.get("spoiler_text", [""])[0], url_weight
+            )
             if length > max_characters:
                 error = f"Validation failed: Text character limit of {max_characters} exceeded"
                 return make_response(request, 422, {"error": error}), False
             return transport.forward(request, kwargs), True
+
         return self.rule("POST", r"/api/v1/statuses", check, times=None)
 
     def instance(self, **configuration: dict[str, Any]) -> FaultyTransport:
         """Rewrite `instance_v2`'s configuration sections (e.g. statuses={...})."""
+
         def act(transport, request, kwargs):
             data = transport.forward(request, kwargs).json()
             for section, values in configuration.items():
                 data.setdefault("configuration", {}).setdefault(section, {}).update(values)
             return make_response(request, 200, data), True
+
         return self.rule("GET", r"/api/v2/instance/?", act, times=None)
 
     # -- plumbing -----------------------------------------------------------------------
     def forward(self, request: requests.PreparedRequest, kwargs: dict) -> requests.Response:
         response = super().send(request, **kwargs)
-        response.content  # read it all now: the connection goes back to the pool
+        _ = response.content  # read it all now: the connection goes back to the pool
         return response
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:

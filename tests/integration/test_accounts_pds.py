@@ -22,7 +22,7 @@ from quittex.accounts.store import CredentialStore, credentials_path
 from quittex.errors import AuthError, RateLimitedError
 from tests.cli_helpers import run_cli
 from tests.integration.pds import LocalPDS
-from tests.mastodon_server import RateLimit, mastodon_server, mastodon_server_factory  # noqa: F401
+from tests.mastodon_server import RateLimit
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -18,10 +18,10 @@ from atproto_client.client.session import Session
 from PIL import Image
 
 from quittex.errors import AuthError
-from quittex.publish.journal import Entry, Remote
+from quittex.platforms.bluesky import bluesky_budgets
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError
 from quittex.publish.bluesky import BlueskyPublisher
-from quittex.platforms.bluesky import bluesky_budgets
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import BlueskyDraft, Facet, Feature, QuoteEmbed
 from tests.integration.pds import Account, LocalPDS
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.pds
 
 POST = "app.bsky.feed.post"
 SNOWFLAKE_EPOCH_MS = 1288834974657
-START = datetime(2019, 3, 1, 12, 0, tzinfo=timezone.utc)
+START = datetime(2019, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def snowflake(moment: datetime, sequence: int = 0) -> str:
@@ -98,7 +98,12 @@ def test_a_thread_is_chained_by_root_and_parent_refs(publisher: BlueskyPublisher
 
     assert stored(publisher, root).value.reply is None
     reply = stored(publisher, middle).value.reply
-    assert (reply.root.uri, reply.root.cid, reply.parent.uri, reply.parent.cid) == (root.id, root.cid, root.id, root.cid)
+    assert (reply.root.uri, reply.root.cid, reply.parent.uri, reply.parent.cid) == (
+        root.id,
+        root.cid,
+        root.id,
+        root.cid,
+    )
     reply = stored(publisher, last).value.reply
     assert (reply.root.uri, reply.root.cid) == (root.id, root.cid)
     assert (reply.parent.uri, reply.parent.cid) == (middle.id, middle.cid)
@@ -107,8 +112,8 @@ def test_a_thread_is_chained_by_root_and_parent_refs(publisher: BlueskyPublisher
 
 def test_the_post_is_backdated_with_its_facets_and_languages(publisher: BlueskyPublisher, account: Account):
     text = "Voir https://example.org/a et #Grève ✊"
-    link_start = len("Voir ".encode())
-    link_end = link_start + len("https://example.org/a".encode())
+    link_start = len(b"Voir ")
+    link_end = link_start + len(b"https://example.org/a")
     tag_start = text.encode().index("#Grève".encode())
     facets = [
         Facet(link_start, link_end, Feature("link", "https://example.org/a")),
@@ -257,7 +262,9 @@ def spend_write_points(server: LocalPDS, account: Account) -> int:
     left = 5000
     while left >= 2:
         if left >= 3:
-            answer = raw_write(server, account, "com.atproto.repo.applyWrites", {"writes": creates(min(200, left // 3))})
+            answer = raw_write(
+                server, account, "com.atproto.repo.applyWrites", {"writes": creates(min(200, left // 3))}
+            )
         else:
             put = {"collection": POST, "rkey": "2222222222222", "record": record_json("2 points")}
             answer = raw_write(server, account, "com.atproto.repo.putRecord", put)
@@ -304,7 +311,7 @@ def test_a_429_storm_gets_one_429_then_the_pacer_holds_until_the_reset(pds_facto
     assert "5000;w=3600" in limited.value.message
     assert pacer.blocked_until == limited.value.reset_at + 1
 
-    for attempt in range(3):  # the runner retries: each attempt waits instead of asking again
+    for _attempt in range(3):  # the runner retries: each attempt waits instead of asking again
         with pytest.raises(WouldWait):
             publish(publisher, tweet_draft(90, "Trop tard pour cette heure"))
     assert pacer.rate_limited == 1

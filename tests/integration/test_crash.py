@@ -95,11 +95,27 @@ def trials() -> list[Trial]:
         Trial("login-mastodon", server="mastodon", path="verify_credentials"),
         Trial("media-bluesky", server="bluesky", path="uploadBlob", nth=pick(1, 8)),
         Trial("media-mastodon", server="mastodon", path=MEDIA, method="POST", nth=pick(1, 8)),
-        *(Trial(f"in-flight-bluesky-{n}", server="bluesky", path="putRecord", nth=n) for n in (pick(1, 7), pick(8, 16))),
-        *(Trial(f"in-flight-mastodon-{n}", server="mastodon", path=STATUSES, method="POST", nth=n) for n in (pick(1, 7), pick(8, 15))),
+        *(
+            Trial(f"in-flight-bluesky-{n}", server="bluesky", path="putRecord", nth=n)
+            for n in (pick(1, 7), pick(8, 16))
+        ),
+        *(
+            Trial(f"in-flight-mastodon-{n}", server="mastodon", path=STATUSES, method="POST", nth=n)
+            for n in (pick(1, 7), pick(8, 15))
+        ),
         Trial("lost-bluesky", server="bluesky", path="putRecord", nth=pick(2, 14), kind="drop_before_forward"),
-        Trial("lost-mastodon", server="mastodon", path=STATUSES, method="POST", nth=pick(2, 14), kind="drop_before_forward"),
-        *(Trial(f"twice-{a:.2f}-{b:.2f}", phase="publishing", fraction=a, again=b) for a, b in ((rng.random(), rng.random()) for _ in range(2))),
+        Trial(
+            "lost-mastodon",
+            server="mastodon",
+            path=STATUSES,
+            method="POST",
+            nth=pick(2, 14),
+            kind="drop_before_forward",
+        ),
+        *(
+            Trial(f"twice-{a:.2f}-{b:.2f}", phase="publishing", fraction=a, again=b)
+            for a, b in ((rng.random(), rng.random()) for _ in range(2))
+        ),
     ]
 
 
@@ -126,9 +142,20 @@ class Target:
     mastodon_proxy: ServerProxy
 
     def start(self) -> subprocess.Popen:
-        command = [sys.executable, "-m", "quittex", "migrate", str(self.servers.archive), "--to", "mastodon,bluesky", "--yes"]
+        command = [
+            sys.executable,
+            "-m",
+            "quittex",
+            "migrate",
+            str(self.servers.archive),
+            "--to",
+            "mastodon,bluesky",
+            "--yes",
+        ]
         with (Path(self.env["QUITTEX_HOME"]) / "runs.log").open("ab") as log:  # the child keeps its own copy
-            return subprocess.Popen(command, env=self.env, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            return subprocess.Popen(
+                command, env=self.env, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
 
     def run_to_the_end(self) -> float:
         began = time.monotonic()
@@ -144,7 +171,9 @@ class Target:
     def problems(self) -> list[str]:
         records = read_bluesky(self.servers.pds.url, self.did)
         statuses = read_mastodon(self.servers.mastodon.client(self.mastodon_user))
-        return bluesky_problems(self.servers.plan["bluesky"], records) + mastodon_problems(self.servers.plan["mastodon"], statuses)
+        return bluesky_problems(self.servers.plan["bluesky"], records) + mastodon_problems(
+            self.servers.plan["mastodon"], statuses
+        )
 
 
 @pytest.fixture(scope="module")
@@ -164,10 +193,16 @@ def fresh_target(servers: Servers, home: Path) -> Iterator[Target]:
     with ServerProxy(servers.pds.url) as bluesky, ServerProxy(servers.mastodon.url) as mastodon:
         env = {name: value for name, value in os.environ.items() if not name.startswith("QUITTEX_")}
         env.update(
-            QUITTEX_HOME=str(home), QUITTEX_WIDTH="120", NO_COLOR="1", TERM="dumb",
-            QUITTEX_BLUESKY_HANDLE=account.handle, QUITTEX_BLUESKY_PASSWORD=servers.pds.create_app_password(account),
-            QUITTEX_BLUESKY_PDS=bluesky.url, QUITTEX_MASTODON_URL=mastodon.url, QUITTEX_MASTODON_TOKEN=token,
-        )  # fmt: skip
+            QUITTEX_HOME=str(home),
+            QUITTEX_WIDTH="120",
+            NO_COLOR="1",
+            TERM="dumb",
+            QUITTEX_BLUESKY_HANDLE=account.handle,
+            QUITTEX_BLUESKY_PASSWORD=servers.pds.create_app_password(account),
+            QUITTEX_BLUESKY_PDS=bluesky.url,
+            QUITTEX_MASTODON_URL=mastodon.url,
+            QUITTEX_MASTODON_TOKEN=token,
+        )
         yield Target(servers, env, account.did, user, bluesky, mastodon)
 
 
@@ -198,7 +233,9 @@ def timeline(servers, tmp_path_factory) -> Timeline:
         seconds = target.run_to_the_end()
         assert target.problems() == []
         arrivals = target.bluesky_proxy.arrivals + target.mastodon_proxy.arrivals
-        posts = [a.moment - began for a in arrivals if "putRecord" in a.path or (a.method, a.path) == ("POST", STATUSES)]
+        posts = [
+            a.moment - began for a in arrivals if "putRecord" in a.path or (a.method, a.path) == ("POST", STATUSES)
+        ]
     print(f"a clean run takes {seconds:.2f} s, posts from {min(posts):.2f} s to {max(posts):.2f} s")
     return Timeline(min(posts), max(posts))
 
@@ -231,7 +268,9 @@ def kill_at_request(target: Target, trial: Trial) -> str:
     served = wait_for(lambda: outcome in proxy.outcomes(trial.path) or process.poll() is not None)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert served and fault.hits == 1, f"{trial}: the run ended before request {trial.nth} of {trial.path}:\n{target.log()}"
+    assert served and fault.hits == 1, (
+        f"{trial}: the run ended before request {trial.nth} of {trial.path}:\n{target.log()}"
+    )
     states = journal_counts(target)
     if trial.path in ("putRecord", STATUSES):  # killed between "sending" and "done"
         assert states[trial.server]["sending"] == 1, f"{trial}: {describe(states)}"
@@ -249,7 +288,9 @@ def journal_counts(target: Target) -> dict[str, Counter]:
 
 def describe(counts: dict[str, Counter]) -> str:
     """e.g. "bluesky: 3 done 1 sending 13 pending, mastodon: …"."""
-    parts = [f"{platform}: " + " ".join(f"{c[s]} {s}" for s in STATES if c[s]) for platform, c in sorted(counts.items())]
+    parts = [
+        f"{platform}: " + " ".join(f"{c[s]} {s}" for s in STATES if c[s]) for platform, c in sorted(counts.items())
+    ]
     return ", ".join(parts) or "no journal yet"
 
 

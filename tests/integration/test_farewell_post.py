@@ -24,8 +24,9 @@ def test_intro_posts_to_both_new_accounts_once(pds, accounts):
     assert "Published on Bluesky" in bluesky.stdout
     records = httpx.get(
         pds.xrpc_url("com.atproto.repo.listRecords"),
-        params={"repo": account.did, "collection": "app.bsky.feed.post"}, timeout=30,
-    ).json()["records"]  # fmt: skip
+        params={"repo": account.did, "collection": "app.bsky.feed.post"},
+        timeout=30,
+    ).json()["records"]
     [record] = records
     text = record["value"]["text"].encode()
     links = [f for f in record["value"]["facets"] if f["features"][0]["$type"] == "app.bsky.richtext.facet#link"]
@@ -34,12 +35,16 @@ def test_intro_posts_to_both_new_accounts_once(pds, accounts):
 
     # mastodon-mock counts links at their full length (real Mastodon: 23), so
     # keep the post under 500 characters by its count too.
-    mastodon = run_cli("farewell", "--config", CONFIG, "--post", "mastodon", "--yes", "--lang", "fr", "--mastodon-limit", "420")
+    mastodon = run_cli(
+        "farewell", "--config", CONFIG, "--post", "mastodon", "--yes", "--lang", "fr", "--mastodon-limit", "420"
+    )
     assert mastodon.exit_code == 0, mastodon.stderr
     client = mastodon_server.client()
     statuses = client.account_statuses(client.account_verify_credentials()["id"])
     assert len(statuses) == 1 and statuses[0]["visibility"] == "public"
 
-    again = run_cli("farewell", "--config", CONFIG, "--post", "mastodon", "--yes", "--lang", "fr", "--mastodon-limit", "420")
+    again = run_cli(
+        "farewell", "--config", CONFIG, "--post", "mastodon", "--yes", "--lang", "fr", "--mastodon-limit", "420"
+    )
     assert again.exit_code == 2 and "already on Mastodon" in again.stderr
     assert len(client.account_statuses(client.account_verify_credentials()["id"])) == 1

@@ -150,7 +150,9 @@ class ServerProxy(FaultProxy):
                     self._answer(fault.status, {"content-type": "application/json"}, b'{"error":"InternalServerError"}')
                 elif kind == "garbled_after_forward":
                     self._upstream(body)
-                    self._answer(200, {"content-type": "text/html"}, b"<html><body>Bad gateway</body></html>", "garbled")
+                    self._answer(
+                        200, {"content-type": "text/html"}, b"<html><body>Bad gateway</body></html>", "garbled"
+                    )
                 elif kind == "slow_answer":
                     self._slow_answer(body, fault.seconds)
                 else:
@@ -160,7 +162,11 @@ class ServerProxy(FaultProxy):
                 response = self._upstream(body)
                 proxy.requests.append((self.command, self.path, "held"))
                 time.sleep(seconds)
-                headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding", "transfer-encoding", "connection")}
+                headers = {
+                    k: v
+                    for k, v in response.headers.items()
+                    if k.lower() not in ("content-length", "content-encoding", "transfer-encoding", "connection")
+                }
                 self._answer(response.status_code, headers, response.content, "slow")
 
             def _injected(self, kind: str, fault: Fault, body: bytes) -> None:
@@ -175,7 +181,11 @@ class ServerProxy(FaultProxy):
                 elif kind == "rate_limit":
                     self._rate_limited(fault.reset_in)
                 else:
-                    self._answer(fault.status, {"content-type": "application/json"}, b'{"error":"InternalServerError","message":"injected"}')
+                    self._answer(
+                        fault.status,
+                        {"content-type": "application/json"},
+                        b'{"error":"InternalServerError","message":"injected"}',
+                    )
 
         return Handler
 
@@ -253,9 +263,15 @@ def test_the_proxies_carry_every_publishing_request(setup):
     result = setup.migrate()
     assert result.exit_code == 0, result.stdout + result.stderr
     bluesky = {path.split("?")[0] for _, path, _ in setup.bluesky_proxy.requests}
-    assert {"/xrpc/com.atproto.server.createSession", "/xrpc/com.atproto.repo.putRecord", "/xrpc/com.atproto.repo.uploadBlob"} <= bluesky
+    assert {
+        "/xrpc/com.atproto.server.createSession",
+        "/xrpc/com.atproto.repo.putRecord",
+        "/xrpc/com.atproto.repo.uploadBlob",
+    } <= bluesky
     assert len(setup.bluesky_proxy.outcomes("putRecord")) == len(setup.plan["bluesky"])
-    assert len([1 for m, p, _ in setup.mastodon_proxy.requests if m == "POST" and p == STATUSES]) == len(setup.plan["mastodon"])
+    assert len([1 for m, p, _ in setup.mastodon_proxy.requests if m == "POST" and p == STATUSES]) == len(
+        setup.plan["mastodon"]
+    )
     assert setup.problems() == []
 
 
@@ -269,18 +285,30 @@ def test_answers_lost_after_the_server_acted(setup):
     back: on a thread's reply, on the second part of a split tweet, on the
     quote of an earlier post, and on uploads."""
     bluesky, mastodon = setup.plan["bluesky"], setup.plan["mastodon"]
-    reply, part, quote = (positions(bluesky, test)[0] for test in (lambda p: p.parent and p.part == 0, lambda p: p.part > 0, lambda p: p.quotes))
+    reply, part, quote = (
+        positions(bluesky, test)[0]
+        for test in (lambda p: p.parent and p.part == 0, lambda p: p.part > 0, lambda p: p.quotes)
+    )
     setup.bluesky_proxy.add(
         At("drop_after_forward", path="putRecord", at=(reply, part, quote)),
         At("drop_after_forward", path="uploadBlob", at=(2, 9)),
         At("status_after_forward", path="putRecord", status=500, at=(positions(bluesky, lambda p: p.parent)[-1],)),
         At("garbled_after_forward", path="putRecord", at=(len(bluesky),)),
     )
-    reply, part, link = (positions(mastodon, test)[0] for test in (lambda p: p.parent and p.part == 0, lambda p: p.part > 0, lambda p: p.links_to_migrated))
+    reply, part, link = (
+        positions(mastodon, test)[0]
+        for test in (lambda p: p.parent and p.part == 0, lambda p: p.part > 0, lambda p: p.links_to_migrated)
+    )
     setup.mastodon_proxy.add(
         At("drop_after_forward", path=STATUSES, method="POST", at=(reply, part, link)),
         At("drop_after_forward", path=MEDIA, method="POST", at=(2, 8)),
-        At("status_after_forward", path=STATUSES, method="POST", status=502, at=(positions(mastodon, lambda p: p.parent)[-1],)),
+        At(
+            "status_after_forward",
+            path=STATUSES,
+            method="POST",
+            status=502,
+            at=(positions(mastodon, lambda p: p.parent)[-1],),
+        ),
         At("garbled_after_forward", path=STATUSES, method="POST", at=(len(mastodon),)),
     )
     result = setup.migrate()
@@ -341,7 +369,11 @@ def early_requests(proxy: ServerProxy) -> list[str]:
     early = []
     for limited in (a for a in proxy.arrivals if a.fault is not None and a.fault.kind == "rate_limit"):
         reset = limited.moment + limited.fault.reset_in
-        early += [f"{a.method} {a.path} {reset - a.moment:.2f} s early" for a in proxy.arrivals if limited.moment < a.moment < reset]
+        early += [
+            f"{a.method} {a.path} {reset - a.moment:.2f} s early"
+            for a in proxy.arrivals
+            if limited.moment < a.moment < reset
+        ]
     return early
 
 
@@ -371,9 +403,7 @@ def test_a_run_that_gives_up_is_resumed_without_duplicates(setup):
     assert third.exit_code == 0 and published(third, "Bluesky") == 0 and published(third, "Mastodon") == 0
 
 
-@pytest.mark.parametrize(
-    "domain", [REAL_LOOKING_DOMAIN, "mock.local"]
-)
+@pytest.mark.parametrize("domain", [REAL_LOOKING_DOMAIN, "mock.local"])
 def test_a_lost_post_linking_to_a_migrated_one_is_found_an_hour_later(make_setup, domain):
     """A status whose text links to an already migrated post is made, its
     answer lost, every look-up fails until the run gives up; more than an hour
@@ -414,4 +444,3 @@ def test_a_run_stopped_by_rate_limits_and_errors_mid_thread_resumes(setup):
     last = setup.migrate()
     assert last.exit_code == 0, last.stdout + last.stderr
     assert setup.problems() == []
-

@@ -32,8 +32,12 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(mastodon_server, tmp_path
     with FaultProxy(mastodon_server.url) as proxy:
         # Slow answers, so that the interrupt lands in the middle of the run.
         proxy.add(Fault("delay", path="/api/v1/statuses", method="POST", seconds=0.5, times=1000))
-        env = {**os.environ, "QUITTEX_HOME": str(tmp_path), "QUITTEX_MASTODON_URL": proxy.url,
-               "QUITTEX_MASTODON_TOKEN": mastodon_server.token}  # fmt: skip
+        env = {
+            **os.environ,
+            "QUITTEX_HOME": str(tmp_path),
+            "QUITTEX_MASTODON_URL": proxy.url,
+            "QUITTEX_MASTODON_TOKEN": mastodon_server.token,
+        }
         env.pop("CI", None)
         run = migrate(env)
         deadline = time.monotonic() + 60

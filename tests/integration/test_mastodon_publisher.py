@@ -21,10 +21,10 @@ import pytest
 from mastodon import Mastodon
 from PIL import Image
 
-from quittex.publish.journal import Entry, Journal, PlannedPost, Remote
-from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError
-from quittex.publish.mastodon import MastodonPublisher
 from quittex.platforms.mastodon import mastodon_budgets
+from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError
+from quittex.publish.journal import Entry, Journal, PlannedPost, Remote
+from quittex.publish.mastodon import MastodonPublisher
 from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import DraftMedia, MastodonDraft, PostRef
 from tests.integration.mastodon_faults import FakeTime, FaultyTransport, lift_mock_length_limit
@@ -70,9 +70,17 @@ def setup(mastodon_server: MastodonTestServer) -> Setup:  # noqa: F811
 
 
 def draft(tweet_id: str = "1100", part: int = 0, text: str | None = None, **kwargs) -> MastodonDraft:
-    values = dict(tweet_id=tweet_id, part=part, parts=1, parent=None, root=None,
-                  created_at=datetime(2019, 3, 4, 12, tzinfo=UTC), language="fr", final=True,
-                  text=text if text is not None else f"Tweet {tweet_id}, partie {part + 1}\n\nPublié sur X le 4 mars 2019")  # fmt: skip
+    values = dict(
+        tweet_id=tweet_id,
+        part=part,
+        parts=1,
+        parent=None,
+        root=None,
+        created_at=datetime(2019, 3, 4, 12, tzinfo=UTC),
+        language="fr",
+        final=True,
+        text=text if text is not None else f"Tweet {tweet_id}, partie {part + 1}\n\nPublié sur X le 4 mars 2019",
+    )
     values.update(kwargs)
     return MastodonDraft(**values)
 
@@ -96,14 +104,23 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 def test_a_thread_lands_threaded_with_language_visibility_and_warning(setup):
     parts = [
         draft(part=0, parts=3, language="fr"),
-        draft(part=1, parts=3, parent=PostRef("1100", 0), root=PostRef("1100", 0), language="es",
-              spoiler_text="Contenido sensible", sensitive=True),  # fmt: skip
+        draft(
+            part=1,
+            parts=3,
+            parent=PostRef("1100", 0),
+            root=PostRef("1100", 0),
+            language="es",
+            spoiler_text="Contenido sensible",
+            sensitive=True,
+        ),
         draft(part=2, parts=3, parent=PostRef("1100", 1), root=PostRef("1100", 0), visibility="private"),
     ]
     remotes: list[Remote] = []
     for d in parts:
         parent = remotes[-1] if remotes else None
-        remotes.append(setup.publisher.create(d, setup.publisher.request_key(d), [], parent, remotes[0] if remotes else None))
+        remotes.append(
+            setup.publisher.create(d, setup.publisher.request_key(d), [], parent, remotes[0] if remotes else None)
+        )
     posted = setup.statuses()
     assert [str(s["id"]) for s in posted] == [r.id for r in remotes]
     assert [s["in_reply_to_id"] and str(s["in_reply_to_id"]) for s in posted] == [None, remotes[0].id, remotes[1].id]
@@ -116,7 +133,10 @@ def test_a_thread_lands_threaded_with_language_visibility_and_warning(setup):
 
 def test_photos_and_a_gif_as_video_with_their_alt_text(setup):
     publisher = setup.publisher
-    photos = [publisher.upload(MediaFile("photo", jpeg(), "image/jpeg", alt=f"Photo {i}", width=64, height=48)) for i in range(2)]
+    photos = [
+        publisher.upload(MediaFile("photo", jpeg(), "image/jpeg", alt=f"Photo {i}", width=64, height=48))
+        for i in range(2)
+    ]
     gif = publisher.upload(MediaFile("animated_gif", MP4, "video/mp4", alt="Un chat qui saute"))
     with_photos = draft("1200", media=[DraftMedia("a.jpg", "photo"), DraftMedia("b.jpg", "photo")])
     with_gif = draft("1201", media=[DraftMedia("c.mp4", "animated_gif")])
@@ -319,8 +339,16 @@ def test_every_post_exists_exactly_once_through_faults_and_crashes(setup, tmp_pa
         for part in range(parts):
             parent = PostRef(str(2000 + tweet), part - 1) if part else None
             root = PostRef(str(2000 + tweet), 0) if part else None
-            drafts.append(draft(str(2000 + tweet), part, parts=parts, parent=parent, root=root,
-                                text=f"Fil {tweet}, partie {part + 1}/{parts}\n\nPublié sur X le 4 mars 2019"))  # fmt: skip
+            drafts.append(
+                draft(
+                    str(2000 + tweet),
+                    part,
+                    parts=parts,
+                    parent=parent,
+                    root=root,
+                    text=f"Fil {tweet}, partie {part + 1}/{parts}\n\nPublié sur X le 4 mars 2019",
+                )
+            )
     # Twins: the same words on the same day, as collectives do ("Merci !").
     drafts += [draft(str(3000 + n), text="Merci à toutes et tous !\n\nPublié sur X le 4 mars 2019") for n in range(3)]
     journal = Journal(tmp_path / "journal.sqlite3", "mastodon", "source", setup.server.account)
@@ -396,8 +424,12 @@ def test_a_real_instance_direct_status_then_deleted():
     limits = publisher.limits()
     assert limits.max_characters >= 500
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
-    d = draft(f"9{stamp}", text=f"quittex test {stamp}: https://example.org/quittex (deleted right away)",
-              visibility="direct", language="en")  # fmt: skip
+    d = draft(
+        f"9{stamp}",
+        text=f"quittex test {stamp}: https://example.org/quittex (deleted right away)",
+        visibility="direct",
+        language="en",
+    )
     sent_at = datetime.now(UTC)
     remote = publisher.create(d, publisher.request_key(d), [], None, None)
     try:

@@ -48,12 +48,16 @@ def test_the_example_reaches_both_platforms_exactly_once(pds, accounts):
     images = root["embed"]["images"]
     assert len(images) == 2 and images[0]["aspectRatio"] == {"width": 1600, "height": 1200}
     assert {p["embed"]["$type"] for p in posts if "embed" in p} >= {
-        "app.bsky.embed.images", "app.bsky.embed.video", "app.bsky.embed.record",
-    }  # fmt: skip
+        "app.bsky.embed.images",
+        "app.bsky.embed.video",
+        "app.bsky.embed.record",
+    }
     quote = next(p for p in posts if p.get("embed", {}).get("$type") == "app.bsky.embed.record")
     assert quote["embed"]["record"]["uri"] == root["uri"]  # a quote of one's own tweet embeds its new post
     blob = images[0]["image"]["ref"]["$link"]
-    data = httpx.get(pds.xrpc_url("com.atproto.sync.getBlob"), params={"did": account.did, "cid": blob}, timeout=30).content
+    data = httpx.get(
+        pds.xrpc_url("com.atproto.sync.getBlob"), params={"did": account.did, "cid": blob}, timeout=30
+    ).content
     assert len(data) <= 1_000_000 and b"Exif" not in data and not Image.open(io.BytesIO(data)).getexif()
     assert any(f["features"][0]["$type"] == "app.bsky.richtext.facet#tag" for p in posts for f in p.get("facets", []))
 
@@ -130,20 +134,28 @@ def test_a_video_over_the_limits_becomes_a_link_to_the_tweet(pds, accounts, tmp_
         clip = example.read("data/tweets_media/1146123873285046272-D4VideoXYZ.mp4")
     spec = ArchiveSpec()
     # X recorded four minutes: over Bluesky's three, within Mastodon's limits.
-    spec.tweet("1498734000000000000", "La manif en entier", media=[MediaSpec("video", "long.mp4", content=clip, duration_ms=252_000)])
+    spec.tweet(
+        "1498734000000000000",
+        "La manif en entier",
+        media=[MediaSpec("video", "long.mp4", content=clip, duration_ms=252_000)],
+    )
     archive = write_archive(spec, tmp_path / "archive.zip")
     result = run_cli("migrate", archive, "--to", "mastodon,bluesky", "--yes")
     assert result.exit_code == 0, result.stdout + result.stderr
 
     [post] = bluesky_posts(pds, account)
-    assert "embed" not in post and "🎬 Vidéo de 4\xa0min 12\u202fs, trop longue pour Bluesky, à voir sur X" in post["text"]
+    assert (
+        "embed" not in post and "🎬 Vidéo de 4\xa0min 12\u202fs, trop longue pour Bluesky, à voir sur X" in post["text"]
+    )
     [link] = [f["features"][0] for f in post["facets"] if f["features"][0]["$type"].endswith("#link")]
     assert link["uri"] == "https://x.com/quittex_demo/status/1498734000000000000"
     [status] = mastodon_statuses(mastodon)
     assert [m["type"] for m in status["media_attachments"]] == ["video"] and "🎬" not in status["content"]
 
     journals = {j["platform"]: j for j in json.loads(run_cli("status", "--json").stdout)["journals"]}
-    assert [(n["outcome"], n["path"].endswith("-long.mp4")) for n in journals["bluesky"]["media_notes"]] == [("linked", True)]
+    assert [(n["outcome"], n["path"].endswith("-long.mp4")) for n in journals["bluesky"]["media_notes"]] == [
+        ("linked", True)
+    ]
     assert journals["mastodon"]["media_notes"] == []
 
 

@@ -11,7 +11,7 @@ import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -25,11 +25,11 @@ from tests.integration.pds import LocalPDS
 pytestmark = pytest.mark.pds
 
 POST = "app.bsky.feed.post"
-UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
 # Two tweets of a thread: snowflake ids posted 2019-03-01 at 12:00 and 12:05 UTC.
-ROOT_TWEET = ("1101452019103563899", datetime(2019, 3, 1, 12, 0, tzinfo=timezone.utc))
-REPLY_TWEET = ("1101453277394763899", datetime(2019, 3, 1, 12, 5, tzinfo=timezone.utc))
+ROOT_TWEET = ("1101452019103563899", datetime(2019, 3, 1, 12, 0, tzinfo=UTC))
+REPLY_TWEET = ("1101453277394763899", datetime(2019, 3, 1, 12, 5, tzinfo=UTC))
 
 
 def tid_for(moment: datetime, clock_id: int = 0) -> str:
@@ -123,7 +123,7 @@ def test_a_backdated_thread_under_the_publishers_keys_round_trips(poster: Poster
 
 
 def test_putting_an_identical_record_again_is_a_no_op_with_the_same_cid(poster: Poster):
-    moment = datetime(2019, 6, 2, 8, 30, tzinfo=timezone.utc)
+    moment = datetime(2019, 6, 2, 8, 30, tzinfo=UTC)
     record = post_record("Une seule fois", moment)
 
     first = put_post(poster, tid_for(moment, clock_id=7), record)
@@ -136,7 +136,7 @@ def test_putting_an_identical_record_again_is_a_no_op_with_the_same_cid(poster: 
 
 
 def test_a_changed_record_under_the_same_key_replaces_it(poster: Poster):
-    moment = datetime(2019, 6, 2, 9, 0, tzinfo=timezone.utc)
+    moment = datetime(2019, 6, 2, 9, 0, tzinfo=UTC)
     rkey = tid_for(moment)
     first = put_post(poster, rkey, post_record("Version 1", moment))
     second = put_post(poster, rkey, post_record("Version 2", moment))
@@ -147,7 +147,7 @@ def test_a_changed_record_under_the_same_key_replaces_it(poster: Poster):
 
 
 def test_a_post_key_that_is_not_a_tid_is_refused(poster: Poster):
-    moment = datetime(2019, 6, 2, 10, 0, tzinfo=timezone.utc)
+    moment = datetime(2019, 6, 2, 10, 0, tzinfo=UTC)
     with pytest.raises(BadRequestError):
         put_post(poster, "not-a-tid", post_record("clé invalide", moment))
 
@@ -157,7 +157,7 @@ def test_an_uploaded_image_embeds_and_reads_back(pds: LocalPDS, poster: Poster):
     blob = poster.client.upload_blob(png).blob
     ratio = models.AppBskyEmbedDefs.AspectRatio(width=30, height=20)
     image = models.AppBskyEmbedImages.Image(alt="Un carré rose", image=blob, aspect_ratio=ratio)
-    moment = datetime(2019, 7, 14, 10, tzinfo=timezone.utc)
+    moment = datetime(2019, 7, 14, 10, tzinfo=UTC)
     record = post_record("", moment, embed=models.AppBskyEmbedImages.Main(images=[image]))
     put_post(poster, tid_for(moment), record)
 
@@ -210,12 +210,12 @@ def remaining(response: httpx.Response) -> int:
 def test_writes_carry_rate_limit_headers_and_cost_the_documented_points(pds_factory, record_property):
     server = pds_factory(rate_limits=True)
     account = server.create_account()
-    base = datetime(2019, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2019, 1, 1, tzinfo=UTC)
 
     first = raw_put(server, account, tid_for(base, 1), "un")
     assert all(name in first.headers for name in RATE_LIMIT_HEADERS)
     assert first.headers["RateLimit-Policy"] == "3000;w=300"  # the per-IP bucket, for now
-    assert int(first.headers["RateLimit-Reset"]) > datetime.now(timezone.utc).timestamp()
+    assert int(first.headers["RateLimit-Reset"]) > datetime.now(UTC).timestamp()
 
     for _ in range(4):  # 800 creates at 3 points: the hourly write bucket is now the tightest
         batch = raw_apply_creates(server, account, 200)
@@ -255,5 +255,5 @@ def test_a_login_storm_gets_a_real_429_with_reset_headers(pds_factory):
     assert response.status_code == 429
     assert response.content.error == "RateLimitExceeded"
     assert (headers["ratelimit-remaining"], headers["ratelimit-policy"]) == ("0", "30;w=300")
-    assert int(headers["ratelimit-reset"]) > datetime.now(timezone.utc).timestamp()
+    assert int(headers["ratelimit-reset"]) > datetime.now(UTC).timestamp()
     assert 0 < int(headers["retry-after"]) <= 300

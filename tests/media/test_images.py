@@ -440,7 +440,12 @@ def test_empty_file():
 @pytest.mark.parametrize("side", [10_000, 60_000], ids=["over-pillow-warning", "over-pillow-error"])
 def test_decompression_bomb_is_refused_before_decoding(side):
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    bomb = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(b"")) + png_chunk(b"IEND", b"")
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b""))
+        + png_chunk(b"IEND", b"")
+    )
     error = prepare_fails(bomb)
     assert error.problem == "too_large" and "too many pixels" in error.message
 

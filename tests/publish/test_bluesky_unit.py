@@ -12,7 +12,7 @@ import base64
 import json
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quittex.errors import AuthError
-from quittex.publish.journal import Entry, Remote
+from quittex.platforms.bluesky import bluesky_budgets
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.bluesky import (
     VIDEO_ALT_MAX_GRAPHEMES,
@@ -30,7 +30,7 @@ from quittex.publish.bluesky import (
     post_record,
     video_embed,
 )
-from quittex.platforms.bluesky import bluesky_budgets
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.pacing import Pacer
 from quittex.publish.tid import tweet_tid
 from quittex.rewrite.draft import BlueskyDraft, Facet, Feature, QuoteEmbed
@@ -45,7 +45,7 @@ NOW = 1_750_000_000.0
 CID = "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"
 BLOB_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 TWEET_ID = "1101452019103563899"  # 2019-03-01 12:00 UTC
-TWEET_TIME = datetime(2019, 3, 1, 12, 0, tzinfo=timezone.utc)
+TWEET_TIME = datetime(2019, 3, 1, 12, 0, tzinfo=UTC)
 STAMP = "2019-03-01T12:00:00.000Z"
 
 
@@ -102,9 +102,15 @@ def publisher(client: Client, fake_time: FakeTime) -> BlueskyPublisher:
 
 def make_draft(**overrides) -> BlueskyDraft:
     fields = dict(
-        tweet_id=TWEET_ID, part=0, parts=1, parent=None, root=None, created_at=TWEET_TIME,
-        text="Bonjour #militantisme", langs=["fr"],
-    )  # fmt: skip
+        tweet_id=TWEET_ID,
+        part=0,
+        parts=1,
+        parent=None,
+        root=None,
+        created_at=TWEET_TIME,
+        text="Bonjour #militantisme",
+        langs=["fr"],
+    )
     fields.update(overrides)
     return BlueskyDraft(**fields)
 
@@ -123,9 +129,12 @@ def uri_of(rkey: str) -> str:
 
 def put_answer(httpx_mock, rkey: str = "", headers: dict | None = None, **kwargs) -> None:
     httpx_mock.add_response(
-        method="POST", url=f"{XRPC}/com.atproto.repo.putRecord",
-        json={"uri": uri_of(rkey or tweet_tid(TWEET_ID, TWEET_TIME, 0)), "cid": CID}, headers=headers, **kwargs,
-    )  # fmt: skip
+        method="POST",
+        url=f"{XRPC}/com.atproto.repo.putRecord",
+        json={"uri": uri_of(rkey or tweet_tid(TWEET_ID, TWEET_TIME, 0)), "cid": CID},
+        headers=headers,
+        **kwargs,
+    )
 
 
 def sent_json(httpx_mock, nsid: str) -> dict:
@@ -307,9 +316,12 @@ def test_a_429_blocks_the_pacer_until_the_servers_reset(publisher, httpx_mock, f
     headers = {"RateLimit-Remaining": "0", "RateLimit-Reset": str(reset), "RateLimit-Policy": "5000;w=3600"}
     put_answer(httpx_mock, status_code=429, headers=headers)
     httpx_mock.add_response(
-        method="POST", url=f"{XRPC}/com.atproto.repo.putRecord", status_code=429,
-        json={"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, headers=headers,
-    )  # fmt: skip
+        method="POST",
+        url=f"{XRPC}/com.atproto.repo.putRecord",
+        status_code=429,
+        json={"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+        headers=headers,
+    )
     with pytest.raises(RateLimitError) as first:
         create(publisher)
     assert first.value.reset_at == reset
@@ -390,9 +402,11 @@ def test_timeouts_and_dropped_connections_are_transient(publisher, httpx_mock, e
 
 def test_an_answer_that_is_not_the_expected_json_is_transient(publisher, httpx_mock):
     httpx_mock.add_response(
-        method="POST", url=f"{XRPC}/com.atproto.repo.putRecord", text="<html>proxy</html>",
+        method="POST",
+        url=f"{XRPC}/com.atproto.repo.putRecord",
+        text="<html>proxy</html>",
         headers={"Content-Type": "text/html"},
-    )  # fmt: skip
+    )
     with pytest.raises(TransientError, match="unexpected answer"):
         create(publisher)
 
@@ -417,7 +431,10 @@ def test_a_client_that_never_logged_in_is_an_auth_error(httpx_mock):
 def test_a_session_the_sdk_cannot_refresh_is_an_auth_error(httpx_mock):
     sdk = Client(base_url=PDS)
     token_without_expiry = fake_jwt(exp=None)
-    sdk.login(session_string=Session(HANDLE, DID, token_without_expiry, token_without_expiry, PDS).encode(), fetch_bsky_profile=False)
+    sdk.login(
+        session_string=Session(HANDLE, DID, token_without_expiry, token_without_expiry, PDS).encode(),
+        fetch_bsky_profile=False,
+    )
     publisher = BlueskyPublisher(sdk, DID, video_service=None)
     with pytest.raises(AuthError):  # LoginRequiredError inside the SDK, before any request
         create(publisher)
@@ -427,12 +444,15 @@ def test_a_session_the_sdk_cannot_refresh_is_an_auth_error(httpx_mock):
 def test_an_expiring_session_is_refreshed_by_the_sdk_on_the_way(httpx_mock):
     sdk = Client(base_url=PDS)
     expiring = fake_jwt(exp=int(time.time()) + 60, kind="old")
-    sdk.login(session_string=Session(HANDLE, DID, expiring, fake_jwt(kind="refresh"), PDS).encode(), fetch_bsky_profile=False)
+    sdk.login(
+        session_string=Session(HANDLE, DID, expiring, fake_jwt(kind="refresh"), PDS).encode(), fetch_bsky_profile=False
+    )
     fresh = fake_jwt(kind="new")
     httpx_mock.add_response(
-        method="POST", url=f"{XRPC}/com.atproto.server.refreshSession",
+        method="POST",
+        url=f"{XRPC}/com.atproto.server.refreshSession",
         json={"accessJwt": fresh, "refreshJwt": fake_jwt(kind="refresh2"), "handle": HANDLE, "did": DID},
-    )  # fmt: skip
+    )
     put_answer(httpx_mock)
     changes = []
     sdk.on_session_change(lambda event, session: changes.append(event))
@@ -452,8 +472,12 @@ def test_find_reads_the_record_under_the_journals_key(publisher, httpx_mock):
     httpx_mock.add_response(
         method="GET",
         url=f"{XRPC}/com.atproto.repo.getRecord?repo={DID}&collection=app.bsky.feed.post&rkey={key}",
-        json={"uri": uri_of(key), "cid": CID, "value": {"$type": "app.bsky.feed.post", "text": "x", "createdAt": STAMP}},
-    )  # fmt: skip
+        json={
+            "uri": uri_of(key),
+            "cid": CID,
+            "value": {"$type": "app.bsky.feed.post", "text": "x", "createdAt": STAMP},
+        },
+    )
     found = publisher.find(make_draft(), sending_entry(key))
     assert found == Remote(uri_of(key), url=f"https://bsky.app/profile/{DID}/post/{key}", cid=CID)
     assert publisher.pacer.budgets["write"][0].spent == deque_empty()
@@ -467,17 +491,21 @@ def deque_empty():
 
 def test_find_says_none_when_the_record_does_not_exist(publisher, httpx_mock):
     httpx_mock.add_response(
-        method="GET", url=re.compile(rf"{re.escape(XRPC)}/com\.atproto\.repo\.getRecord\?.*"), status_code=400,
+        method="GET",
+        url=re.compile(rf"{re.escape(XRPC)}/com\.atproto\.repo\.getRecord\?.*"),
+        status_code=400,
         json={"error": "RecordNotFound", "message": f"Could not locate record: {uri_of('x')}"},
-    )  # fmt: skip
+    )
     assert publisher.find(make_draft(), sending_entry(None)) is None
 
 
 def test_find_does_not_mistake_another_refusal_for_absence(publisher, httpx_mock):
     httpx_mock.add_response(
-        method="GET", url=re.compile(rf"{re.escape(XRPC)}/com\.atproto\.repo\.getRecord\?.*"), status_code=400,
+        method="GET",
+        url=re.compile(rf"{re.escape(XRPC)}/com\.atproto\.repo\.getRecord\?.*"),
+        status_code=400,
         json={"error": "InvalidRequest", "message": "Could not find repo"},
-    )  # fmt: skip
+    )
     with pytest.raises(RefusedError, match="Could not find repo"):
         publisher.find(make_draft(), sending_entry(None))
 
@@ -491,7 +519,11 @@ def test_delete_removes_the_record_by_its_key(publisher, httpx_mock):
 
 @pytest.mark.parametrize(
     "uri",
-    ["at://did:plc:someoneelse/app.bsky.feed.post/3kaaaaaaaaaa2", f"at://{DID}/app.bsky.feed.like/3kaaaaaaaaaa2", "109876"],
+    [
+        "at://did:plc:someoneelse/app.bsky.feed.post/3kaaaaaaaaaa2",
+        f"at://{DID}/app.bsky.feed.like/3kaaaaaaaaaa2",
+        "109876",
+    ],
 )
 def test_delete_never_touches_what_is_not_this_accounts_post(publisher, httpx_mock, uri):
     with pytest.raises(RefusedError, match="not deleting"):
@@ -534,13 +566,17 @@ def video_publisher(client: Client, fake_time: FakeTime) -> BlueskyPublisher:
 
 def service_auth_answers(httpx_mock) -> None:
     httpx_mock.add_response(
-        method="GET", url=f"{XRPC}/com.atproto.server.describeServer",
-        json={"did": "did:web:pds.example", "availableUserDomains": []}, is_optional=True,
-    )  # fmt: skip
+        method="GET",
+        url=f"{XRPC}/com.atproto.server.describeServer",
+        json={"did": "did:web:pds.example", "availableUserDomains": []},
+        is_optional=True,
+    )
     httpx_mock.add_callback(
         lambda request: httpx.Response(200, json={"token": f"service-token-for-{request.url.params['lxm']}"}),
-        method="GET", url=re.compile(rf"{re.escape(XRPC)}/com\.atproto\.server\.getServiceAuth\?.*"), is_reusable=True,
-    )  # fmt: skip
+        method="GET",
+        url=re.compile(rf"{re.escape(XRPC)}/com\.atproto\.server\.getServiceAuth\?.*"),
+        is_reusable=True,
+    )
 
 
 def upload_limits_answer(httpx_mock, **answer) -> None:
@@ -558,16 +594,19 @@ def job_answer(httpx_mock, state: str, *, with_blob: bool = False, **kwargs) -> 
 
 
 def mp4(size: int = 4000) -> MediaFile:
-    return MediaFile("video", b"\0" * size, "video/mp4", alt="Manif", width=640, height=360, path="tweets_media/1-a b.mp4")
+    return MediaFile(
+        "video", b"\0" * size, "video/mp4", alt="Manif", width=640, height=360, path="tweets_media/1-a b.mp4"
+    )
 
 
 def test_a_video_goes_through_the_video_service_and_its_job(video_publisher, httpx_mock, fake_time):
     service_auth_answers(httpx_mock)
     upload_limits_answer(httpx_mock)
     httpx_mock.add_response(
-        method="POST", url=re.compile(rf"{re.escape(VIDEO)}/xrpc/app\.bsky\.video\.uploadVideo\?.*"),
+        method="POST",
+        url=re.compile(rf"{re.escape(VIDEO)}/xrpc/app\.bsky\.video\.uploadVideo\?.*"),
         json={"jobId": "job-1", "did": DID, "state": "JOB_STATE_CREATED"},  # bare, as the service really answers
-    )  # fmt: skip
+    )
     job_answer(httpx_mock, "JOB_STATE_ENCODING")
     job_answer(httpx_mock, "JOB_STATE_COMPLETED", with_blob=True)
 
@@ -588,12 +627,17 @@ def test_a_video_the_service_already_has_is_not_processed_again(video_publisher,
     service_auth_answers(httpx_mock)
     upload_limits_answer(httpx_mock)
     httpx_mock.add_response(
-        method="POST", url=re.compile(rf"{re.escape(VIDEO)}/xrpc/app\.bsky\.video\.uploadVideo\?.*"), status_code=409,
+        method="POST",
+        url=re.compile(rf"{re.escape(VIDEO)}/xrpc/app\.bsky\.video\.uploadVideo\?.*"),
+        status_code=409,
         json={
-            "did": DID, "error": "already_exists", "jobId": "job-1",
-            "message": "Video already processed", "state": "JOB_STATE_COMPLETED",
+            "did": DID,
+            "error": "already_exists",
+            "jobId": "job-1",
+            "message": "Video already processed",
+            "state": "JOB_STATE_COMPLETED",
         },
-    )  # fmt: skip
+    )
     job_answer(httpx_mock, "JOB_STATE_COMPLETED", with_blob=True)
 
     assert video_publisher.upload(mp4()).ref == blob("video/mp4", 4000)
@@ -617,20 +661,31 @@ def test_a_failed_video_job_is_refused_with_its_reason(video_publisher, httpx_mo
     service_auth_answers(httpx_mock)
     upload_limits_answer(httpx_mock)
     httpx_mock.add_response(
-        method="POST", url=re.compile(rf"{re.escape(VIDEO)}/xrpc/app\.bsky\.video\.uploadVideo\?.*"),
+        method="POST",
+        url=re.compile(rf"{re.escape(VIDEO)}/xrpc/app\.bsky\.video\.uploadVideo\?.*"),
         json={"jobStatus": {"jobId": "job-1", "did": DID, "state": "JOB_STATE_CREATED"}},
-    )  # fmt: skip
+    )
     httpx_mock.add_response(
-        method="GET", url=f"{VIDEO}/xrpc/app.bsky.video.getJobStatus?jobId=job-1",
-        json={"jobStatus": {"jobId": "job-1", "did": DID, "state": "JOB_STATE_FAILED", "message": "Failed to process video"}},
-    )  # fmt: skip
+        method="GET",
+        url=f"{VIDEO}/xrpc/app.bsky.video.getJobStatus?jobId=job-1",
+        json={
+            "jobStatus": {
+                "jobId": "job-1",
+                "did": DID,
+                "state": "JOB_STATE_FAILED",
+                "message": "Failed to process video",
+            }
+        },
+    )
     with pytest.raises(RefusedError, match="Failed to process video"):
         video_publisher.upload(mp4())
 
 
 def test_an_unreachable_video_service_falls_back_to_plain_blobs(video_publisher, httpx_mock):
     service_auth_answers(httpx_mock)
-    httpx_mock.add_exception(httpx.ConnectError("Name or service not known"), url=f"{VIDEO}/xrpc/app.bsky.video.getUploadLimits")
+    httpx_mock.add_exception(
+        httpx.ConnectError("Name or service not known"), url=f"{VIDEO}/xrpc/app.bsky.video.getUploadLimits"
+    )
     blob_answer(httpx_mock, mime="video/mp4", size=4000)
     blob_answer(httpx_mock, mime="video/mp4", size=4000)
 
@@ -643,9 +698,11 @@ def test_an_unreachable_video_service_falls_back_to_plain_blobs(video_publisher,
 def test_a_429_from_the_video_service_blocks_the_pacer(video_publisher, httpx_mock):
     service_auth_answers(httpx_mock)
     httpx_mock.add_response(
-        url=f"{VIDEO}/xrpc/app.bsky.video.getUploadLimits", status_code=429,
-        headers={"RateLimit-Reset": str(int(NOW) + 90)}, json={"error": "RateLimitExceeded"},
-    )  # fmt: skip
+        url=f"{VIDEO}/xrpc/app.bsky.video.getUploadLimits",
+        status_code=429,
+        headers={"RateLimit-Reset": str(int(NOW) + 90)},
+        json={"error": "RateLimitExceeded"},
+    )
     with pytest.raises(RateLimitError) as limited:
         video_publisher.upload(mp4())
     assert limited.value.reset_at == NOW + 90 and video_publisher.pacer.blocked_until == NOW + 91

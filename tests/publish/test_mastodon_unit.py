@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from mastodon import Mastodon
 
 from quittex.errors import AuthError
-from quittex.publish.journal import Entry, Remote
+from quittex.platforms.mastodon import mastodon_budgets
 from quittex.publish.base import MediaFile, PublishError, RateLimitError, RefusedError, TransientError, UploadedMedia
+from quittex.publish.journal import Entry, Remote
 from quittex.publish.mastodon import (
     InstanceLimits,
     MastodonPublisher,
@@ -22,7 +23,6 @@ from quittex.publish.mastodon import (
     server_reset,
     words_of,
 )
-from quittex.platforms.mastodon import mastodon_budgets
 from quittex.publish.pacing import Pacer
 from quittex.rewrite.draft import DraftMedia, MastodonDraft, PostRef
 from quittex.rewrite.measure import graphemes
@@ -55,32 +55,54 @@ def moment(seconds_after_start: float = 0.0) -> datetime:
     return datetime.fromtimestamp(START + seconds_after_start, UTC)
 
 
-def status_json(status_id: str, text: str, *, at: float = 0.0, reply_to: str | None = None, media: int = 0,
-                spoiler: str = "", account: str = "77", content: str | None = None) -> dict:
+def status_json(
+    status_id: str,
+    text: str,
+    *,
+    at: float = 0.0,
+    reply_to: str | None = None,
+    media: int = 0,
+    spoiler: str = "",
+    account: str = "77",
+    content: str | None = None,
+) -> dict:
     return {
         "id": status_id,
         "url": f"{BASE}/@alice/{status_id}",
         "uri": f"{BASE}/users/alice/statuses/{status_id}",
         "created_at": moment(at).isoformat().replace("+00:00", "Z"),
-        "content": content if content is not None else "<p>" + text.replace("\n\n", "</p><p>").replace("\n", "<br />") + "</p>",
+        "content": content
+        if content is not None
+        else "<p>" + text.replace("\n\n", "</p><p>").replace("\n", "<br />") + "</p>",
         "spoiler_text": spoiler,
         "visibility": "unlisted",
         "in_reply_to_id": reply_to,
         "account": {"id": account, "username": "alice", "acct": "alice"},
         "media_attachments": [{"id": str(i), "type": "image", "url": f"{BASE}/m/{i}.jpg"} for i in range(media)],
         "reblog": None,
-    }  # fmt: skip
+    }
 
 
 def draft(text: str = "Bonjour tout le monde\n\nPublié sur X le 4 mars 2019", **kwargs) -> MastodonDraft:
-    values = dict(tweet_id="1102", part=0, parts=1, parent=None, root=None, created_at=datetime(2019, 3, 4, tzinfo=UTC),
-                  text=text, language="fr", final=True)  # fmt: skip
+    values = dict(
+        tweet_id="1102",
+        part=0,
+        parts=1,
+        parent=None,
+        root=None,
+        created_at=datetime(2019, 3, 4, tzinfo=UTC),
+        text=text,
+        language="fr",
+        final=True,
+    )
     values.update(kwargs)
     return MastodonDraft(**values)
 
 
 def sending(d: MastodonDraft, *, sent: float = 0.0, attempts: int = 1) -> Entry:
-    return Entry(d.tweet_id, d.part, "sending", "2019-03-04T00:00:00+00:00", "k", None, None, attempts, moment(sent), None)
+    return Entry(
+        d.tweet_id, d.part, "sending", "2019-03-04T00:00:00+00:00", "k", None, None, attempts, moment(sent), None
+    )
 
 
 @pytest.fixture
@@ -101,7 +123,9 @@ def publisher(transport: ScriptedTransport, clock: FakeTime) -> MastodonPublishe
     # ratelimit_method="wait" on purpose: the publisher must switch it to "throw".
     client = Mastodon(access_token=TOKEN, api_base_url=BASE, mastodon_version="4.4.0", ratelimit_method="wait")
     transport.install(client, BASE)
-    return MastodonPublisher(client, "alice@masto.test", pacer=Pacer(mastodon_budgets(), clock=clock.clock, sleep=clock.sleep))
+    return MastodonPublisher(
+        client, "alice@masto.test", pacer=Pacer(mastodon_budgets(), clock=clock.clock, sleep=clock.sleep)
+    )
 
 
 def spent(publisher: MastodonPublisher, bucket: str) -> int:
@@ -256,9 +280,15 @@ def test_a_server_message_is_cut_to_a_readable_length(publisher, transport):
 def test_a_429_blocks_the_pacer_until_the_servers_reset_on_our_clock(publisher, transport, clock):
     # The server's clock is 30 s ahead of ours; its reset is 120 s after its now.
     server_now = moment(30)
-    headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "Date": http_date(server_now),
-               "X-RateLimit-Reset": (server_now + timedelta(seconds=120)).isoformat().replace("+00:00", "Z")}  # fmt: skip
-    transport.on("POST", STATUSES, Answer(429, {"error": "Too many requests"}, headers), Answer(200, status_json("9", "x")))
+    headers = {
+        "X-RateLimit-Limit": "300",
+        "X-RateLimit-Remaining": "0",
+        "Date": http_date(server_now),
+        "X-RateLimit-Reset": (server_now + timedelta(seconds=120)).isoformat().replace("+00:00", "Z"),
+    }
+    transport.on(
+        "POST", STATUSES, Answer(429, {"error": "Too many requests"}, headers), Answer(200, status_json("9", "x"))
+    )
     with pytest.raises(RateLimitError) as caught:
         publisher.create(draft(), "k", [], None, None)
     assert caught.value.reset_at == pytest.approx(START + 120, abs=0.01)
@@ -277,8 +307,12 @@ def test_a_429_without_headers_backs_off_by_default(publisher, transport, clock)
 
 
 def test_every_answers_budget_reaches_the_pacer(publisher, transport, clock):
-    headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "Date": http_date(moment()),
-               "X-RateLimit-Reset": moment(600).isoformat()}  # fmt: skip
+    headers = {
+        "X-RateLimit-Limit": "300",
+        "X-RateLimit-Remaining": "0",
+        "Date": http_date(moment()),
+        "X-RateLimit-Reset": moment(600).isoformat(),
+    }
     transport.on("POST", STATUSES, Answer(200, status_json("1", "x"), headers), Answer(200, status_json("2", "x")))
     publisher.create(draft(), "k", [], None, None)
     assert clock.now == START
@@ -340,14 +374,21 @@ def media_json(media_id: str, *, url: str | None, kind: str = "video", descripti
 
 def test_upload_waits_for_a_video_to_be_processed(publisher, transport, clock):
     transport.on("POST", r"/api/v2/media", Answer(202, media_json("31", url=None)))
-    transport.on("GET", r"/api/v1/media/31", Answer(206, media_json("31", url=None)), Answer(206, media_json("31", url=None)),
-                 Answer(200, media_json("31", url=f"{BASE}/m/31.mp4")))  # fmt: skip
-    uploaded = publisher.upload(MediaFile("animated_gif", b"\x00\x00\x00\x18ftypmp42", "video/mp4", alt="un chat", width=320, height=240))
+    transport.on(
+        "GET",
+        r"/api/v1/media/31",
+        Answer(206, media_json("31", url=None)),
+        Answer(206, media_json("31", url=None)),
+        Answer(200, media_json("31", url=f"{BASE}/m/31.mp4")),
+    )
+    uploaded = publisher.upload(
+        MediaFile("animated_gif", b"\x00\x00\x00\x18ftypmp42", "video/mp4", alt="un chat", width=320, height=240)
+    )
     assert uploaded == UploadedMedia("animated_gif", "31", "un chat", 320, 240)
     assert len(transport.sent("GET", r"/api/v1/media/31")) == 3
     assert clock.sleeps == [1.0, 2.0, 4.0]
     upload = transport.sent("POST", r"/api/v2/media")[0]
-    assert b'name="description"' in upload.body and "un chat".encode() in upload.body
+    assert b'name="description"' in upload.body and b"un chat" in upload.body
     assert b"Content-Type: video/mp4" in upload.body  # a GIF goes up as the mp4 video it became
     assert spent(publisher, "media") == 1  # polls are plain requests
 
@@ -360,7 +401,9 @@ def test_uploads_go_to_v2_media_without_probing_the_version(transport, clock, bu
     transport.install(client, BASE)
     transport.on("GET", r"/api/v1/instance/?", Answer(404, {"error": "gone"}))
     transport.on("POST", r"/api/v2/media", Answer(200, media_json("35", url=f"{BASE}/m/35.jpg", kind="image")))
-    publisher = MastodonPublisher(client, "alice@masto.test", pacer=Pacer(mastodon_budgets(), clock=clock.clock, sleep=clock.sleep))
+    publisher = MastodonPublisher(
+        client, "alice@masto.test", pacer=Pacer(mastodon_budgets(), clock=clock.clock, sleep=clock.sleep)
+    )
     assert publisher.upload(MediaFile("photo", b"\xff\xd8", "image/jpeg")).ref == "35"
     assert [path_of(r) for r in transport.requests] == ["/api/v2/instance/", "/api/v2/media"]
 
@@ -415,7 +458,9 @@ def test_upload_refused_by_the_server(publisher, transport):
 
 def test_find_returns_the_status_with_the_same_words_and_source(publisher, transport):
     d = draft()
-    transport.on("GET", ACCOUNT_STATUSES, Answer(200, [status_json("12", d.text, at=2), status_json("11", "autre chose", at=1)]))
+    transport.on(
+        "GET", ACCOUNT_STATUSES, Answer(200, [status_json("12", d.text, at=2), status_json("11", "autre chose", at=1)])
+    )
     transport.on("GET", r"/api/v1/statuses/12/source", Answer(200, {"id": "12", "text": d.text, "spoiler_text": ""}))
     assert publisher.find(d, sending(d)) == Remote("12", f"{BASE}/@alice/12")
     request = transport.sent("GET", ACCOUNT_STATUSES)[0]
@@ -494,12 +539,14 @@ def test_find_compares_a_draft_not_yet_finalised_without_its_links(publisher, tr
 def test_find_reads_mastodons_rendering_of_links_mentions_and_tags(publisher, transport):
     text = "Lisez https://example.org/un/tres/long/chemin/vers/la/page @bob@autre.social #Climat\nFin"
     content = (
-        '<p>Lisez <a href="https://example.org/un/tres/long/chemin/vers/la/page" rel="nofollow noopener" target="_blank">'
+        '<p>Lisez <a href="https://example.org/un/tres/long/chemin/vers/la/page" '
+        'rel="nofollow noopener" target="_blank">'
         '<span class="invisible">https://</span><span class="ellipsis">example.org/un/tres/long/chem</span>'
         '<span class="invisible">in/vers/la/page</span></a> <span class="h-card" translate="no">'
         '<a href="https://autre.social/@bob" class="u-url mention">@<span>bob</span></a></span> '
-        '<a href="https://masto.test/tags/Climat" class="mention hashtag" rel="tag">#<span>Climat</span></a><br />Fin</p>'
-    )  # fmt: skip
+        '<a href="https://masto.test/tags/Climat" class="mention hashtag" rel="tag">#<span>Climat</span></a>'
+        "<br />Fin</p>"
+    )
     d = draft(text=text)
     transport.on("GET", ACCOUNT_STATUSES, Answer(200, [status_json("50", "", at=1, content=content)]))
     transport.on("GET", r"/api/v1/statuses/50/source", Answer(200, {"text": text, "spoiler_text": ""}))
@@ -559,7 +606,12 @@ def test_find_refuses_a_token_of_another_account(publisher, transport):
 
 
 def test_delete_and_delete_again(publisher, transport):
-    transport.on("DELETE", r"/api/v1/statuses/80", Answer(200, status_json("80", "x")), Answer(404, {"error": "Record not found"}))
+    transport.on(
+        "DELETE",
+        r"/api/v1/statuses/80",
+        Answer(200, status_json("80", "x")),
+        Answer(404, {"error": "Record not found"}),
+    )
     publisher.delete(Remote("80"))
     publisher.delete(Remote("80"))  # already gone: nothing to undo
     assert spent(publisher, "delete") == 2
@@ -580,14 +632,24 @@ def test_limits_are_read_once_and_feed_the_rewriter_and_the_media_pipeline(publi
     assert len(transport.sent("GET", r"/api/v2/instance/?")) == 1
     assert (limits.max_characters, limits.characters_reserved_per_url, limits.max_media_attachments) == (500, 23, 4)
     assert limits.description_limit == limits.media.description_limit == 40
-    assert limits.media.supported_mime_types == frozenset(INSTANCE["configuration"]["media_attachments"]["supported_mime_types"])
+    assert limits.media.supported_mime_types == frozenset(
+        INSTANCE["configuration"]["media_attachments"]["supported_mime_types"]
+    )
     options = limits.rewrite_options(MastodonOptions())
     assert options.description_limit == 40 and options.max_characters == 500
 
 
 def test_limits_of_an_instance_that_allows_more():
-    answer = {"configuration": {"statuses": {"max_characters": 5000, "characters_reserved_per_url": 30,
-                                             "max_media_attachments": 8, "description_limit": 3000}}}  # fmt: skip
+    answer = {
+        "configuration": {
+            "statuses": {
+                "max_characters": 5000,
+                "characters_reserved_per_url": 30,
+                "max_media_attachments": 8,
+                "description_limit": 3000,
+            }
+        }
+    }
     limits = InstanceLimits.from_instance_v2(answer)
     assert (limits.max_characters, limits.characters_reserved_per_url, limits.max_media_attachments) == (5000, 30, 8)
     assert limits.description_limit == 3000  # pre-4.4 servers put it under statuses
@@ -597,8 +659,11 @@ def test_limits_of_an_instance_that_allows_more():
 
 @pytest.mark.parametrize("bogus", [None, "500", 0, -4, True, 2.5, 10**9])
 def test_limits_that_make_no_sense_keep_the_defaults(bogus):
-    answer = {"configuration": {"statuses": {"max_characters": bogus, "characters_reserved_per_url": bogus,
-                                             "max_media_attachments": bogus}}}  # fmt: skip
+    answer = {
+        "configuration": {
+            "statuses": {"max_characters": bogus, "characters_reserved_per_url": bogus, "max_media_attachments": bogus}
+        }
+    }
     limits = InstanceLimits.from_instance_v2(answer)
     assert (limits.max_characters, limits.characters_reserved_per_url, limits.max_media_attachments) == (500, 23, 4)
     limits.rewrite_options(MastodonOptions())  # never an invalid option

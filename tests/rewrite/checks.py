@@ -11,9 +11,7 @@ from mastodon import Mastodon
 from quittex.rewrite import BlueskyDraft, Draft, MastodonDraft
 
 # Mastodon's Account::MENTION_RE (app/models/account.rb), in Python.
-MASTODON_MENTION = re.compile(
-    r"(?<![=/\w])@(([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@[\w.-]+\w+)?)", re.IGNORECASE
-)
+MASTODON_MENTION = re.compile(r"(?<![=/\w])@(([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@[\w.-]+\w+)?)", re.IGNORECASE)
 META = re.compile(r"^(\d+/\d+)?( · )?(Posted on X on .+|Retweeted on X on .+)?$")
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from quittex.models import Media, QuoteRef, Span, Thread, Tweet
 
-WHEN = datetime(2019, 3, 4, 12, 14, 18, tzinfo=timezone.utc)
+WHEN = datetime(2019, 3, 4, 12, 14, 18, tzinfo=UTC)
 ENTITY = re.compile(r"(?P<link>https?://\S+)|(?<![\w@])[@＠](?P<mention>\w{1,15})|(?<![\w&])[#＃](?P<hashtag>\w+)")
 
 

@@ -21,6 +21,7 @@ from quittex.rewrite.pieces import Piece
 
 # --- pieces.py: rendering ---------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     text: str
@@ -143,7 +144,7 @@ class Body:
 
     def _inside_atomic(self) -> set[int]:
         blocked: set[int] = set()
-        for piece, start in zip(self.pieces, self.starts):
+        for piece, start in zip(self.pieces, self.starts, strict=False):
             if piece.atomic:
                 blocked.update(range(start + 1, start + len(piece.text)))
             else:
@@ -326,7 +327,7 @@ class LayoutPlanner:
         # split redone if the count turns out to need another digit.
         widest = 9
         while True:
-            result = split_body(self.blocks.body, lambda k, body: self.fits(self.part(k, body, widest)))
+            result = split_body(self.blocks.body, lambda k, body, widest=widest: self.fits(self.part(k, body, widest)))
             text_posts = max(len(result.parts), 1)
             total = text_posts + self.extra_posts
             if total <= widest:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -48,7 +48,7 @@ def test_a_media_only_tweet_in_a_french_thread_gets_a_french_note():
     from quittex.models import Thread
 
     first = tweet("Premier", id="1", lang="fr")
-    second = tweet("", id="2", lang="qme", in_reply_to_id="1", created_at=datetime(2019, 3, 9, tzinfo=timezone.utc))
+    second = tweet("", id="2", lang="qme", in_reply_to_id="1", created_at=datetime(2019, 3, 9, tzinfo=UTC))
     from .factories import photo
 
     second.media = [photo("p")]
@@ -57,19 +57,23 @@ def test_a_media_only_tweet_in_a_french_thread_gets_a_french_note():
 
 
 def test_the_time_zone_decides_the_day():
-    late = tweet("Nuit", lang="fr", created_at=datetime(2019, 3, 4, 23, 30, tzinfo=timezone.utc))
+    late = tweet("Nuit", lang="fr", created_at=datetime(2019, 3, 4, 23, 30, tzinfo=UTC))
     assert first_text(late).endswith("le 4 mars 2019")
     assert first_text(late, timezone="Europe/Paris").endswith("le 5 mars 2019")
 
 
 def test_a_template_can_replace_the_note():
-    source = tweet("Texte", lang="fr", created_at=datetime(2019, 3, 4, 18, 5, tzinfo=timezone.utc))
-    assert first_text(source, date_note_template="Archive du {date} à {time}") == "Texte\n\nArchive du 4 mars 2019 à 18:05"
+    source = tweet("Texte", lang="fr", created_at=datetime(2019, 3, 4, 18, 5, tzinfo=UTC))
+    assert (
+        first_text(source, date_note_template="Archive du {date} à {time}") == "Texte\n\nArchive du 4 mars 2019 à 18:05"
+    )
 
 
 def test_a_template_url_is_the_original_tweet_and_a_facet_on_bluesky():
     source = tweet("Texte", id="42", lang="fr")
-    draft = Rewriter("collectif", RewriteOptions(date_note_template="Source : {url}")).rewrite(source, "bluesky").drafts[0]
+    draft = (
+        Rewriter("collectif", RewriteOptions(date_note_template="Source : {url}")).rewrite(source, "bluesky").drafts[0]
+    )
     assert draft.text == "Texte\n\nSource : x.com/collectif/st…"
     [facet] = draft.facets
     assert facet_text(draft, facet) == "x.com/collectif/st…"

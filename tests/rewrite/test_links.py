@@ -151,9 +151,17 @@ def test_quoting_an_own_tweet_becomes_a_record_embed_on_bluesky():
     assert draft.text == "Je remonte ça"
     assert draft.quote == QuoteEmbed("111", "https://twitter.com/collectif/status/111")
     assert draft.to_json()["embed"]["note"] == "will link to the migrated post"
-    final = finalize(draft, StaticContext(posts={"111": MigratedPost("https://bsky.app/x", "at://did:plc:a/app.bsky.feed.post/3k", "bafyrei")}))
+    final = finalize(
+        draft,
+        StaticContext(
+            posts={"111": MigratedPost("https://bsky.app/x", "at://did:plc:a/app.bsky.feed.post/3k", "bafyrei")}
+        ),
+    )
     assert final.text == "Je remonte ça"
-    assert final.quote.record() == {"$type": "app.bsky.embed.record", "record": {"uri": "at://did:plc:a/app.bsky.feed.post/3k", "cid": "bafyrei"}}
+    assert final.quote.record() == {
+        "$type": "app.bsky.embed.record",
+        "record": {"uri": "at://did:plc:a/app.bsky.feed.post/3k", "cid": "bafyrei"},
+    }
 
 
 def test_an_own_quote_whose_post_is_missing_becomes_a_link():
@@ -186,5 +194,7 @@ def test_an_at_uri_from_the_journal_becomes_a_bsky_app_link():
     uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3kabcdefghijk"
     [draft] = rewrite(tweet(f"Relire {OWN}"), "bluesky")
     final = finalize(draft, StaticContext(posts={"111": MigratedPost(uri, uri, "bafy")}))
-    assert final.facets[0].feature.value == "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefghijk"
+    assert (
+        final.facets[0].feature.value == "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefghijk"
+    )
     assert final.text == "Relire bsky.app/profile/did:…"

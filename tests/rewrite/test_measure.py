@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -12,10 +12,10 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quittex.clusters import JOINING_PROPERTIES, JOINING_RANGES, joining_islands
 from quittex.models import Tweet
 from quittex.rewrite import RewriteOptions
 from quittex.rewrite.bluesky import BlueskyRules
-from quittex.clusters import JOINING_PROPERTIES, JOINING_RANGES, joining_islands
 from quittex.rewrite.draft import SNOWFLAKE_EPOCH_MS, BlueskyDraft, iso_utc, precise_time
 from quittex.rewrite.links import display_url
 from quittex.rewrite.mastodon import MastodonRules
@@ -33,10 +33,46 @@ CONJUNCT = regex.compile(r"\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*(?=\p
 # Characters from every grapheme rule: marks, ZWJ emoji, flags, Hangul jamo,
 # Indic conjuncts, prepend, spacing marks, CR LF, and plain letters between.
 TRICKY = [
-    "a", "é", "e", "\u0301", "\u0308", " ", "\n", "\r", "\t", "😀", "👩", "🏽", "\u200d", "🌾", "❤", "\ufe0f",
-    "🇫", "🇷", "🇩", "🏳", "🌈", "\u1100", "\u1161", "\u11a8", "\uac00", "क", "ष", "\u094d", "\u093f", "ा",
-    "\u0600", "\u0e33", "ก", "漢", "ع", "\u200f", "#", "@", "x",
-]  # fmt: skip
+    "a",
+    "é",
+    "e",
+    "\u0301",
+    "\u0308",
+    " ",
+    "\n",
+    "\r",
+    "\t",
+    "😀",
+    "👩",
+    "🏽",
+    "\u200d",
+    "🌾",
+    "❤",
+    "\ufe0f",
+    "🇫",
+    "🇷",
+    "🇩",
+    "🏳",
+    "🌈",
+    "\u1100",
+    "\u1161",
+    "\u11a8",
+    "\uac00",
+    "क",
+    "ष",
+    "\u094d",
+    "\u093f",
+    "ा",
+    "\u0600",
+    "\u0e33",
+    "ก",
+    "漢",
+    "ع",
+    "\u200f",
+    "#",
+    "@",
+    "x",
+]
 tricky_texts = st.lists(st.sampled_from(TRICKY), max_size=40).map("".join)
 
 
@@ -91,7 +127,10 @@ def plain_display_url(url: str) -> str:
 
 url_texts = st.tuples(
     st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "", "https:", "//"]),
-    st.lists(st.sampled_from([*"abcAB:/?#@[]. %-_=&", "\t", "\n", "\x00", "é", "😀", "://", "example.org", "a.b:80"]), max_size=14),
+    st.lists(
+        st.sampled_from([*"abcAB:/?#@[]. %-_=&", "\t", "\n", "\x00", "é", "😀", "://", "example.org", "a.b:80"]),
+        max_size=14,
+    ),
 ).map(lambda parts: parts[0] + "".join(parts[1]))
 
 
@@ -102,7 +141,11 @@ def test_links_read_short_as_urlsplit_reads_them(url):
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from([*TRICKY, "https://example.org/a", " ", "x" * 30]), max_size=60).map("".join), st.integers(0, 40), st.booleans())
+@given(
+    st.lists(st.sampled_from([*TRICKY, "https://example.org/a", " ", "x" * 30]), max_size=60).map("".join),
+    st.integers(0, 40),
+    st.booleans(),
+)
 def test_a_sure_fit_is_a_fit(text, spare, sensitive):
     source = Tweet(id="1", created_at=WHEN, text=text, possibly_sensitive=sensitive)
     options = RewriteOptions()
@@ -113,13 +156,13 @@ def test_a_sure_fit_is_a_fit(text, spare, sensitive):
 
 @SETTINGS
 @given(
-    st.datetimes(timezones=st.sampled_from([None, timezone.utc, ZoneInfo("Europe/Paris"), timezone(timedelta(hours=-3))])),
+    st.datetimes(timezones=st.sampled_from([None, UTC, ZoneInfo("Europe/Paris"), timezone(timedelta(hours=-3))])),
     st.booleans(),
 )
 def test_times_read_as_isoformat_writes_them(moment, millis):
-    plain = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    plain = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
     try:
-        expected = plain.astimezone(timezone.utc).isoformat(timespec="milliseconds" if millis else "seconds")
+        expected = plain.astimezone(UTC).isoformat(timespec="milliseconds" if millis else "seconds")
     except OverflowError:
         return
     assert iso_utc(moment, millis=millis) == expected.replace("+00:00", "Z")
@@ -128,12 +171,16 @@ def test_times_read_as_isoformat_writes_them(moment, millis):
 def plain_record_created_at(draft: BlueskyDraft) -> str:
     """record_created_at as it was: precise_time(), plus the part, isoformat."""
     moment = precise_time(draft.tweet_id, draft.created_at) + timedelta(milliseconds=draft.part)
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @SETTINGS
 @given(
-    st.datetimes(min_value=datetime(2011, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.sampled_from([timezone.utc, ZoneInfo("Europe/Paris")])),
+    st.datetimes(
+        min_value=datetime(2011, 1, 1),
+        max_value=datetime(2040, 1, 1),
+        timezones=st.sampled_from([UTC, ZoneInfo("Europe/Paris")]),
+    ),
     st.integers(-3000, 3000),
     st.sampled_from([0, 0, 1, 2, 998, 999, 1000, 5000]),
     st.booleans(),
@@ -144,5 +191,7 @@ def test_record_times_read_as_before(created, shift_ms, part, whole_second, nume
         created = created.replace(microsecond=0)
     milliseconds = int(created.timestamp() * 1000) + shift_ms - SNOWFLAKE_EPOCH_MS
     tweet_id = str(max(milliseconds, 0) << 22 | 12345) if numeric else "x1"
-    draft = BlueskyDraft(tweet_id=tweet_id, part=part, parts=part + 1, parent=None, root=None, created_at=created, text="")
+    draft = BlueskyDraft(
+        tweet_id=tweet_id, part=part, parts=part + 1, parent=None, root=None, created_at=created, text=""
+    )
     assert draft.record_created_at == plain_record_created_at(draft)

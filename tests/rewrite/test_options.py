@@ -55,11 +55,17 @@ def test_limits_are_read_from_the_instance():
     options = MastodonOptions(visibility="public").with_instance(instance)
     assert (options.max_characters, options.max_media_attachments, options.description_limit) == (5000, 8, 1000)
     assert options.visibility == "public"
-    assert MastodonOptions().with_instance({"configuration": {"statuses": {"max_characters": "lots"}}}).max_characters == 500
+    assert (
+        MastodonOptions().with_instance({"configuration": {"statuses": {"max_characters": "lots"}}}).max_characters
+        == 500
+    )
 
 
 def test_handle_map_csv():
-    text = "\ufeffx_handle,mastodon,bluesky\n@LaQuadrature,@LaQuadrature@mamot.fr,laquadrature.net\nbob,,Bob.bsky.social\n\n# comment\nalice,alice@eldritch.cafe\n"
+    text = (
+        "\ufeffx_handle,mastodon,bluesky\n@LaQuadrature,@LaQuadrature@mamot.fr,laquadrature.net\n"
+        "bob,,Bob.bsky.social\n\n# comment\nalice,alice@eldritch.cafe\n"
+    )
     entries = parse_handle_map(text)
     assert entries == {
         "laquadrature": HandleEntry(mastodon="LaQuadrature@mamot.fr", bluesky="laquadrature.net"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 from atproto import models
@@ -173,10 +174,10 @@ def test_the_parts_of_a_split_tweet_keep_their_order_on_bluesky():
 
 
 def test_bluesky_created_at_keeps_the_millisecond_the_tweet_id_holds():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     # 1102640223277297721 was posted at 2019-03-04T18:41:29.951Z
-    source = tweet("x", id="1102640223277297721", created_at=datetime(2019, 3, 4, 18, 41, 29, tzinfo=timezone.utc))
+    source = tweet("x", id="1102640223277297721", created_at=datetime(2019, 3, 4, 18, 41, 29, tzinfo=UTC))
     [draft] = rewrite(source, "bluesky")
     assert draft.record_created_at == "2019-03-04T18:41:29.951Z"
     assert draft.to_json()["created_at"] == "2019-03-04T18:41:29Z"

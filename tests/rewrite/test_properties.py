@@ -22,11 +22,34 @@ from .checks import (
 from .factories import WHEN, tweet
 
 WORD_PIECES = [
-    "liberté", "e\u0301te\u0301", "n\u0303o\u0308", "Z\u0334\u0335\u0336a", "état", "ünïcödé",
-    "👩‍👩‍👧‍👦", "👍🏽", "🇫🇷", "🏳️‍🌈", "❤️", "😀", "🤌",
-    "漢字", "東京都", "中文字符", "한국어", "カタカナ",
-    "مرحبا", "שלום", "\u200fعربي\u200f", "क्षत्रिय", "नमस्ते",
-    "word", "the", "a", "ok", "123",
+    "liberté",
+    "e\u0301te\u0301",
+    "n\u0303o\u0308",
+    "Z\u0334\u0335\u0336a",
+    "état",
+    "ünïcödé",
+    "👩‍👩‍👧‍👦",
+    "👍🏽",
+    "🇫🇷",
+    "🏳️‍🌈",
+    "❤️",
+    "😀",
+    "🤌",
+    "漢字",
+    "東京都",
+    "中文字符",
+    "한국어",
+    "カタカナ",
+    "مرحبا",
+    "שלום",
+    "\u200fعربي\u200f",
+    "क्षत्रिय",
+    "नमस्ते",
+    "word",
+    "the",
+    "a",
+    "ok",
+    "123",
 ]
 SEPARATORS = [" ", " ", " ", ", ", ". ", "! ", "? ", "\n", "\n\n", "。", " — ", "… "]
 DOMAINS = ["example.com", "laquadrature.net", "exämple.org", "a.co", "very-long-domain-name-for-tests.example.org"]
@@ -138,11 +161,19 @@ def test_a_thread_becomes_one_reply_chain(texts, drawn_limits):
     tweets = []
     for index, (text, spans) in enumerate(texts):
         parent = tweets[-1].id if tweets else None
-        tweets.append(tweet(text, spans=spans, id=str(500 + index), in_reply_to_id=parent, created_at=WHEN + timedelta(minutes=index)))
+        tweets.append(
+            tweet(
+                text,
+                spans=spans,
+                id=str(500 + index),
+                in_reply_to_id=parent,
+                created_at=WHEN + timedelta(minutes=index),
+            )
+        )
     for platform in ("mastodon", "bluesky"):
         drafts = Rewriter("collectif", options_for(drawn_limits)).rewrite(Thread(tweets), platform).drafts
         assert drafts[0].parent is None and drafts[0].root is None
-        for previous, draft in zip(drafts, drafts[1:]):
+        for previous, draft in zip(drafts, drafts[1:], strict=False):
             assert draft.parent == previous.ref
             assert draft.root == drafts[0].ref
         assert [d.tweet_id for d in drafts] == sorted(d.tweet_id for d in drafts)
@@ -187,7 +218,9 @@ def texts_with_own_links(draw):
     return text, spans
 
 
-realistic_limits = st.tuples(st.sampled_from([280, 500]), st.sampled_from([150, 300]), st.sampled_from([600, 3000]), st.booleans())
+realistic_limits = st.tuples(
+    st.sampled_from([280, 500]), st.sampled_from([150, 300]), st.sampled_from([600, 3000]), st.booleans()
+)
 
 
 @SETTINGS
@@ -198,7 +231,9 @@ def test_finalized_posts_still_fit(text_and_spans, drawn_limits, posts_exist, di
     from .factories import quote
 
     text, spans = text_and_spans
-    handles = {"mapped": HandleEntry(mastodon="someone@instance.example", bluesky="a-rather-long-handle-name.bsky.social")}
+    handles = {
+        "mapped": HandleEntry(mastodon="someone@instance.example", bluesky="a-rather-long-handle-name.bsky.social")
+    }
     options = options_for(drawn_limits).model_copy(update={"handle_map": handles})
     source = tweet(text, spans=spans, quote=quote("77", "collectif") if quotes_self else None)
 
@@ -206,9 +241,15 @@ def test_finalized_posts_still_fit(text_and_spans, drawn_limits, posts_exist, di
         def migrated_post(self, tweet_id):
             if not posts_exist:
                 return None
-            return MigratedPost(f"https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/{tweet_id[:13]}", "at://did:plc:a/app.bsky.feed.post/3k", "bafy")
+            return MigratedPost(
+                f"https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/{tweet_id[:13]}",
+                "at://did:plc:a/app.bsky.feed.post/3k",
+                "bafy",
+            )
 
-    context = Context(dids={"a-rather-long-handle-name.bsky.social": "did:plc:abcdefghijklmnopqrstuvwx"} if did_resolves else {})
+    context = Context(
+        dids={"a-rather-long-handle-name.bsky.social": "did:plc:abcdefghijklmnopqrstuvwx"} if did_resolves else {}
+    )
     for platform in ("mastodon", "bluesky"):
         for draft in Rewriter("collectif", options).rewrite(source, platform).drafts:
             final = finalize(draft, context)
@@ -216,7 +257,10 @@ def test_finalized_posts_still_fit(text_and_spans, drawn_limits, posts_exist, di
             if isinstance(final, BlueskyDraft):
                 for facet in final.facets:
                     if facet.feature.kind == "mention":
-                        assert final.text.encode()[facet.byte_start : facet.byte_end] == b"@a-rather-long-handle-name.bsky.social"
+                        assert (
+                            final.text.encode()[facet.byte_start : facet.byte_end]
+                            == b"@a-rather-long-handle-name.bsky.social"
+                        )
                 assert final.quote is None or final.quote.uri
             else:
                 mentions = [m[1] for m in MASTODON_MENTION.finditer(final.text)]

@@ -27,7 +27,6 @@ from quittex.rewrite import (
     StaticContext,
     finalize,
 )
-
 from quittex.rewrite.pieces import Piece
 from quittex.rewrite.split import WORD, Body
 
@@ -57,7 +56,9 @@ def rewrite_options(draw) -> RewriteOptions:
             max_characters=draw(st.sampled_from([50, 100, 280, 500, 500])),
             characters_reserved_per_url=draw(st.sampled_from([23, 23, 5, 60])),
             max_media_attachments=draw(st.sampled_from([1, 4])),
-            spoiler_text=draw(st.sampled_from([None, "CW", "un avertissement assez long pour peser", "⚠️ e\u0301 👩\u200d🌾" * 3])),
+            spoiler_text=draw(
+                st.sampled_from([None, "CW", "un avertissement assez long pour peser", "⚠️ e\u0301 👩\u200d🌾" * 3])
+            ),
         ),
         bluesky=BlueskyOptions(
             max_graphemes=draw(st.sampled_from([50, 80, 300, 300])),
@@ -100,7 +101,11 @@ def threads(draw):
 
 def rewrite_three_ways(thread: Thread, options: RewriteOptions) -> list[dict]:
     outcomes = []
-    for planner, shortcuts in ((reference_layout.LayoutPlanner, False), (Rewriter.planner, False), (Rewriter.planner, True)):
+    for planner, shortcuts in (
+        (reference_layout.LayoutPlanner, False),
+        (Rewriter.planner, False),
+        (Rewriter.planner, True),
+    ):
         rewriter = Rewriter("collectif", options, migrated_ids={"77", "500", "501"})
         rewriter.planner, rewriter.shortcuts = planner, shortcuts
         outcomes.append({platform: outcome(rewriter, thread, platform) for platform in ("mastodon", "bluesky")})
@@ -112,7 +117,15 @@ def outcome(rewriter: Rewriter, thread: Thread, platform: str) -> dict:
         result = rewriter.rewrite(thread, platform)
     except Exception as error:  # a note too long for the limits: each way must refuse alike
         return {"error": f"{type(error).__name__}: {error}"}
-    context = StaticContext(posts={"77": MigratedPost("https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabc", "at://did:plc:a/app.bsky.feed.post/3k", "bafy")})
+    context = StaticContext(
+        posts={
+            "77": MigratedPost(
+                "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabc",
+                "at://did:plc:a/app.bsky.feed.post/3k",
+                "bafy",
+            )
+        }
+    )
     return {
         "drafts": [d.to_json() for d in result.drafts],
         "parts": [layout_of(d) for d in result.drafts],
@@ -138,14 +151,34 @@ def test_the_fast_ways_give_the_drafts_the_plain_ones_give(thread, options):
 @given(tweet_texts(), st.sampled_from([80, 150, 300]))
 def test_long_texts_split_alike(text_and_spans, max_graphemes):
     text, spans = text_and_spans
-    options = RewriteOptions(bluesky=BlueskyOptions(max_graphemes=max_graphemes), mastodon=MastodonOptions(max_characters=max_graphemes + 20))
+    options = RewriteOptions(
+        bluesky=BlueskyOptions(max_graphemes=max_graphemes), mastodon=MastodonOptions(max_characters=max_graphemes + 20)
+    )
     reference, planned, shortcut = rewrite_three_ways(Thread([tweet(text * 2, spans=[])]), options)
     assert planned == reference and shortcut == reference
 
 
 body_pieces = st.lists(
     st.tuples(
-        st.lists(st.sampled_from([*"ab .!?)»\n\t", "。", "é", "\u0301", " \u0301", "👩\u200d🌾", "🇫🇷", "क्ष", "@x", "#t", "\r\n", "\u0600 "]), max_size=12).map("".join),
+        st.lists(
+            st.sampled_from(
+                [
+                    *"ab .!?)»\n\t",
+                    "。",
+                    "é",
+                    "\u0301",
+                    " \u0301",
+                    "👩\u200d🌾",
+                    "🇫🇷",
+                    "क्ष",
+                    "@x",
+                    "#t",
+                    "\r\n",
+                    "\u0600 ",
+                ]
+            ),
+            max_size=12,
+        ).map("".join),
         st.booleans(),
     ),
     max_size=12,

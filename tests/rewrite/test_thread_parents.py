@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from quittex.migrate.select import SelectOptions, select
 from quittex.models import Thread
 from quittex.rewrite import PostRef, Rewriter
-from quittex.migrate.select import SelectOptions, select
 
 from .factories import WHEN, tweet
 
