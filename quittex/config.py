@@ -40,7 +40,7 @@ from pydantic import (
     field_validator,
 )
 
-from quittex.errors import ConfigError
+from quittex.errors import ConfigError, QuittexError
 from quittex.vocabulary import LANGUAGES, MENTION_MODES, VISIBILITIES, Language
 
 DEFAULT_FILENAME = "quittex.toml"
@@ -237,10 +237,19 @@ class FarewellSection(Section):
     letter_greeting: optional(LocalizedText) = None
 
 
+def _platform_list(value: str) -> str:
+    from quittex.platforms import parse_platforms
+
+    try:
+        return ",".join(parse_platforms(value, option="to"))
+    except QuittexError as error:
+        raise ValueError(error.message) from None
+
+
 class MigrateSection(Section):
     """Defaults for `quittex migrate`; the command line wins over each."""
 
-    to: optional(Literal["mastodon", "bluesky", "mastodon,bluesky", "bluesky,mastodon"]) = None
+    to: optional(Annotated[str, AfterValidator(_platform_list)]) = None
     locale: optional(Language) = None
     timezone: optional(str) = None
     mentions: optional(Literal[MENTION_MODES]) = None  # type: ignore[valid-type]
@@ -281,21 +290,56 @@ class ProjectConfig(BaseModel):
     def unknown_sections(self) -> list[str]:
         return sorted(self.model_extra or {})
 
-    def merged(self, overrides: Mapping[str, Mapping[str, Any]]) -> ProjectConfig:
-        """A copy with command-line values laid over the file; None means
-        "option not given" and leaves the file's value alone."""
+    def merged(
+        self, overrides: Mapping[str, Mapping[str, Any]], environ: Mapping[str, str] | None = None
+    ) -> ProjectConfig:
+        """The settings every command uses, in layers: the file, then the
+        environment (`QUITTEX_<SECTION>_<KEY>`, e.g. QUITTEX_MIGRATE_INCLUDE_REPLIES=false),
+        then the command line (`overrides`: per section, None means "option
+        not given" and leaves the layers below alone; False turns a file's
+        true off). Every section is resolved, so the environment reaches
+        commands that give no option of their own."""
+        environ = os.environ if environ is None else environ
         data = self.to_data()
-        for section, values in overrides.items():
-            given = {key: value for key, value in values.items() if value is not None}
-            if given:
-                data[section] = {**data.get(section, {}), **given}
-        merged = config_from_data(data, origin="the command-line options")
+        origins = []  # the file was checked when read: a problem now comes from the layers above it
+        for name in type(self).model_fields:
+            from_environment = _environment_values(name, type(self).model_fields[name].annotation, environ)
+            if from_environment:
+                origins.append("the environment (" + ", ".join(sorted(from_environment)) + ")")
+            given = {key: value for key, value in overrides.get(name, {}).items() if value is not None}
+            layered = {**data.get(name, {}), **_by_key(from_environment), **given}
+            if layered:
+                data[name] = layered
+        if any(value is not None for values in overrides.values() for value in values.values()):
+            origins.append("the command-line options")
+        merged = config_from_data(data, origin=" and ".join(origins) or str(self._source or DEFAULT_FILENAME))
         merged._source = self._source
         return merged
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for TOML, without the values left unset."""
         return self.model_dump(mode="python", exclude_none=True)
+
+
+def environment_variable(section: str, key: str) -> str:
+    return f"QUITTEX_{section.upper()}_{key.upper()}"
+
+
+def _environment_values(section: str, model: Any, environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """variable → (key, value) for the section's keys set in the environment
+    (pydantic reads "false", "0", "no" and "off" as false, numbers from text)."""
+    fields = getattr(model, "model_fields", {})
+    found = {}
+    for key in fields:
+        variable = environment_variable(section, key)
+        value = environ.get(variable)
+        if value is not None and value.strip():
+            found[variable] = (key, value.strip())
+    return found
+
+
+def _by_key(values: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    return {key: value for key, value in values.values()}
 
 
 # --- reading and writing ------------------------------------------------------------

@@ -10,6 +10,7 @@ import typer
 from quittex.cli.inspect_cmd import ArchiveArg
 from quittex.cli.progress import archive_progress, next_stage
 from quittex.errors import BadInputError
+from quittex.platforms import PLATFORMS
 
 PUBLISH = "Publishing"
 SELECT = "Selection"
@@ -57,11 +58,23 @@ def migrate(
         typer.Option("--until", help="Only tweets up to this day, included (YYYY-MM-DD).", rich_help_panel=SELECT),
     ] = None,
     include_replies: Annotated[
-        bool, typer.Option("--include-replies", help="Also replies to other people.", rich_help_panel=SELECT)
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--include-replies/--no-include-replies",
+            help="Also replies to other people (--no-… overrides the project file).",
+            rich_help_panel=SELECT,
+            show_default=False,
+        ),
+    ] = None,
     include_retweets: Annotated[
-        bool, typer.Option("--include-retweets", help="Also retweets, as a '🔁 link' post.", rich_help_panel=SELECT)
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--include-retweets/--no-include-retweets",
+            help="Also retweets, as a '🔁 link' post (--no-… overrides the project file).",
+            rich_help_panel=SELECT,
+            show_default=False,
+        ),
+    ] = None,
     min_likes: Annotated[
         int,
         typer.Option(
@@ -240,14 +253,24 @@ def migrate(
     from quittex.config import load_config
     from quittex.migrate.plan import plan_migration
 
-    project = load_config(config)
+    if to is not None:  # the options' own messages first, before the layers mix
+        build.platforms(to)
+    build.check_mentions(mentions)
+    # The project file, then QUITTEX_MIGRATE_* variables, then these options.
+    given = {
+        "to": to, "locale": locale, "timezone": timezone, "mentions": mentions, "visibility": visibility,
+        "date_note": False if no_date_note else (True if date_note else None), "date_note_template": date_note,
+        "handle_map": _absolute(handle_map), "alt_text": _absolute(alt_text),
+        "include_replies": include_replies, "include_retweets": include_retweets,
+    }  # fmt: skip
+    project = load_config(config).merged({"migrate": given})
     defaults, source = project.migrate, project.source
-    platforms = build.platforms(to or defaults.to or "mastodon,bluesky")
+    platforms = build.platforms(defaults.to or ",".join(PLATFORMS))
     select_options = build.select_options(
         since,
         until,
-        include_replies or defaults.include_replies,
-        include_retweets or defaults.include_retweets,
+        defaults.include_replies,
+        defaults.include_retweets,
         min_likes,
         top,
         lang,
@@ -256,18 +279,18 @@ def migrate(
         skip,
     )
     rewrite_options = build.rewrite_options(
-        mentions=mentions or defaults.mentions or "plain",
-        handle_map=handle_map or defaults.path(defaults.handle_map, source),
-        locale=locale or defaults.locale,
-        date_note=date_note or defaults.date_note_template,
-        no_date_note=no_date_note or not defaults.date_note,
+        mentions=defaults.mentions,
+        handle_map=defaults.path(defaults.handle_map, source),
+        locale=defaults.locale,
+        date_note=defaults.date_note_template,
+        no_date_note=not defaults.date_note,
         no_bluesky_date_note=no_bluesky_date_note,
         no_mastodon_date_note=no_mastodon_date_note,
-        timezone=timezone or defaults.timezone or "UTC",
+        timezone=defaults.timezone,
         mark_sensitive=not no_sensitive_marks,
-        visibility=visibility or defaults.visibility or "unlisted",
+        visibility=defaults.visibility,
         max_characters=max_characters,
-        alt_text=alt_text or defaults.path(defaults.alt_text, source),
+        alt_text=defaults.path(defaults.alt_text, source),
     )
     if not dry_run:
         if as_json or preview is not None:
@@ -313,6 +336,11 @@ def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> No
         out = binary_stdout()
         write_json_lines(selection.threads, rewriter, platforms, out, on_progress=next_stage(on_progress, "Rewriting"))
     out.flush()
+
+
+def _absolute(path: Path | None) -> str | None:
+    """A path given on the command line is relative to where quittex runs, not to the project file."""
+    return str(path.absolute()) if path is not None else None
 
 
 def register(app: typer.Typer) -> None:

@@ -8,15 +8,13 @@ from pydantic import ValidationError
 
 from quittex.errors import BadInputError
 from quittex.migrate.select import SelectOptions, parse_day, parse_langs, read_id_list
-from quittex.rewrite.options import PLATFORMS, MentionMode, RewriteOptions
+from quittex.platforms import parse_platforms
+from quittex.rewrite.options import RewriteOptions
+from quittex.vocabulary import MENTION_MODES
 
 
 def platforms(value: str) -> list[str]:
-    chosen = [p.strip().lower() for p in value.split(",") if p.strip()]
-    unknown = [p for p in chosen if p not in PLATFORMS]
-    if unknown or not chosen:
-        raise BadInputError(f"--to takes mastodon, bluesky or both (comma-separated), not {value!r}.")
-    return list(dict.fromkeys(chosen))
+    return parse_platforms(value, option="--to")
 
 
 def select_options(
@@ -41,25 +39,26 @@ def select_options(
 
 def rewrite_options(
     *,
-    mentions: str,
+    mentions: str | None,
     handle_map: Path | None,
     locale: str | None,
     date_note: str | None,
     no_date_note: bool,
     no_bluesky_date_note: bool,
     no_mastodon_date_note: bool,
-    timezone: str,
+    timezone: str | None,
     mark_sensitive: bool,
-    visibility: str,
+    visibility: str | None,
     max_characters: int | None,
     alt_text: Path | None,
 ) -> RewriteOptions:
     from quittex.alttext import load_alt_text_csv
     from quittex.rewrite.handle_map import load_handle_map
 
-    if mentions not in {m.value for m in MentionMode}:
-        raise BadInputError(f"--mentions takes plain, link or drop, not {mentions!r}.")
-    mastodon = {"visibility": visibility, "date_note": not no_mastodon_date_note}
+    check_mentions(mentions)
+    mastodon: dict = {"date_note": not no_mastodon_date_note}
+    if visibility:
+        mastodon["visibility"] = visibility
     if max_characters:
         mastodon["max_characters"] = max_characters
     values = {
@@ -74,7 +73,15 @@ def rewrite_options(
         "mastodon": mastodon,
         "bluesky": {"date_note": not no_bluesky_date_note},
     }
-    return validated(RewriteOptions, values)
+    # What no layer gives is left to the model's own default.
+    return validated(RewriteOptions, {key: value for key, value in values.items() if value is not None})
+
+
+def check_mentions(mentions: str | None) -> None:
+    if mentions is not None and mentions not in MENTION_MODES:
+        raise BadInputError(
+            f"--mentions takes {', '.join(MENTION_MODES[:-1])} or {MENTION_MODES[-1]}, not {mentions!r}."
+        )
 
 
 _OPTION_NAMES = {
