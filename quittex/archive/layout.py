@@ -27,6 +27,7 @@ class Layout:
     tweet_files: list[str] = field(default_factory=list)
     note_files: list[str] = field(default_factory=list)
     media_dir: str = ""
+    missing_tweet_files: list[str] = field(default_factory=list)  # listed by manifest.js, absent
     has_manifest: bool = False
 
     def data_path(self, name: str) -> str:
@@ -84,7 +85,9 @@ def plan_layout(names: list[str], root: str, manifest: RawManifest | None) -> La
         set(_manifest_files(manifest, ("tweets", "tweet"))) | {prefix + n for n in siblings if TWEETS_FILE.match(n)},
         TWEETS_FILE,
     )
-    layout.tweet_files = [f for f in layout.tweet_files if f in set(relative)]
+    present = set(relative)
+    layout.missing_tweet_files = [f for f in layout.tweet_files if f not in present]
+    layout.tweet_files = [f for f in layout.tweet_files if f in present]
     layout.note_files = _sorted_parts({prefix + n for n in siblings if NOTES_FILE.match(n)}, NOTES_FILE)
     layout.media_dir = _media_dir(relative, manifest, prefix)
     return layout
@@ -114,8 +117,11 @@ def _media_dir(relative: list[str], manifest: RawManifest | None, prefix: str) -
     if manifest:
         for key in ("tweets", "tweet"):
             data_type = manifest.dataTypes.get(key)
-            if data_type and data_type.mediaDirectory and data_type.mediaDirectory.strip("./") in folders:
-                return data_type.mediaDirectory.strip("./")
+            wanted = (data_type.mediaDirectory or "").strip("./") if data_type else ""
+            # Only ever a tweets media folder, whatever the manifest says: a
+            # tampered one pointing at the DM media must not make them public.
+            if wanted in folders and posixpath.basename(wanted) in MEDIA_FOLDERS:
+                return wanted
     for name in MEDIA_FOLDERS:
         if prefix + name in folders:
             return prefix + name

@@ -22,12 +22,14 @@ from quittex.archive.notes import build_notes, merge_notes
 from quittex.archive.source import ArchiveSource, ZipSource, open_source
 from quittex.archive.threads import EditChains, build_threads, collapse_edits
 from quittex.archive.tweets import build_tweet, parse_iso
-from quittex.errors import ArchiveError, NotAnXArchiveError
+from quittex.errors import ArchiveError, NotAnXArchiveError, UnsafeArchiveError
 from quittex.models import Account, Thread, Tweet
 
 # on_progress(files done, files in all, name of the file being read)
 ProgressCallback = Callable[[int, int, str], None]
 MAX_NESTED_ZIP_BYTES = 64 << 30
+# Tweets files read in all: the models built from them take about twice as much (see _check_tweets_fit).
+MAX_TWEETS_BYTES = 640 << 20
 
 
 @dataclass
@@ -37,6 +39,7 @@ class ArchiveStats:
     note_tweets_merged: int = 0
     edits_collapsed: int = 0
     circle_excluded: int = 0
+    tweets_without_text: int = 0
     entries_skipped: int = 0
 
 
@@ -151,7 +154,7 @@ def _read(source: ArchiveSource, label: str, on_progress: ProgressCallback | Non
     stats = ArchiveStats()
     account = _read_account(source, names, layout, manifest)
     tweets, chains = _read_tweet_parts(source, layout, media_index, stats, on_progress)
-    _exclude_circle_tweets(source, names, layout, tweets, stats)
+    _exclude_circle_tweets(source, names, tweets, chains, stats)
     aliases = chains.superseded(tweets)
     stats.edits_collapsed = len(aliases)
     collapse_edits(tweets, aliases)
@@ -178,7 +181,20 @@ def _media_index(source: ArchiveSource, names: list[str], layout: Layout) -> Med
     return MediaIndex.build(layout.media_dir, files)
 
 
+def _check_tweets_fit(source: ArchiveSource, names: list[str]) -> None:
+    """The models take about twice the size of the JSON they come from: refuse
+    an archive whose tweets could not be held under 1.5 GB, rather than swap."""
+    total = sum(source.size(name) for name in names)
+    if total > MAX_TWEETS_BYTES:
+        raise UnsafeArchiveError(
+            f"The archive's tweets files add up to {total / 1e6:,.0f} MB: more than quittex can hold in memory "
+            f"at once ({MAX_TWEETS_BYTES / 1e6:,.0f} MB, about 300,000 tweets).",
+            hint="An untouched X archive this large is rare; if yours is, please report it.",
+        )
+
+
 def _read_tweet_parts(source, layout, media_index, stats, on_progress):
+    _check_tweets_fit(source, layout.tweet_files)
     tweets: dict[str, Tweet] = {}
     chains = EditChains()
     total = len(layout.tweet_files)
@@ -226,6 +242,8 @@ def _add_tweet(raw: R.RawTweet, media_index, tweets, chains, stats) -> None:
     if tweet is None:
         stats.entries_skipped += 1
         return
+    if raw.full_text is None and raw.text is None:
+        stats.tweets_without_text += 1
     edit = raw.edit_info
     # Since 2022 every tweet lists itself as a one-version chain: skip those.
     if edit is not None and (edit.edit is not None or (edit.initial and len(edit.initial.editTweetIds) > 1)):
@@ -234,14 +252,18 @@ def _add_tweet(raw: R.RawTweet, media_index, tweets, chains, stats) -> None:
     tweets[tweet.id] = tweet  # a repeated id (parts overlap) is kept once
 
 
-def _exclude_circle_tweets(source, names, layout, tweets, stats) -> None:
-    """Circle tweets are private, and also present in tweets.js: drop them."""
+def _exclude_circle_tweets(source, names, tweets, chains: EditChains, stats) -> None:
+    """Circle tweets are private, and also present in tweets.js: drop them,
+    with every version of them an edit made (the circle file may list only
+    the first)."""
+    circle: set[str] = set()
     for name in names:
         base = name.rpartition("/")[2]  # the basename, cheaply: archives hold tens of thousands of names
         if base.startswith("twitter-circle-tweet") and base.endswith(".js"):
-            for tweet_id in _ids_in(source.read_bytes(name), name):
-                if tweets.pop(tweet_id, None) is not None:
-                    stats.circle_excluded += 1
+            circle |= _ids_in(source.read_bytes(name), name)
+    for tweet_id in chains.versions_of(circle) if circle else ():
+        if tweets.pop(tweet_id, None) is not None:
+            stats.circle_excluded += 1
 
 
 def _ids_in(data: bytes, name: str) -> set[str]:
@@ -305,6 +327,13 @@ def _add_archive_warnings(archive: Archive, manifest: R.RawManifest | None) -> N
         archive.warnings.append("No account id in the archive: replies to yourself cannot be told apart.")
     if manifest and manifest.archiveInfo and manifest.archiveInfo.isPartialArchive:
         archive.warnings.append("X marked this archive as partial: some tweets may be missing.")
+    for name in archive.layout.missing_tweet_files:
+        archive.warnings.append(f"manifest.js lists {name}, which the archive lacks: its tweets are missing.")
+    if archive.stats.tweets_without_text:
+        archive.warnings.append(
+            f"{archive.stats.tweets_without_text} tweets have no text in the archive (no full_text); "
+            "those without media are not posted."
+        )
     if archive.stats.entries_skipped:
         archive.warnings.append(f"{archive.stats.entries_skipped} entries without a tweet id were skipped.")
 

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shutil
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from quittex.errors import ArchiveError, UnsafeArchiveError
 
-# X splits tweets files at about 100 MB; videos can be large. Anything we read
-# whole into memory must stay below this.
-MAX_DATA_FILE_BYTES = 1 << 30
+# Anything read whole into memory stays below this. X splits tweets files at
+# about 100 MB; the models built from a file take about twice its size, and
+# the next file is inflated while one is parsed: 320 MiB keeps the whole
+# process under 1.5 GB whatever the archive (media are read one at a time).
+MAX_DATA_FILE_BYTES = 320 << 20
+# Inflating in steps of this much: a lying header never makes quittex hold
+# more than one step beyond what it asked for.
+READ_CHUNK_BYTES = 1 << 20
 # JSON compresses 10-30x; a data file inflating more than this is a bomb.
 MAX_COMPRESSION_RATIO = 200
 # Small entries may compress absurdly well (an empty array): only judge the
@@ -67,7 +73,10 @@ class ArchiveSource:
     def read_bytes(self, name: str, limit: int = MAX_DATA_FILE_BYTES) -> bytes:
         size = self.size(name)
         if size > limit:
-            raise UnsafeArchiveError(f"{name} would inflate to {size:,} bytes, more than quittex reads ({limit:,}).")
+            raise UnsafeArchiveError(
+                f"{name} would inflate to {size:,} bytes, more than quittex reads at once ({limit:,}).",
+                hint="Such a file cannot be an untouched X archive's: ask X for a new archive.",
+            )
         return self._read(self.root + name, limit)
 
     def __enter__(self) -> ArchiveSource:
@@ -88,12 +97,28 @@ def check_entry_name(name: str) -> None:
         raise UnsafeArchiveError(f"The archive holds an entry that escapes its folder: {name!r}.")
 
 
+def read_bounded(handle: BinaryIO, limit: int, name: str) -> bytes:
+    """At most `limit` bytes from `handle`, read a chunk at a time (so memory
+    follows the bytes really inflated, not what a header claims)."""
+    data = bytearray()
+    while chunk := handle.read(READ_CHUNK_BYTES):
+        data += chunk
+        if len(data) > limit:
+            raise UnsafeArchiveError(f"{name} inflates beyond {limit:,} bytes.")
+    return bytes(data)
+
+
 class ZipSource(ArchiveSource):
     def __init__(self, location: Path) -> None:
         super().__init__(location)
         try:
             self._zip = zipfile.ZipFile(location)
-        except zipfile.BadZipFile:
+        except UnicodeDecodeError:  # before ValueError, of which it is one
+            raise ArchiveError(
+                f"{location.name} holds file names that are not valid text: it is damaged or was not made by X.",
+                hint="Download the archive from X again.",
+            ) from None
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OverflowError):
             raise ArchiveError(
                 f"{location.name} is not a zip file, or it is damaged.",
                 hint="Download the archive from X again; a partly downloaded zip cannot be read.",
@@ -116,26 +141,39 @@ class ZipSource(ArchiveSource):
 
     def _read(self, full_name: str, limit: int) -> bytes:
         info = self._infos[full_name]
-        self._check_ratio(info)
+        self._check_readable(info)
         try:
             with self._zip.open(info) as handle:
-                # zipfile stops at the declared size and checks the CRC, so a
-                # lying header cannot make us inflate more than `limit`.
-                data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+                # zipfile stops at the declared size and checks the CRC; reading
+                # by chunks keeps a lying header from swelling memory meanwhile.
+                return read_bounded(handle, limit, info.filename)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
             raise ArchiveError(f"{info.filename} is damaged inside the zip ({error}).") from None
-        if len(data) > limit:
-            raise UnsafeArchiveError(f"{info.filename} inflates beyond {limit:,} bytes.")
-        return data
 
-    def copy_to(self, name: str, target, limit: int) -> None:
+    def copy_to(self, name: str, target: BinaryIO, limit: int) -> None:
         """Stream one entry into a file, never more than `limit` bytes."""
         info = self._infos[self.root + name]
         if info.file_size > limit:
             raise UnsafeArchiveError(f"{info.filename} is larger than {limit:,} bytes.")
+        self._check_readable(info)
+        copied = 0
+        try:
+            with self._zip.open(info) as handle:
+                while chunk := handle.read(READ_CHUNK_BYTES):
+                    copied += len(chunk)
+                    if copied > limit:
+                        raise UnsafeArchiveError(f"{info.filename} inflates beyond {limit:,} bytes.")
+                    target.write(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
+            raise ArchiveError(f"{info.filename} is damaged inside the zip ({error}).") from None
+
+    def _check_readable(self, info: zipfile.ZipInfo) -> None:
+        if info.flag_bits & 0x1:
+            raise ArchiveError(
+                f"{info.filename} is protected by a password: quittex cannot read encrypted archives.",
+                hint="Give quittex the zip exactly as X sent it, or unzip it yourself and give the folder.",
+            )
         self._check_ratio(info)
-        with self._zip.open(info) as handle:
-            shutil.copyfileobj(handle, target, 1 << 20)
 
     @staticmethod
     def _check_ratio(info: zipfile.ZipInfo) -> None:
@@ -158,36 +196,70 @@ class FolderSource(ArchiveSource):
         self._base = location.resolve()
 
     def _names(self) -> Iterator[str]:
-        for folder, dirs, files in os.walk(self._base):
+        for folder, dirs, files in os.walk(self._base, onerror=self._unreadable_folder):
             dirs.sort()
             rel = os.path.relpath(folder, self._base)
             for file_name in sorted(files):
+                if not _is_text(file_name):
+                    continue  # a name that is not valid UTF-8 can be no file the archive's JSON names
                 yield file_name if rel == "." else posixpath.join(Path(rel).as_posix(), file_name)
+
+    def _unreadable_folder(self, error: OSError) -> None:
+        where = os.path.relpath(error.filename, self._base) if error.filename else str(self.location)
+        raise ArchiveError(f"Cannot read the folder {where} of the archive: {error.strerror or error}.")
 
     def _resolve(self, full_name: str) -> Path:
         check_entry_name(full_name)
-        path = (self._base / full_name).resolve()
+        try:
+            path = (self._base / full_name).resolve()
+        except (RuntimeError, OSError) as error:  # a symlink loop
+            raise ArchiveError(f"Cannot read {full_name} in the archive folder: {error}.") from None
         if not path.is_relative_to(self._base):
             raise UnsafeArchiveError(f"{full_name} points outside the archive folder.")
         return path
 
     def _size(self, full_name: str) -> int:
-        info = self._resolve(full_name).stat()
+        try:
+            info = self._resolve(full_name).stat()
+        except FileNotFoundError:
+            raise
+        except OSError as error:
+            raise ArchiveError(f"Cannot read {full_name} in the archive folder: {error.strerror or error}.") from None
         if not stat.S_ISREG(info.st_mode):
-            raise FileNotFoundError(full_name)
+            raise ArchiveError(f"{full_name} in the archive folder is not a regular file (a pipe, a device?).")
         return info.st_size
 
     def _read(self, full_name: str, limit: int) -> bytes:
-        with open(self._resolve(full_name), "rb") as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise UnsafeArchiveError(f"{full_name} is larger than {limit:,} bytes.")
-        return data
+        path = self._resolve(full_name)
+        try:
+            # O_NONBLOCK: a FIFO put in a file's place must not hang the open.
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError as error:
+            raise ArchiveError(f"Cannot read {full_name} in the archive folder: {error.strerror or error}.") from None
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ArchiveError(f"{full_name} in the archive folder is not a regular file (a pipe, a device?).")
+            try:
+                return read_bounded(handle, limit, full_name)
+            except OSError as error:
+                raise ArchiveError(f"Cannot read {full_name}: {error.strerror or error}.") from None
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
 
 
 def open_source(location: Path) -> ArchiveSource:
-    if not location.exists():
+    try:
+        exists, is_dir = location.exists(), location.is_dir()
+    except OSError as error:
+        raise ArchiveError(f"Cannot read {location}: {error.strerror or error}.") from None
+    if not exists:
         raise ArchiveError(f"{location} does not exist.")
-    if location.is_dir():
+    if is_dir:
         return FolderSource(location)
     return ZipSource(location)

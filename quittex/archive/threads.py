@@ -21,6 +21,19 @@ class EditChains:
         if initial_id is not None and str(initial_id) != tweet_id:
             self._chains[str(initial_id)].update((tweet_id, str(initial_id)))
 
+    def versions_of(self, tweet_ids: set[str]) -> set[str]:
+        """Every version of every edit chain one of `tweet_ids` belongs to
+        (chains share ids, so they are joined until nothing new is found)."""
+        found = set(tweet_ids)
+        grew = True
+        while grew:
+            grew = False
+            for ids in self._chains.values():
+                if not ids <= found and ids & found:
+                    found |= ids
+                    grew = True
+        return found
+
     def superseded(self, present: dict[str, Tweet]) -> dict[str, str]:
         """Earlier versions present in the archive → the id of the version kept."""
         aliases: dict[str, str] = {}

@@ -7,13 +7,13 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.padding import Padding
 
 from quittex import accounts
 from quittex.accounts.environment import ENV_HANDLE, ENV_PASSWORD, ENV_PDS, ENV_TOKEN, ENV_URL
 from quittex.accounts.secret import Secret
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.errors import AuthError
 
 login_app = typer.Typer(
@@ -53,11 +53,11 @@ def login_bluesky(
     if not account.app_password:
         console.warn(
             "Bluesky says this was the account's main password. quittex kept only the session, "
-            "but an app password is safer: it can be revoked on its own. " + escape(accounts.APP_PASSWORD_HELP)
+            "but an app password is safer: it can be revoked on its own. " + shown(accounts.APP_PASSWORD_HELP)
         )
     console.out.print(
-        f"Logged in to Bluesky as [bold]@{escape(account.handle)}[/bold] ({escape(account.did)}) "
-        f"on {escape(account.pds)}. The session is saved in {escape(str(accounts.credentials_path()))}; "
+        f"Logged in to Bluesky as [bold]@{shown(account.handle)}[/bold] ({shown(account.did)}) "
+        f"on {shown(account.pds)}. The session is saved in {shown(str(accounts.credentials_path()))}; "
         "the password was not stored.",
         highlight=False,
     )
@@ -74,11 +74,11 @@ def _bluesky_password(handle: str) -> Secret:
             "No terminal to ask for the app password.",
             hint=f"Set {ENV_PASSWORD} to an app password (and {ENV_HANDLE}), or run this command in a terminal.",
         )
-    console.info(escape(accounts.APP_PASSWORD_HELP))
+    console.info(shown(accounts.APP_PASSWORD_HELP))
     password = Secret(typer.prompt(f"App password for @{handle.strip().removeprefix('@')}", hide_input=True, err=True))
     if not accounts.looks_like_app_password(password):
         console.warn(
-            "This does not look like an app password (xxxx-xxxx-xxxx-xxxx). " + escape(accounts.APP_PASSWORD_HELP)
+            "This does not look like an app password (xxxx-xxxx-xxxx-xxxx). " + shown(accounts.APP_PASSWORD_HELP)
         )
         if not typer.confirm("Use it anyway?", default=False, err=True):
             console.info("Nothing was changed.")
@@ -110,8 +110,8 @@ def login_mastodon(
     else:
         account = _authorize(instance)
     console.out.print(
-        f"Logged in to Mastodon as [bold]@{escape(account.account)}[/bold] on {escape(account.instance)}. "
-        f"The token is saved in {escape(str(accounts.credentials_path()))}.",
+        f"Logged in to Mastodon as [bold]@{shown(account.account)}[/bold] on {shown(account.instance)}. "
+        f"The token is saved in {shown(str(accounts.credentials_path()))}.",
         highlight=False,
     )
 
@@ -161,11 +161,11 @@ def logout(
     """Forget saved accounts, and end their sessions or tokens on the server."""
     result = accounts.logout(platform.value if platform else None, account, revoke=not no_revoke)
     for warning in result.warnings:
-        console.warn(escape(warning))
+        console.warn(shown(warning))
     if not result.removed:
         console.out.print("No saved account to forget.", highlight=False)
     for summary in result.removed:
-        name = escape(summary.account or "")
+        name = shown(summary.account or "")
         console.out.print(f"Logged out of {_platform_name(summary.platform)}: @{name}.", highlight=False)
 
 
@@ -214,14 +214,14 @@ def _print_accounts(summaries: list[accounts.AccountSummary], checks: list[accou
         who = f"@{name}" if name else "(account known to the server)"
         where = f" on {summary.server}" if summary.server else ""
         platform = _platform_name(summary.platform)
-        console.out.print(f"{platform:<9} [bold]{escape(who)}[/bold]{escape(where)}", highlight=False)
+        console.out.print(f"{platform:<9} [bold]{shown(who)}[/bold]{shown(where)}", highlight=False)
         details = [f"from {_SOURCES.get(summary.source, summary.source)}"]
         if summary.saved_at:
             details.append("saved " + summary.saved_at[:16].replace("T", " "))
         details += list(summary.notes)
         if check is not None:
             details.append("check: ok" if check.ok else f"check failed: {check.message}")
-        console.out.print(Padding(escape("; ".join(details)), (0, 0, 0, 10)), highlight=False)
+        console.out.print(Padding(shown("; ".join(details)), (0, 0, 0, 10)), highlight=False)
 
 
 def _platform_name(platform: str) -> str:

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import click
 import typer
-from rich.markup import escape
 from typer.core import TyperGroup
 
 from quittex import __version__
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.errors import ExitCode, QuittexError
 
 
@@ -33,9 +33,9 @@ class QuittexGroup(TyperGroup):
 
 
 def _report(error: QuittexError) -> None:
-    console.err.print(f"[red]error:[/red] {escape(error.message)}", highlight=False)
+    console.err.print(f"[red]error:[/red] {shown(error.message)}", highlight=False)
     if error.hint:
-        console.err.print(f"[dim]hint:[/dim] {escape(error.hint)}", highlight=False)
+        console.err.print(f"[dim]hint:[/dim] {shown(error.hint)}", highlight=False)
 
 
 app = typer.Typer(

@@ -6,13 +6,32 @@ import json
 import os
 import sys
 
+import regex
 from rich.console import Console
+from rich.markup import escape
 
 # Tests and pipes get plain, fixed-width output; a terminal gets colours.
 _width = int(os.environ["QUITTEX_WIDTH"]) if os.environ.get("QUITTEX_WIDTH") else None
 
 out = Console(width=_width, soft_wrap=False)
 err = Console(stderr=True, width=_width)
+
+
+# Characters that would drive the terminal rather than be read: C0 and C1
+# controls (ESC starts a CSI sequence), DEL, and the bidirectional overrides
+# that can make text read backwards. Line breaks and tabs stay.
+_DRIVING = regex.compile(r"[\p{Cc}\u202a-\u202e\u2066-\u2069--[\n\t]]", flags=regex.V1)
+
+
+def shown(text: object) -> str:
+    """Text from outside (the archive, a server) ready for Rich markup: its
+    brackets escaped, the characters that would drive the terminal made visible."""
+    return escape(_DRIVING.sub(_visible, str(text)))
+
+
+def _visible(match: regex.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def print_json(data: object) -> None:

@@ -6,11 +6,11 @@ import codecs
 import sys
 from pathlib import Path
 
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.migrate.plan import MigrationPlan, PlatformPlan
 from quittex.platforms import label as platform_label
 from quittex.publish.estimate import human_duration
@@ -74,12 +74,12 @@ def _posts(platform_plan: PlatformPlan, username: str, show: int) -> None:
 
 
 def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
-    lines = [escape(draft.text)]
+    lines = [shown(draft.text)]
     for media in draft.media:
-        alt = f" — alt: {escape(media.alt)}" if media.alt else " [yellow](no alt text)[/yellow]"
-        lines.append(f"{_MEDIA_ICONS.get(media.kind, media.kind)} {escape(media.path)}{alt}")
+        alt = f" — alt: {shown(media.alt)}" if media.alt else " [yellow](no alt text)[/yellow]"
+        lines.append(f"{_MEDIA_ICONS.get(media.kind, media.kind)} {shown(media.path)}{alt}")
     for link in draft.links_to_migrated:
-        lines.append(f"[cyan]↪ {escape(link.url)}: will link to the migrated post[/cyan]")
+        lines.append(f"[cyan]↪ {shown(link.url)}: will link to the migrated post[/cyan]")
     quote = draft.embedded_quote
     if quote is not None:
         lines.append(f"[cyan]↪ quotes your tweet {quote.tweet_id}: will embed the migrated post[/cyan]")
@@ -87,13 +87,13 @@ def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
     if labels:
         lines.append(f"[bold]label: {', '.join(labels)}[/bold]")
     for warning in draft.warnings:
-        lines.append(f"[yellow]⚠ {escape(warning.message)}[/yellow]")
+        lines.append(f"[yellow]⚠ {shown(warning.message)}[/yellow]")
     part = f" · part {draft.part + 1}/{draft.parts}" if draft.parts > 1 else ""
     reply = " · ↳ reply" if draft.parent else ""
     title = f"{draft.created_at:%Y-%m-%d %H:%M} · tweet {draft.tweet_id}{part}{reply}"
     spoiler = draft.content_warning
     if spoiler:
-        lines.insert(0, f"[bold]CW: {escape(spoiler)}[/bold]")
+        lines.insert(0, f"[bold]CW: {shown(spoiler)}[/bold]")
     panel = Panel("\n".join(lines), title=title, title_align="left", border_style="blue" if depth == 0 else "dim")
     panel.padding = (0, 1)
     if depth:

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import pyperclip
 import typer
-from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.config import ProjectConfig, load_config
 from quittex.errors import BadInputError
 from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
@@ -98,13 +98,13 @@ def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes:
             console.info("Nothing was published.")
             return
     account, url = post_intro(intro, force=force)
-    console.out.print(f"Published on {label(platform)} as {escape(account)}: {url}")
+    console.out.print(f"Published on {label(platform)} as {shown(account)}: {url}")
 
 
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:
     project = load_config(config_file).merged({"farewell": {"mastodon_limit": mastodon_limit}})
     for section in project.unknown_sections():
-        console.warn(escape(f"[{section}]") + " in the project file is unknown to this quittex: kept, but ignored.")
+        console.warn(shown(f"[{section}]") + " in the project file is unknown to this quittex: kept, but ignored.")
     return project
 
 
@@ -118,15 +118,15 @@ def _show(kit: FarewellKit, *, plain: bool, as_json: bool) -> None:
             _show_panels(text)
         console.info("[dim]--plain prints the texts without frames, ready to paste; --copy copies them.[/dim]")
     for note in kit.skipped:
-        console.info(f"[dim]skipped {escape(note)}[/dim]")
+        console.info(f"[dim]skipped {shown(note)}[/dim]")
 
 
 def _show_panels(text: FarewellText) -> None:
     title = f"{text.format} · {_PLATFORM_NAMES.get(text.platform, text.platform)}"
     for number, post in enumerate(text.posts, start=1):
         part = f" · {number}/{len(text.posts)}" if len(text.posts) > 1 else ""
-        subtitle = escape(_subtitle(text, post))
-        console.out.print(Panel(Text(post.text), title=escape(title + part), subtitle=subtitle, title_align="left"))
+        subtitle = shown(_subtitle(text, post))
+        console.out.print(Panel(Text(post.text), title=shown(title + part), subtitle=subtitle, title_align="left"))
 
 
 def _subtitle(text: FarewellText, post) -> str:

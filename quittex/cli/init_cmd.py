@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.config import (
     DEFAULT_FILENAME,
     REASON_KEYS,
@@ -85,7 +85,7 @@ def init(
         raise ConfigError("The collective's name is needed.", hint="Give --name.")
     config = config_from_data(_as_sections(answers), origin="your answers")
     save_config(config, path, overwrite=force)
-    console.out.print(f"Wrote {escape(str(path))}.", highlight=False)
+    console.out.print(f"Wrote {shown(str(path))}.", highlight=False)
     console.info("Next: [bold]quittex farewell[/bold] prints your farewell texts, ready to paste.")
 
 
@@ -142,7 +142,7 @@ def _ask_language(_: dict[str, Any]) -> str:
 def _ask_reasons(answers: dict[str, Any]) -> list[str]:
     presets = list(reason_presets(answers["language"] or default_language()).values())
     for number, reason in enumerate(presets, start=1):
-        console.info(f"  {number}. {escape(reason.title)}")
+        console.info(f"  {number}. {shown(reason.title)}")
     return _ask("Your reasons (numbers, e.g. 1 3 5; Enter for none)", lambda v: _parse_numbers(v, presets)) or []
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.cli.progress import archive_progress
 
 ArchiveArg = Annotated[
@@ -37,17 +37,17 @@ def inspect(
 def _render(summary) -> None:
     out = console.out
     name = f"@{summary.username}" + (f" ({summary.display_name})" if summary.display_name else "")
-    out.print(f"[bold]{escape(name)}[/bold]  account {summary.account_id or '?'}", highlight=False)
+    out.print(f"[bold]{shown(name)}[/bold]  account {shown(summary.account_id or '?')}", highlight=False)
     out.print(
         f"From {summary.first_date or '—'} to {summary.last_date or '—'}, {summary.parts_read} tweets file(s) read"
     )
     out.print(_counts_table(summary))
     if summary.languages:
-        out.print("Languages: " + ", ".join(f"{k} {v}" for k, v in list(summary.languages.items())[:8]))
+        out.print("Languages: " + ", ".join(f"{shown(k)} {v}" for k, v in list(summary.languages.items())[:8]))
     if summary.top_hashtags:
-        out.print("Top hashtags: " + ", ".join(f"#{escape(t)} {c}" for t, c in summary.top_hashtags))
+        out.print("Top hashtags: " + ", ".join(f"#{shown(t)} {c}" for t, c in summary.top_hashtags))
     for warning in summary.warnings:
-        console.warn(escape(warning))
+        console.warn(shown(warning))
 
 
 def _counts_table(summary) -> Table:

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.errors import BadInputError
 from quittex.platforms import PLATFORMS, label, parse_platforms, platform
 
@@ -37,17 +37,17 @@ def status(
     for s in statuses:
         table.add_row(
             s.platform,
-            escape(s.target_account),
+            shown(s.target_account),
             f"{s.done:,}",
             f"{s.failed:,}",
             f"{s.left:,}",
-            escape(s.last_post_url or "—"),
+            shown(s.last_post_url or "—"),
             human_duration(s.eta) if s.left else "—",
         )
     console.out.print(table)
     for s in statuses:
         for tweet_id, part, reason in s.failures[:20]:
-            console.warn(f"{s.platform}: tweet {tweet_id} part {part + 1} failed: {escape(reason)}")
+            console.warn(f"{s.platform}: tweet {tweet_id} part {part + 1} failed: {shown(reason)}")
         _media_notes(s)
 
 
@@ -61,7 +61,7 @@ def _media_notes(status) -> None:
     )
     for note in notes[:20]:
         what = "linked to X" if note.outcome == "linked" else "left out"
-        console.info(f"  tweet {note.tweet_id}: {escape(note.media_path)} {what}: {escape(note.reason)}")
+        console.info(f"  tweet {note.tweet_id}: {shown(note.media_path)} {what}: {shown(note.reason)}")
     if len(notes) > 20:
         console.info(f"  … and {len(notes) - 20:,} more (see 'quittex status --json')")
 
@@ -120,7 +120,7 @@ def undo(
             counts.append(journal.counts().get("done", 0))
     total = sum(counts)
     if total == 0:
-        console.out.print(f"quittex has no post to delete on {label(to)} for {escape(target.label)}.")
+        console.out.print(f"quittex has no post to delete on {label(to)} for {shown(target.label)}.")
         return
     if not yes:
         if not sys.stdin.isatty():

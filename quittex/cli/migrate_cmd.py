@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.cli.inspect_cmd import ArchiveArg
 from quittex.cli.progress import archive_progress, next_stage
 from quittex.errors import BadInputError
@@ -308,6 +310,7 @@ def migrate(
         _json_lines(archive, platforms, select_options, rewrite_options)
         return
     with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
+        _say_archive_warnings(opened)
         plan = plan_migration(
             opened, platforms, select_options, rewrite_options, on_progress=next_stage(on_progress, "Rewriting")
         )
@@ -332,10 +335,17 @@ def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> No
 
     with archive_progress("Reading") as on_progress:
         with load_archive(archive, on_progress) as opened:
+            _say_archive_warnings(opened)
             selection, rewriter = prepare_rewrite(opened, platforms, select_options, rewrite_options)
         out = binary_stdout()
         write_json_lines(selection.threads, rewriter, platforms, out, on_progress=next_stage(on_progress, "Rewriting"))
     out.flush()
+
+
+def _say_archive_warnings(archive) -> None:
+    """What the archive lacks or holds oddly (a missing part, tweets without text), on stderr."""
+    for warning in archive.warnings:
+        console.warn(shown(warning))
 
 
 def _absolute(path: Path | None) -> str | None:

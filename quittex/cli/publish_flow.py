@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from quittex.cli import console
+from quittex.cli.console import shown
 from quittex.errors import BadInputError, ExitCode, PartialError
 from quittex.migrate.select import SelectOptions
 from quittex.platforms import label as platform_label
@@ -138,7 +138,7 @@ def _conclude(reports: dict[str, RunReport]) -> None:
             line += f", {report.left:,} left"
         console.out.print(line, highlight=False)
         for warning in report.media_warnings:
-            console.warn(escape(warning))
+            console.warn(shown(warning))
         if report.stopped_because and report.stopped_because != "interrupted":
             reason = report.stopped_because.rstrip(".")
             console.info(f"{platform_label(platform)} stopped: {reason}. Run the same command again to continue.")

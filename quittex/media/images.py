@@ -184,6 +184,13 @@ def _pillow_quietly() -> Iterator[None]:
 _WARNING_FILTERS = threading.Lock()
 
 
+def read_image(data: bytes, name: str | None = None) -> Image.Image:
+    """The decoded image, checked as for an upload (empty, too many pixels,
+    damaged, not an image): MediaError saying which, never a Pillow warning."""
+    with _pillow_quietly():
+        return _decode(data, name)
+
+
 def _decode(data: bytes, name: str | None) -> Image.Image:
     _check_size(len(data), name)
     image = _open(data, name)

@@ -131,10 +131,10 @@ class _MediaInliner:
         if data is None:
             return Markup('<div class="media missing">{} is missing</div>').format(name)
         if kind == "photo":
-            uri = _thumbnail(data)
+            uri, problem = _thumbnail(data, name)
             if uri:
                 return Markup('<img class="media" src="{}" alt="{}" title="{}">').format(uri, alt, name)
-            return Markup('<div class="media missing">{} cannot be read as an image</div>').format(name)
+            return Markup('<div class="media missing">{} cannot be shown: {}</div>').format(name, problem)
         label = "GIF" if kind == "animated_gif" else "video"
         if len(data) <= MAX_INLINE_VIDEO_BYTES:
             uri = "data:video/mp4;base64," + base64.b64encode(data).decode()
@@ -143,20 +143,25 @@ class _MediaInliner:
         return Markup('<div class="media video">{} {} ({:,} bytes)</div>').format(label, name, len(data))
 
 
-def _thumbnail(data: bytes) -> str | None:
-    from PIL import Image, UnidentifiedImageError
+def _thumbnail(data: bytes, name: str) -> tuple[str | None, str]:
+    """A small inline copy of a photo, or why it cannot be made (checked by the
+    media stage's own rules: a picture of 900 million pixels is refused, not decoded)."""
+    from quittex.media import MediaError
+    from quittex.media.images import read_image
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with read_image(data, name) as image:
             image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
             keep_alpha = image.mode in ("RGBA", "LA", "P")
             image = image.convert("RGBA" if keep_alpha else "RGB")
             buffer = io.BytesIO()
             image.save(buffer, "PNG" if keep_alpha else "JPEG", quality=70)
-    except (UnidentifiedImageError, OSError, ValueError):
-        return None
+    except MediaError as error:
+        return None, error.detail
+    except (OSError, ValueError) as error:
+        return None, f"the image is damaged ({type(error).__name__})"
     mime = "image/png" if keep_alpha else "image/jpeg"
-    return f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode()
+    return f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode(), ""
 
 
 def write_preview(archive: Archive, plan: MigrationPlan, target: Path) -> None:

@@ -1,0 +1,101 @@
+"""Peak memory of quittex on hostile archives: each must stay under 1.5 GB
+and end with a clear refusal or a clean run.
+
+    .venv/bin/python benchmarks/bench_hostile.py [--size-mb 1500]
+
+Prints one line per case: the exit code, the peak RSS of `quittex inspect`
+(a subprocess) and the first line it printed on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.archive_builder import ArchiveSpec, make_tweet, snowflake, write_archive  # noqa: E402
+
+LIMIT = 1.5e9
+
+
+def base_archive(path: Path) -> Path:
+    spec = ArchiveSpec()
+    spec.add(make_tweet(snowflake(__import__("datetime").datetime(2021, 1, 1)), "Bonjour"))
+    return write_archive(spec, path)
+
+
+def with_entry(path: Path, name: str, size: int) -> None:
+    """Add `name`: `size` bytes of JSON whitespace, compressed (a bomb of honest size)."""
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open(name, "w", force_zip64=True) as out:
+        out.write(b"window.YTD.tweets.part9 = [")
+        block = b" " * (16 << 20)
+        for _ in range(size // len(block)):
+            out.write(block)
+        out.write(b"]")
+
+
+def lying(path: Path, name: str, declared: int) -> None:
+    """Make the headers of `name` declare `declared` bytes, whatever it inflates to."""
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    central = raw.find(b"PK\x01\x02")
+    encoded = name.encode()
+    while raw[central + 46 : central + 46 + len(encoded)] != encoded:
+        central = raw.find(b"PK\x01\x02", central + 4)
+    for offset in (central + 24,):
+        raw[offset : offset + 4] = declared.to_bytes(4, "little")
+    zip64 = raw.find(b"\x01\x00", central + 46 + len(encoded))  # the zip64 extra field, if any
+    if zip64 != -1 and zip64 < central + 46 + len(encoded) + 32:
+        raw[zip64 + 4 : zip64 + 12] = declared.to_bytes(8, "little")
+    path.write_bytes(bytes(raw))
+    del info
+
+
+def cases(folder: Path, size: int) -> dict[str, Path]:
+    made = {}
+    honest = base_archive(folder / "honest-bomb.zip")
+    with_entry(honest, "data/tweets-part1.js", size)
+    made[f"a tweets part of {size / 1e6:,.0f} MB (declared honestly)"] = honest
+    liar = base_archive(folder / "lying-bomb.zip")
+    with_entry(liar, "data/tweets-part1.js", size)
+    lying(liar, "data/tweets-part1.js", 1000)
+    made[f"a tweets part declaring 1,000 bytes, inflating to {size / 1e6:,.0f} MB"] = liar
+    parts = base_archive(folder / "many-parts.zip")
+    for number in range(1, 4):
+        with_entry(parts, f"data/tweets-part{number}.js", 300 << 20)
+    made["three tweets parts of 315 MB each"] = parts
+    return made
+
+
+def peak_of(archive: Path) -> tuple[int, int, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quittex", "inspect", str(archive)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    first = (process.stderr.read().decode(errors="replace").strip().splitlines() or [""])[0]
+    return os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024, first
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mb", type=int, default=1500, help="How much the bombs inflate to.")
+    args = parser.parse_args()
+    folder = HERE / "out" / "hostile"
+    folder.mkdir(parents=True, exist_ok=True)
+    worst = 0
+    for label, archive in cases(folder, args.size_mb * 1_000_000).items():
+        code, peak, said = peak_of(archive)
+        worst = max(worst, peak)
+        print(f"{label:60} exit {code}  peak {peak / 2**20:7.0f} MiB  {said[:90]}")
+    print(f"worst peak {worst / 2**20:,.0f} MiB: {'under' if worst < LIMIT else 'OVER'} 1.5 GB")
+
+
+if __name__ == "__main__":
+    main()
