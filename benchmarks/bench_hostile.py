@@ -49,11 +49,20 @@ def lying(path: Path, name: str, declared: int) -> None:
     encoded = name.encode()
     while raw[central + 46 : central + 46 + len(encoded)] != encoded:
         central = raw.find(b"PK\x01\x02", central + 4)
-    for offset in (central + 24,):
-        raw[offset : offset + 4] = declared.to_bytes(4, "little")
-    zip64 = raw.find(b"\x01\x00", central + 46 + len(encoded))  # the zip64 extra field, if any
-    if zip64 != -1 and zip64 < central + 46 + len(encoded) + 32:
-        raw[zip64 + 4 : zip64 + 12] = declared.to_bytes(8, "little")
+    if raw[central + 24 : central + 28] != b"\xff\xff\xff\xff":
+        raw[central + 24 : central + 28] = declared.to_bytes(4, "little")
+    else:  # the size is in the zip64 extra field: its first 8 bytes
+        extra = central + 46 + len(encoded)
+        end = extra + int.from_bytes(raw[central + 30 : central + 32], "little")
+        while extra < end:
+            tag, length = (
+                int.from_bytes(raw[extra : extra + 2], "little"),
+                int.from_bytes(raw[extra + 2 : extra + 4], "little"),
+            )
+            if tag == 1:
+                raw[extra + 4 : extra + 12] = declared.to_bytes(8, "little")
+                break
+            extra += 4 + length
     path.write_bytes(bytes(raw))
     del info
 

@@ -339,3 +339,15 @@ def _drop_entry(path: Path, name: str) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in entries:
             target.writestr(info, data)
+
+
+@pytest.mark.parametrize("form", ["zip", "folder"])
+@pytest.mark.parametrize(("content", "what"), [(b"<!DOCTYPE html><html>", "an HTML page"), (b"", "an empty file")])
+def test_a_photo_that_is_no_image_is_warned_about_in_every_dry_run(tmp_path, form, content, what):
+    spec = ArchiveSpec()
+    spec.tweet(at(1), "Une fausse photo", media=[MediaSpec("photo", "FAKE0001.jpg", content=content)])
+    path = write_archive(spec, tmp_path / ("a.zip" if form == "zip" else "a"), form=form)
+    posts = [json.loads(line) for line in run_cli("migrate", path, "--dry-run", "--json").stdout.splitlines()]
+    assert all(any(what in w["message"] for w in post["warnings"]) for post in posts)
+    terminal = run_cli("migrate", path, "--dry-run")
+    assert terminal.exit_code == 0 and what in " ".join(terminal.stdout.split())

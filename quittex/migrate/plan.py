@@ -15,6 +15,7 @@ from quittex.archive import Archive
 from quittex.archive.gcpause import paused_gc
 from quittex.errors import BadInputError
 from quittex.media import archive_video_info, check_video
+from quittex.media.sniff import describe_bytes
 from quittex.migrate.select import Selection, SelectOptions, select
 from quittex.models import Tweet
 from quittex.platforms import platform as platform_spec
@@ -106,6 +107,7 @@ def prepare_rewrite(
     """The threads to migrate, and the rewriter that turns them into posts."""
     _check_alt_text_paths(archive, rewrite_options)
     selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
+    flag_unreadable_photos(archive, selection.tweets)
     limits = {p: (media_limits or {}).get(p) or platform_spec(p).default_media_limits() for p in platforms}
     tweets = selection.tweets  # a new list at each read
     rewriter = Rewriter(
@@ -115,6 +117,27 @@ def prepare_rewrite(
         oversized_videos=oversized_videos(tweets, limits),
     )
     return selection, rewriter
+
+
+def flag_unreadable_photos(archive: Archive, tweets: Iterable[Tweet]) -> None:
+    """A warning on each tweet whose photo is empty or not an image at all (an
+    HTML page saved as .jpg…), told from the file's first bytes: the dry run
+    says so, and the post will go without it."""
+    photos = [(tweet, media) for tweet in tweets for media in tweet.media if media.kind == "photo" and media.path]
+    if not photos:
+        return
+    heads = archive.source.heads([media.path for _, media in photos])
+    for tweet, media in photos:
+        head = heads.get(media.path, b"")
+        what = describe_bytes(head)
+        if what.endswith(_IMAGE_WORDS):
+            continue
+        warning = f"{media.path.rsplit('/', 1)[-1]} is {what}, not a photo: the post goes without it"
+        if warning not in tweet.warnings:  # planned twice, said once
+            tweet.warnings.append(warning)
+
+
+_IMAGE_WORDS = ("image", "photo")
 
 
 def oversized_videos(
