@@ -128,18 +128,7 @@ class BlueskyRules(PlatformRules):
 
     def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
         facets = [Facet(f.index.byte_start, f.index.byte_end, Feature("link", f.features[0].uri)) for f in links]
-        return BlueskyDraft(
-            tweet_id=post_id,
-            part=0,
-            parts=1,
-            parent=None,
-            root=None,
-            created_at=created_at,
-            text=text,
-            langs=[lang],
-            facets=facets,
-            final=True,
-        )
+        return BlueskyDraft(**self.announcement_fields(post_id, text, lang, created_at), facets=facets)
 
     def final_fields(self, draft: Draft, part: Any, rendered: Any, context: PublishContext) -> dict[str, Any]:
         """Facets of the final text, mentions resolved, the quote embedded."""

@@ -104,17 +104,7 @@ class MastodonRules(PlatformRules):
     def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
         # Mastodon finds the links in the text itself.
         return MastodonDraft(
-            tweet_id=post_id,
-            part=0,
-            parts=1,
-            parent=None,
-            root=None,
-            created_at=created_at,
-            text=text,
-            langs=[lang],
-            visibility="public",
-            language=lang,
-            final=True,
+            **self.announcement_fields(post_id, text, lang, created_at), visibility="public", language=lang
         )
 
     def resolve(

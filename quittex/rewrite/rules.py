@@ -150,6 +150,14 @@ class PlatformRules(ABC):
         """A public post of quittex's own (the farewell introduction), final as
         it is: `links` are rich-text link facets (the atproto SDK's) of `text`."""
 
+    @staticmethod
+    def announcement_fields(post_id: str, text: str, lang: str, created_at: Any) -> dict[str, Any]:
+        """What an announcement's draft has on any platform: one final post."""
+        return {
+            "tweet_id": post_id, "part": 0, "parts": 1, "parent": None, "root": None, "created_at": created_at,
+            "text": text, "langs": [lang], "final": True,
+        }  # fmt: skip
+
     def final_fields(self, draft: Draft, part: Any, rendered: Any, context: Any) -> dict[str, Any]:
         """What else `finalize()` changes in a draft of this platform, once
         `part` (its resolved layout) is rendered: none by default."""
