@@ -10,7 +10,10 @@ Prints one line per case: the exit code, the peak RSS of `quittex inspect`
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
+import string
 import subprocess
 import sys
 import zipfile
@@ -80,7 +83,32 @@ def cases(folder: Path, size: int) -> dict[str, Path]:
     for number in range(1, 4):
         with_entry(parts, f"data/tweets-part{number}.js", 300 << 20)
     made["three tweets parts of 315 MB each"] = parts
+    largest = base_archive(folder / "largest-accepted.zip")
+    for number in range(1, 6):
+        with_tweets(largest, f"data/tweets-part{number}.js", 120 << 20, first_id=number << 40)
+    made["five parts of 126 MB of short tweets (the costliest per byte)"] = largest
     return made
+
+
+def with_tweets(path: Path, name: str, size: int, first_id: int) -> None:
+    """Add `name`: short, distinct tweets (the most models per megabyte) up to `size` bytes."""
+    rng = random.Random(first_id)
+    written, number = 0, first_id
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open(name, "w", force_zip64=True) as out:
+        out.write(b"window.YTD.tweets.part1 = [")
+        while written < size:
+            batch = []
+            for _ in range(5000):
+                number += 1
+                text = "".join(rng.choices(string.ascii_letters + " ", k=100))
+                batch.append({"tweet": {"id_str": str(number << 22), "full_text": text, "created_at": DATE}})
+            chunk = json.dumps(batch)[1:-1].encode() + b","
+            out.write(chunk)
+            written += len(chunk)
+        out.write(b'{"tweet": {"id_str": "1"}}]')
+
+
+DATE = "Wed Mar 04 10:00:00 +0000 2020"
 
 
 def peak_of(archive: Path) -> tuple[int, int, str]:

@@ -249,6 +249,13 @@ def test_tweets_files_too_large_to_hold_are_refused_before_reading(tmp_path, mon
         load_archive(path)
 
 
+def test_a_part_foreseen_to_take_memory_past_the_budget_is_refused_before_parsing(tmp_path, monkeypatch):
+    path = write_archive(small_spec(parts=3), tmp_path / "a.zip")
+    monkeypatch.setattr(archive_reader, "MEMORY_BUDGET_BYTES", archive_reader.resident_bytes() + 1000)
+    with pytest.raises(UnsafeArchiveError, match="more tweets than quittex can read within 1.5 GB"):
+        load_archive(path)
+
+
 def test_a_data_file_over_the_cap_is_refused(tmp_path, monkeypatch):
     from quittex.archive import source
 
@@ -351,3 +358,14 @@ def test_a_photo_that_is_no_image_is_warned_about_in_every_dry_run(tmp_path, for
     assert all(any(what in w["message"] for w in post["warnings"]) for post in posts)
     terminal = run_cli("migrate", path, "--dry-run")
     assert terminal.exit_code == 0 and what in " ".join(terminal.stdout.split())
+
+
+def test_a_truncated_photo_is_warned_about_where_its_end_can_be_read(tmp_path):
+    spec = ArchiveSpec()
+    whole = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
+    spec.tweet(at(1), "Coupée", media=[MediaSpec("photo", "CUT00001.jpg", content=whole[:40])])
+    spec.tweet(at(2), "Entière", media=[MediaSpec("photo", "WHOLE001.jpg", content=whole)])
+    folder = write_archive(spec, tmp_path / "a", form="folder")
+    posts = [json.loads(line) for line in run_cli("migrate", folder, "--dry-run", "--json").stdout.splitlines()]
+    warned = {p["tweet_id"] for p in posts if any("truncated" in w["message"] for w in p["warnings"])}
+    assert warned == {at(1)}

@@ -7,6 +7,7 @@ profile. Direct messages and deleted tweets are never read.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -28,7 +29,11 @@ from quittex.models import Account, Thread, Tweet
 # on_progress(files done, files in all, name of the file being read)
 ProgressCallback = Callable[[int, int, str], None]
 MAX_NESTED_ZIP_BYTES = 64 << 30
-# Tweets files read in all: the models built from them take about twice as much (see _check_tweets_fit).
+# The whole process stays below this, whatever the archive: before each tweets
+# part, what it will cost is foreseen from what the parts read so far cost.
+MEMORY_BUDGET_BYTES = 1_400_000_000
+# Tweets files of more than this could never fit, even as rich tweets (their
+# models take about twice the JSON): refused before anything is read.
 MAX_TWEETS_BYTES = 640 << 20
 
 
@@ -188,7 +193,7 @@ def _check_tweets_fit(source: ArchiveSource, names: list[str]) -> None:
     if total > MAX_TWEETS_BYTES:
         raise UnsafeArchiveError(
             f"The archive's tweets files add up to {total / 1e6:,.0f} MB: more than quittex can hold in memory "
-            f"at once ({MAX_TWEETS_BYTES / 1e6:,.0f} MB, about 300,000 tweets).",
+            f"at once ({MAX_TWEETS_BYTES / 1e6:,.0f} MB).",
             hint="An untouched X archive this large is rare; if yours is, please report it.",
         )
 
@@ -198,9 +203,11 @@ def _read_tweet_parts(source, layout, media_index, stats, on_progress):
     tweets: dict[str, Tweet] = {}
     chains = EditChains()
     total = len(layout.tweet_files)
+    budget = _MemoryForecast()
     for done, (name, data) in enumerate(read_ahead(source, layout.tweet_files)):
         if on_progress:
             on_progress(done, total, name)
+        budget.check(name, len(data))
         raws = _decode_tweets(data, name)
         del data  # the structs hold their own strings: free the part's bytes now
         for raw in raws:
@@ -209,6 +216,43 @@ def _read_tweet_parts(source, layout, media_index, stats, on_progress):
     if on_progress:
         on_progress(total, total, "")
     return tweets, chains
+
+
+class _MemoryForecast:
+    """Foresees what parsing the next tweets part will cost, from what the
+    parts read so far cost per byte of JSON (short tweets cost several times
+    more per byte than rich ones), and refuses the part that would take the
+    process past MEMORY_BUDGET_BYTES, rather than letting it swap."""
+
+    def __init__(self) -> None:
+        self.start = resident_bytes()
+        self.json_bytes = 0
+        self.per_byte = 2.0  # rich tweets, until a part has been measured
+
+    def check(self, name: str, size: int) -> None:
+        """`size`: the part about to be parsed, already in memory (and the
+        next one may be inflating meanwhile: counted as models, to be safe)."""
+        now = resident_bytes()
+        if self.json_bytes >= _MEASURED_FROM:  # a few tiny parts say nothing of the cost per byte
+            self.per_byte = max(self.per_byte, (now - size - self.start) / self.json_bytes)
+        if now + size * self.per_byte > MEMORY_BUDGET_BYTES:
+            raise UnsafeArchiveError(
+                f"The archive holds more tweets than quittex can read within 1.5 GB of memory (stopped before {name}).",
+                hint="An untouched X archive this large is rare; if yours is, please report it.",
+            )
+        self.json_bytes += size
+
+
+_MEASURED_FROM = 16 << 20
+
+
+def resident_bytes() -> int:
+    """The process's resident memory now (0 where the system does not say)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def read_ahead(source: ArchiveSource, names: list[str]) -> Iterator[tuple[str, bytes]]:

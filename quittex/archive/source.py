@@ -19,10 +19,11 @@ from typing import BinaryIO
 from quittex.errors import ArchiveError, UnsafeArchiveError
 
 # Anything read whole into memory stays below this. X splits tweets files at
-# about 100 MB; the models built from a file take about twice its size, and
-# the next file is inflated while one is parsed: 320 MiB keeps the whole
-# process under 1.5 GB whatever the archive (media are read one at a time).
-MAX_DATA_FILE_BYTES = 320 << 20
+# about 100 MB; the models built from a file of short tweets take up to six
+# times its size, and the next file is inflated while one is parsed: 128 MiB
+# keeps any one file within the 1.5 GB the process may use (media are read
+# one at a time; the reader also foresees the cost of each tweets part).
+MAX_DATA_FILE_BYTES = 128 << 20
 # Inflating in steps of this much: a lying header never makes quittex hold
 # more than one step beyond what it asked for.
 READ_CHUNK_BYTES = 1 << 20
@@ -92,6 +93,20 @@ class ArchiveSource:
 
     def _head(self, full_name: str, size: int) -> bytes:
         return self._read(full_name, MAX_DATA_FILE_BYTES)[:size]
+
+    def tails(self, names: list[str], size: int = 16) -> dict[str, bytes | None]:
+        """The last `size` bytes of each file, where they can be had without
+        inflating it whole (None otherwise): enough to tell a truncated photo."""
+        found: dict[str, bytes | None] = {}
+        for name in names:
+            try:
+                found[name] = self._tail(self.root + name, size)
+            except (ArchiveError, OSError, KeyError):
+                found[name] = None
+        return found
+
+    def _tail(self, full_name: str, size: int) -> bytes | None:
+        return None
 
     def __enter__(self) -> ArchiveSource:
         return self
@@ -200,6 +215,21 @@ class ZipSource(ArchiveSource):
             return raw[:size]
         return zlib.decompressobj(-15).decompress(raw, size)
 
+    def _tail(self, full_name: str, size: int) -> bytes | None:
+        """Only for stored entries (photos usually are: they do not compress)."""
+        info = self._infos[full_name]
+        if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
+            return None
+        with self._zip._lock:  # noqa: SLF001 - see _head
+            handle = self._zip.fp
+            handle.seek(info.header_offset)
+            header = handle.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                return None
+            skip = int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+            handle.seek(info.header_offset + 30 + skip + max(info.compress_size - size, 0))
+            return handle.read(min(size, info.compress_size))
+
     def _check_readable(self, info: zipfile.ZipInfo) -> None:
         if info.flag_bits & 0x1:
             raise ArchiveError(
@@ -265,6 +295,12 @@ class FolderSource(ArchiveSource):
     def _head(self, full_name: str, size: int) -> bytes:
         with open(self._resolve(full_name), "rb") as handle:
             return handle.read(size) if stat.S_ISREG(os.fstat(handle.fileno()).st_mode) else b""
+
+    def _tail(self, full_name: str, size: int) -> bytes | None:
+        with open(self._resolve(full_name), "rb") as handle:
+            length = os.fstat(handle.fileno()).st_size
+            handle.seek(max(length - size, 0))
+            return handle.read(size)
 
     def _read(self, full_name: str, limit: int) -> bytes:
         path = self._resolve(full_name)

@@ -69,3 +69,17 @@ def describe_bytes(head: bytes) -> str:
 def looks_like_iso_media(head: bytes) -> bool:
     """True for the ISO base media family (MP4, QuickTime, 3GP...)."""
     return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+
+
+# How a complete file of each kind ends (JPEG: the EOI marker, PNG: the IEND
+# chunk, GIF: its trailer); some cameras pad a JPEG after its end.
+_ENDINGS = {"a JPEG image": b"\xff\xd9", "a PNG image": b"IEND\xaeB`\x82", "a GIF image": b";"}
+
+
+def looks_truncated(what: str, tail: bytes | None) -> bool:
+    """Whether the last bytes of a file `describe_bytes` called `what` show it
+    cut short (None: its end could not be read cheaply, so no verdict)."""
+    ending = _ENDINGS.get(what)
+    if tail is None or ending is None:
+        return False
+    return ending not in tail.rstrip(b"\x00")[-len(ending) - 2 :]

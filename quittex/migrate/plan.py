@@ -15,7 +15,7 @@ from quittex.archive import Archive
 from quittex.archive.gcpause import paused_gc
 from quittex.errors import BadInputError
 from quittex.media import archive_video_info, check_video
-from quittex.media.sniff import describe_bytes
+from quittex.media.sniff import describe_bytes, looks_truncated
 from quittex.migrate.select import Selection, SelectOptions, select
 from quittex.models import Tweet
 from quittex.platforms import platform as platform_spec
@@ -126,13 +126,17 @@ def flag_unreadable_photos(archive: Archive, tweets: Iterable[Tweet]) -> None:
     photos = [(tweet, media) for tweet in tweets for media in tweet.media if media.kind == "photo" and media.path]
     if not photos:
         return
-    heads = archive.source.heads([media.path for _, media in photos])
+    paths = [media.path for _, media in photos]
+    heads, tails = archive.source.heads(paths), archive.source.tails(paths)
     for tweet, media in photos:
-        head = heads.get(media.path, b"")
-        what = describe_bytes(head)
-        if what.endswith(_IMAGE_WORDS):
+        what = describe_bytes(heads.get(media.path, b""))
+        name = media.path.rsplit("/", 1)[-1]
+        if not what.endswith(_IMAGE_WORDS):
+            warning = f"{name} is {what}, not a photo: the post goes without it"
+        elif looks_truncated(what, tails.get(media.path)):
+            warning = f"{name} is {what} cut short (truncated): the post goes without it"
+        else:
             continue
-        warning = f"{media.path.rsplit('/', 1)[-1]} is {what}, not a photo: the post goes without it"
         if warning not in tweet.warnings:  # planned twice, said once
             tweet.warnings.append(warning)
 
