@@ -44,7 +44,7 @@ def test_the_platform_describes_every_part_a_stage_needs(name):
     spec = platform(name)
     rules = spec.rules(RewriteOptions())
     assert rules.name == name
-    assert spec.label and spec.login_hint.startswith(f"quittex login {name}")
+    assert spec.label and spec.name == name
     assert spec.budgets() and all(windows for windows in spec.budgets().values())
     limits = spec.default_media_limits()
     assert limits.name == name and limits.image_target.max_bytes > 0

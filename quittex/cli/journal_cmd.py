@@ -107,12 +107,27 @@ def undo(
     state_dir: StateDir = None,
 ) -> None:
     """Delete the posts quittex published (and only those), newest first."""
+    to = _one_platform(to)
+    target = platform(to).connect(account)
+    try:
+        deleted, failed = _undo_with(target, to, yes, state_dir)
+    finally:
+        target.close()
+    if deleted is None:
+        return
+    console.out.print(f"{label(to)}: {deleted:,} posts deleted" + (f", {failed:,} could not be" if failed else ""))
+    if failed:
+        from quittex.errors import PartialError
+
+        raise PartialError(f"{failed:,} posts could not be deleted.", hint="Run the same command again to retry.")
+
+
+def _undo_with(target, to: str, yes: bool, state_dir: Path | None) -> tuple[int | None, int]:
+    """(deleted, failed); None deleted when there was nothing to do or the user said no."""
     import sys
 
     from quittex.publish.undo import journals_for, open_for_writing, undo_journal
 
-    to = _one_platform(to)
-    target = platform(to).connect(account)
     paths = journals_for(to, target.account, state_dir)
     counts = []
     for path in paths:
@@ -121,7 +136,7 @@ def undo(
     total = sum(counts)
     if total == 0:
         console.out.print(f"quittex has no post to delete on {label(to)} for {shown(target.label)}.")
-        return
+        return None, 0
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError(
@@ -133,20 +148,13 @@ def undo(
             err=True,
         ):
             console.info("Nothing was deleted.")
-            return
+            return None, 0
     deleted = failed = 0
-    try:
-        for path in paths:
-            with open_for_writing(path) as journal:
-                report = undo_journal(journal, target)
-            deleted, failed = deleted + report.deleted, failed + report.failed
-    finally:
-        target.close()
-    console.out.print(f"{label(to)}: {deleted:,} posts deleted" + (f", {failed:,} could not be" if failed else ""))
-    if failed:
-        from quittex.errors import PartialError
-
-        raise PartialError(f"{failed:,} posts could not be deleted.", hint="Run the same command again to retry.")
+    for path in paths:
+        with open_for_writing(path) as journal:
+            report = undo_journal(journal, target)
+        deleted, failed = deleted + report.deleted, failed + report.failed
+    return deleted, failed
 
 
 def _one_platform(value: str) -> str:

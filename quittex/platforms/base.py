@@ -105,7 +105,6 @@ class PlatformSpec:
     estimate_path: str
     connect_path: str
     farewell_limit_path: str  # (the project file's [farewell]) -> the intro post's `Limit`
-    login_hint: str  # the command that sets up an account
     rich_text: bool = False  # links are facets beside the text rather than parsed by the server
 
     @property

@@ -77,6 +77,5 @@ BLUESKY = PlatformSpec(
     estimate_path="quittex.publish.estimate:estimate_bluesky",
     connect_path="quittex.platforms.bluesky:connect",
     farewell_limit_path="quittex.farewell.limits:bluesky_intro_limit",
-    login_hint="quittex login bluesky --handle …",
     rich_text=True,
 )

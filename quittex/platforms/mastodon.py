@@ -80,5 +80,4 @@ MASTODON = PlatformSpec(
     estimate_path="quittex.publish.estimate:estimate_mastodon",
     connect_path="quittex.platforms.mastodon:connect",
     farewell_limit_path="quittex.farewell.limits:mastodon_intro_limit",
-    login_hint="quittex login mastodon --instance …",
 )
