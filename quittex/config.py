@@ -1,9 +1,9 @@
 """The project file `quittex.toml`: who the collective is and where it goes.
 
-Every command reads it through `load_config()` and lays its command-line
-options over it with `ProjectConfig.merged()` (options win). A file is checked
-as a whole and every problem is reported at once, one line per field, as a
-`ConfigError`.
+Every command reads it through `load_config()` and resolves its settings with
+`ProjectConfig.merged()`: the file < `QUITTEX_<SECTION>_<KEY>` variables < the
+command line. A file is checked as a whole and every problem is reported at
+once, one line per field, as a `ConfigError`.
 
 Adding a section later (say `[migrate]` defaults) takes two steps and breaks no
 existing file: write a `Section` subclass whose fields all have defaults, and
@@ -291,30 +291,46 @@ class ProjectConfig(BaseModel):
         return sorted(self.model_extra or {})
 
     def merged(
-        self, overrides: Mapping[str, Mapping[str, Any]], environ: Mapping[str, str] | None = None
+        self,
+        overrides: Mapping[str, Mapping[str, Any]],
+        environ: Mapping[str, str] | None = None,
+        *,
+        options: Mapping[str, str] | None = None,
     ) -> ProjectConfig:
         """The settings every command uses, in layers: the file, then the
         environment (`QUITTEX_<SECTION>_<KEY>`, e.g. QUITTEX_MIGRATE_INCLUDE_REPLIES=false),
         then the command line (`overrides`: per section, None means "option
         not given" and leaves the layers below alone; False turns a file's
         true off). Every section is resolved, so the environment reaches
-        commands that give no option of their own."""
+        commands that give no option of their own. `options` names the
+        command-line option behind a dotted key ("migrate.locale": "--locale")
+        so that a bad value is reported under the name the user typed."""
         environ = os.environ if environ is None else environ
         data = self.to_data()
-        origins = []  # the file was checked when read: a problem now comes from the layers above it
-        for name in type(self).model_fields:
-            from_environment = _environment_values(name, type(self).model_fields[name].annotation, environ)
-            if from_environment:
-                origins.append("the environment (" + ", ".join(sorted(from_environment)) + ")")
-            given = {key: value for key, value in overrides.get(name, {}).items() if value is not None}
-            layered = {**data.get(name, {}), **_by_key(from_environment), **given}
-            if layered:
-                data[name] = layered
-        if any(value is not None for values in overrides.values() for value in values.values()):
-            origins.append("the command-line options")
-        merged = config_from_data(data, origin=" and ".join(origins) or str(self._source or DEFAULT_FILENAME))
+        merged = None
+        # Each layer is checked on its own (the file already was, when read), so a
+        # problem is reported under the variable or option that brought it.
+        if found := self._environment(environ):
+            names = {f"{s}.{k}": f"{var} ({s}.{k})" for s, keys in found.items() for k, (var, _) in keys.items()}
+            data = _laid_over(data, {s: {k: value for k, (_, value) in keys.items()} for s, keys in found.items()})
+            merged = _checked(data, "the environment", names, hint="Fix or unset these variables.")
+        given = {section: {k: v for k, v in values.items() if v is not None} for section, values in overrides.items()}
+        if any(given.values()):
+            data = _laid_over(data, given)
+            merged = _checked(data, "the command-line options", options or {}, hint=None)
+        if merged is None:
+            merged = config_from_data(data, origin=str(self._source or DEFAULT_FILENAME))
         merged._source = self._source
         return merged
+
+    def _environment(self, environ: Mapping[str, str]) -> dict[str, dict[str, tuple[str, str]]]:
+        """section → key → (variable, value), for every key set in the environment."""
+        found = {}
+        for section, field in type(self).model_fields.items():
+            values = _environment_values(section, field.annotation, environ)
+            if values:
+                found[section] = values
+        return found
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for TOML, without the values left unset."""
@@ -326,20 +342,30 @@ def environment_variable(section: str, key: str) -> str:
 
 
 def _environment_values(section: str, model: Any, environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
-    """variable → (key, value) for the section's keys set in the environment
+    """key → (variable, value) for the section's keys set in the environment
     (pydantic reads "false", "0", "no" and "off" as false, numbers from text)."""
-    fields = getattr(model, "model_fields", {})
     found = {}
-    for key in fields:
+    for key in getattr(model, "model_fields", {}):
         variable = environment_variable(section, key)
         value = environ.get(variable)
         if value is not None and value.strip():
-            found[variable] = (key, value.strip())
+            found[key] = (variable, value.strip())
     return found
 
 
-def _by_key(values: Mapping[str, tuple[str, str]]) -> dict[str, str]:
-    return {key: value for key, value in values.values()}
+def _laid_over(data: Mapping[str, Any], layer: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    layered = dict(data)
+    for section, values in layer.items():
+        if values:
+            layered[section] = {**data.get(section, {}), **values}
+    return layered
+
+
+def _checked(data: Mapping[str, Any], origin: str, names: Mapping[str, str], *, hint: str | None) -> ProjectConfig:
+    try:
+        return ProjectConfig.model_validate(dict(data))
+    except ValidationError as error:
+        raise ConfigError(describe_errors(error, origin, names), hint=hint) from None
 
 
 # --- reading and writing ------------------------------------------------------------
@@ -355,11 +381,14 @@ def config_from_data(data: Mapping[str, Any], *, origin: str = DEFAULT_FILENAME)
 _FIX_HINT = "Fix these lines (examples/quittex.toml shows every setting), or run `quittex init --force`."
 
 
-def describe_errors(error: ValidationError, origin: str) -> str:
-    """One line per field, in the file's own dotted names."""
+def describe_errors(error: ValidationError, origin: str, names: Mapping[str, str] | None = None) -> str:
+    """One line per field, in the file's own dotted names, or under the
+    variable or option `names` gives for one ("migrate.locale": "--locale")."""
+    names = names or {}
     lines = [f"Problems in {origin}:"]
     for problem in error.errors():
-        lines.append(f"  {_location(problem['loc'])}: {_explain(problem)}")
+        where = _location(problem["loc"])
+        lines.append(f"  {names.get(where, where)}: {_explain(problem)}")
     return "\n".join(dict.fromkeys(lines))
 
 

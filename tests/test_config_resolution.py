@@ -91,3 +91,19 @@ def test_the_environment_reaches_the_command(monkeypatch):
     monkeypatch.setenv("QUITTEX_MIGRATE_INCLUDE_REPLIES", "perhaps")
     result = run_cli("migrate", EXAMPLE, "--dry-run", "--json")
     assert result.exit_code == 2 and "QUITTEX_MIGRATE_INCLUDE_REPLIES" in result.stderr
+
+
+def test_a_bad_value_is_reported_under_the_option_or_the_variable_that_gave_it(monkeypatch):
+    result = run_cli("migrate", EXAMPLE, "--dry-run", "--json", "--locale", "xx")
+    assert result.exit_code == 2 and "--locale: input should be" in result.stderr
+    result = run_cli("farewell", "--format", "intro", "--mastodon-limit", "5")
+    assert result.exit_code == 2 and "--mastodon-limit: input should be" in result.stderr
+    monkeypatch.setenv("QUITTEX_FAREWELL_MASTODON_LIMIT", "lots")
+    result = run_cli("farewell", "--format", "intro")
+    assert result.exit_code == 2 and "QUITTEX_FAREWELL_MASTODON_LIMIT (farewell.mastodon_limit):" in result.stderr
+
+
+def test_a_date_note_template_does_not_turn_on_a_files_date_note_false(tmp_path):
+    project = tmp_path / "quittex.toml"
+    project.write_text("[migrate]\ndate_note = false\n", encoding="utf-8")
+    assert dry_run("--date-note", "Posted on X {date}", cwd_config=project) == dry_run("--no-date-note")

@@ -102,7 +102,8 @@ def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes:
 
 
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:
-    project = load_config(config_file).merged({"farewell": {"mastodon_limit": mastodon_limit}})
+    given = {"farewell": {"mastodon_limit": mastodon_limit}}
+    project = load_config(config_file).merged(given, options={"farewell.mastodon_limit": "--mastodon-limit"})
     for section in project.unknown_sections():
         console.warn(shown(f"[{section}]") + " in the project file is unknown to this quittex: kept, but ignored.")
     return project

@@ -261,11 +261,11 @@ def migrate(
     # The project file, then QUITTEX_MIGRATE_* variables, then these options.
     given = {
         "to": to, "locale": locale, "timezone": timezone, "mentions": mentions, "visibility": visibility,
-        "date_note": False if no_date_note else (True if date_note else None), "date_note_template": date_note,
+        "date_note": False if no_date_note else None, "date_note_template": date_note,
         "handle_map": _absolute(handle_map), "alt_text": _absolute(alt_text),
         "include_replies": include_replies, "include_retweets": include_retweets,
     }  # fmt: skip
-    project = load_config(config).merged({"migrate": given})
+    project = load_config(config).merged({"migrate": given}, options=_OPTIONS)
     defaults, source = project.migrate, project.source
     platforms = build.platforms(defaults.to or ",".join(PLATFORMS))
     select_options = build.select_options(
@@ -346,6 +346,15 @@ def _say_archive_warnings(archive) -> None:
     """What the archive lacks or holds oddly (a missing part, tweets without text), on stderr."""
     for warning in archive.warnings:
         console.warn(shown(warning))
+
+
+# The option behind each [migrate] key, so that a bad value is reported under the name typed.
+_SAME_NAME = ("to", "locale", "timezone", "mentions", "visibility", "handle_map", "alt_text", "include_replies",
+              "include_retweets")  # fmt: skip
+_OPTIONS = {f"migrate.{key}": "--" + key.replace("_", "-") for key in _SAME_NAME} | {
+    "migrate.date_note": "--no-date-note",
+    "migrate.date_note_template": "--date-note",
+}
 
 
 def _absolute(path: Path | None) -> str | None:
