@@ -22,7 +22,7 @@ from quittex.archive.media_files import MediaIndex
 from quittex.archive.notes import build_notes, merge_notes
 from quittex.archive.source import ArchiveSource, ZipSource, open_source
 from quittex.archive.threads import EditChains, build_threads, collapse_edits
-from quittex.archive.tweets import build_tweet, parse_iso
+from quittex.archive.tweets import NO_TEXT, build_tweet, parse_iso
 from quittex.errors import ArchiveError, NotAnXArchiveError, UnsafeArchiveError
 from quittex.models import Account, Thread, Tweet
 
@@ -186,6 +186,9 @@ def _media_index(source: ArchiveSource, names: list[str], layout: Layout) -> Med
     return MediaIndex.build(layout.media_dir, files)
 
 
+_TOO_LARGE_HINT = "An untouched X archive this large is rare; if yours is, please report it."
+
+
 def _check_tweets_fit(source: ArchiveSource, names: list[str]) -> None:
     """The models take about twice the size of the JSON they come from: refuse
     an archive whose tweets could not be held under 1.5 GB, rather than swap."""
@@ -194,7 +197,7 @@ def _check_tweets_fit(source: ArchiveSource, names: list[str]) -> None:
         raise UnsafeArchiveError(
             f"The archive's tweets files add up to {total / 1e6:,.0f} MB: more than quittex can hold in memory "
             f"at once ({MAX_TWEETS_BYTES / 1e6:,.0f} MB).",
-            hint="An untouched X archive this large is rare; if yours is, please report it.",
+            hint=_TOO_LARGE_HINT,
         )
 
 
@@ -238,7 +241,7 @@ class _MemoryForecast:
         if now + size * self.per_byte > MEMORY_BUDGET_BYTES:
             raise UnsafeArchiveError(
                 f"The archive holds more tweets than quittex can read within 1.5 GB of memory (stopped before {name}).",
-                hint="An untouched X archive this large is rare; if yours is, please report it.",
+                hint=_TOO_LARGE_HINT,
             )
         self.json_bytes += size
 
@@ -286,7 +289,7 @@ def _add_tweet(raw: R.RawTweet, media_index, tweets, chains, stats) -> None:
     if tweet is None:
         stats.entries_skipped += 1
         return
-    if raw.full_text is None and raw.text is None:
+    if tweet.warnings and NO_TEXT in tweet.warnings:
         stats.tweets_without_text += 1
     edit = raw.edit_info
     # Since 2022 every tweet lists itself as a one-version chain: skip those.

@@ -126,15 +126,20 @@ def check_entry_name(name: str) -> None:
         raise UnsafeArchiveError(f"The archive holds an entry that escapes its folder: {name!r}.")
 
 
-def read_bounded(handle: BinaryIO, limit: int, name: str) -> bytes:
-    """At most `limit` bytes from `handle`, read a chunk at a time (so memory
-    follows the bytes really inflated, not what a header claims)."""
-    data = bytearray()
+def bounded_chunks(handle: BinaryIO, limit: int, name: str) -> Iterator[bytes]:
+    """`handle`'s bytes a chunk at a time, refusing to go past `limit` (so
+    memory follows the bytes really inflated, not what a header claims)."""
+    total = 0
     while chunk := handle.read(READ_CHUNK_BYTES):
-        data += chunk
-        if len(data) > limit:
+        total += len(chunk)
+        if total > limit:
             raise UnsafeArchiveError(f"{name} inflates beyond {limit:,} bytes.")
-    return bytes(data)
+        yield chunk
+
+
+def read_bounded(handle: BinaryIO, limit: int, name: str) -> bytes:
+    """At most `limit` bytes from `handle` (see bounded_chunks)."""
+    return b"".join(bounded_chunks(handle, limit, name))
 
 
 class ZipSource(ArchiveSource):
@@ -185,13 +190,9 @@ class ZipSource(ArchiveSource):
         if info.file_size > limit:
             raise UnsafeArchiveError(f"{info.filename} is larger than {limit:,} bytes.")
         self._check_readable(info)
-        copied = 0
         try:
             with self._zip.open(info) as handle:
-                while chunk := handle.read(READ_CHUNK_BYTES):
-                    copied += len(chunk)
-                    if copied > limit:
-                        raise UnsafeArchiveError(f"{info.filename} inflates beyond {limit:,} bytes.")
+                for chunk in bounded_chunks(handle, limit, info.filename):
                     target.write(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
             raise ArchiveError(f"{info.filename} is damaged inside the zip ({error}).") from None
@@ -202,15 +203,7 @@ class ZipSource(ArchiveSource):
         info = self._infos[full_name]
         if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             return b""
-        handle = self._zip.fp
-        with self._zip._lock:  # noqa: SLF001 - the zip's own lock over its shared file handle
-            handle.seek(info.header_offset)
-            header = handle.read(30)
-            if len(header) < 30 or header[:4] != b"PK\x03\x04":
-                return b""
-            skip = int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
-            handle.seek(skip, 1)
-            raw = handle.read(min(info.compress_size, 4096))
+        raw = self._raw_bytes(info, 0, min(info.compress_size, 4096))
         if info.compress_type == zipfile.ZIP_STORED:
             return raw[:size]
         return zlib.decompressobj(-15).decompress(raw, size)
@@ -220,15 +213,20 @@ class ZipSource(ArchiveSource):
         info = self._infos[full_name]
         if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
             return None
-        with self._zip._lock:  # noqa: SLF001 - see _head
-            handle = self._zip.fp
+        return self._raw_bytes(info, max(info.compress_size - size, 0), min(size, info.compress_size)) or None
+
+    def _raw_bytes(self, info: zipfile.ZipInfo, start: int, count: int) -> bytes:
+        """`count` bytes of the entry's stored (compressed) data from `start`,
+        found through its local header; b"" when the header is not one."""
+        handle = self._zip.fp
+        with self._zip._lock:  # noqa: SLF001 - the zip's own lock over its shared file handle
             handle.seek(info.header_offset)
             header = handle.read(30)
             if len(header) < 30 or header[:4] != b"PK\x03\x04":
-                return None
+                return b""
             skip = int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
-            handle.seek(info.header_offset + 30 + skip + max(info.compress_size - size, 0))
-            return handle.read(min(size, info.compress_size))
+            handle.seek(info.header_offset + 30 + skip + start)
+            return handle.read(count)
 
     def _check_readable(self, info: zipfile.ZipInfo) -> None:
         if info.flag_bits & 0x1:

@@ -158,7 +158,7 @@ def tweet_id_of(raw: RawTweet) -> str | None:
     return str(raw.id) if raw.id is not None else None
 
 
-_NO_TEXT = "the archive gives this tweet no text (no full_text)"
+NO_TEXT = "the archive gives this tweet no text (no full_text)"
 
 
 def build_tweet(raw: RawTweet, media_index: MediaIndex) -> Tweet | None:
@@ -169,7 +169,7 @@ def build_tweet(raw: RawTweet, media_index: MediaIndex) -> Tweet | None:
         return None
     raw_text = raw.full_text if raw.full_text is not None else (raw.text or "")
     media_raw = _media_list(raw)
-    warnings: list[str] = [] if raw.full_text is not None or raw.text is not None else [_NO_TEXT]
+    warnings: list[str] = [] if raw.full_text is not None or raw.text is not None else [NO_TEXT]
     media = media_from_raw(tweet_id, media_raw, media_index, warnings) if media_raw else []
     tweet = Tweet(
         id=tweet_id,

@@ -121,8 +121,9 @@ def prepare_rewrite(
 
 def flag_unreadable_photos(archive: Archive, tweets: Iterable[Tweet]) -> None:
     """A warning on each tweet whose photo is empty or not an image at all (an
-    HTML page saved as .jpg…), told from the file's first bytes: the dry run
-    says so, and the post will go without it."""
+    HTML page saved as .jpg…), told from the file's first bytes, or cut short,
+    told from its last ones where they are cheap to read: the dry run says so,
+    and the post will go without it."""
     photos = [(tweet, media) for tweet in tweets for media in tweet.media if media.kind == "photo" and media.path]
     if not photos:
         return

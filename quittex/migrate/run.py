@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,13 +75,10 @@ def run_migration(
     publishers = dict(targets) if targets is not None else open_targets(list(platforms), accounts)
     try:
         options = with_server_limits(rewrite_options or RewriteOptions(), publishers)
-        if isinstance(archive, Archive):
+        given = isinstance(archive, Archive)  # an archive the caller opened stays open
+        with nullcontext(archive) if given else load_archive(archive, _stage(on_stage, "Reading")) as readable:
             return _plan_and_publish(
-                archive, publishers, select_options, options, settings, confirm, on_stage, on_progress
-            )
-        with load_archive(archive, _stage(on_stage, "Reading")) as opened_archive:
-            return _plan_and_publish(
-                opened_archive, publishers, select_options, options, settings, confirm, on_stage, on_progress
+                readable, publishers, select_options, options, settings, confirm, on_stage, on_progress
             )
     finally:
         if opened:
