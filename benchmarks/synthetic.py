@@ -24,6 +24,10 @@ from tests.archive_builder import (  # noqa: E402
     write_archive,
 )
 
+# A photo's first and last bytes as a JPEG has them, so that the dry run takes
+# it for one (it reads no more of it).
+PHOTO = b"\xff\xd8\xff\xe0" + b"x" * 58 + b"\xff\xd9"
+
 WORDS = (
     "collectif solidarité quartier réunion assemblée vélo climat logement mairie "
     "rendez-vous samedi place marché tract soutien grève école jardin partagé "
@@ -80,7 +84,7 @@ def _own_tweet(spec: ArchiveSpec, rng: random.Random, tweet_id: str, roll: float
         kind = rng.choice(("photo", "photo", "photo", "video", "animated_gif"))
         ext = "jpg" if kind == "photo" else "mp4"
         media = [
-            MediaSpec(kind, f"M{tweet_id[-9:]}{i}.{ext}", content=b"x" * 64)
+            MediaSpec(kind, f"M{tweet_id[-9:]}{i}.{ext}", content=PHOTO if kind == "photo" else b"x" * 64)
             for i in range(1 if kind != "photo" else rng.randint(1, 4))
         ]
     spec.tweet(
