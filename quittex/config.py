@@ -262,10 +262,30 @@ class MigrateSection(Section):
     include_retweets: bool = False
 
     def path(self, value: str | None, config_source: Path | None) -> Path | None:
-        if not value:
-            return None
-        path = Path(value).expanduser()
-        return path if path.is_absolute() or config_source is None else config_source.parent / path
+        return relative_path(value, config_source)
+
+
+class ProfileSection(Section):
+    """What `quittex profile` puts on the new accounts, where the X profile
+    should not decide: each key wins over what the archive says."""
+
+    display_name: optional(Annotated[str, Field(max_length=200)]) = None
+    bio: optional(LocalizedText) = None
+    avatar: optional(str) = None  # an image file, relative to the project file
+    banner: optional(str) = None
+    bot: optional(bool) = None  # Mastodon's "automated account" flag; unset leaves it
+    pin_intro: bool = True  # pin the introduction posted with `farewell --post`
+
+    def path(self, value: str | None, config_source: Path | None) -> Path | None:
+        return relative_path(value, config_source)
+
+
+def relative_path(value: str | None, config_source: Path | None) -> Path | None:
+    """A file named in the project file, relative to that file."""
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() or config_source is None else config_source.parent / path
 
 
 class ProjectConfig(BaseModel):
@@ -279,6 +299,7 @@ class ProjectConfig(BaseModel):
     reasons: ReasonsSection = Field(default_factory=ReasonsSection)
     farewell: FarewellSection = Field(default_factory=FarewellSection)
     migrate: MigrateSection = Field(default_factory=MigrateSection)
+    profile: ProfileSection = Field(default_factory=ProfileSection)
 
     _source: Path | None = PrivateAttr(default=None)
 

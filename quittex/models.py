@@ -100,7 +100,10 @@ class Account:
     username: str
     display_name: str | None = None
     bio: str | None = None
-    website: str | None = None
+    website: str | None = None  # a t.co link: the archive does not say where it leads
+    location: str | None = None
+    avatar_url: str | None = None  # on X's servers: names the file in profile_media/
+    header_url: str | None = None
     created_at: datetime | None = None
 
 

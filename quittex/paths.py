@@ -7,6 +7,7 @@ user's credentials or journals.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
@@ -32,3 +33,21 @@ def private_dir(path: Path) -> Path:
     """Create `path` readable by its owner only (it holds tokens or journals)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all (a crash leaves the old file), readable
+    by its owner only: mkstemp creates the file 0600 and fchmod says so again
+    in case a platform differs, before a single byte is written."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

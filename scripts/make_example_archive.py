@@ -98,8 +98,40 @@ def mp4(seconds: float, size: tuple[int, int], fps: int = 12) -> bytes:
     return buffer.getvalue()
 
 
+def profile_picture(size: tuple[int, int], color: str, label: str) -> bytes:
+    """A profile image as X keeps it: a JPEG, with the GPS EXIF a phone wrote."""
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.ellipse([width // 4, height // 4, 3 * width // 4, 3 * height // 4], outline="white", width=max(4, width // 60))
+    draw.text((width // 2 - 40, height // 2 - 6), label, fill="white")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (45.0, 45.0, 0.0), 3: "E", 4: (4.0, 50.0, 0.0)}  # GPS: Lyon
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88, exif=exif)
+    return out.getvalue()
+
+
+PROFILE = {
+    "description": {
+        "bio": "Atelier vélo participatif à Lyon 🚲 Réparations, balades nocturnes et plaidoyer avec "
+        "@reseau_velo. Tout est sur https://t.co/SITE0001",
+        "website": "https://t.co/WEBSITE01",
+        "location": "Lyon",
+    },
+    "avatarMediaUrl": f"https://pbs.twimg.com/profile_images/{ACCOUNT}/VeLoAv01_400x400.jpg",
+    "headerMediaUrl": f"https://pbs.twimg.com/profile_banners/{ACCOUNT}/1700000000",
+}
+
+
 def build() -> ArchiveSpec:
     spec = ArchiveSpec(generation="2023", account_id=ACCOUNT, username=USER, display_name="Vélo Lumière 🚲", parts=2)
+    spec.profile = PROFILE
+    spec.profile_media = {
+        f"{ACCOUNT}-VeLoAv01.jpg": profile_picture((400, 400), "#bc4749", "Vélo"),
+        f"{ACCOUNT}-1700000000.jpg": profile_picture((1500, 500), "#386641", "Vélo Lumière"),
+    }
     t = datetime(2019, 3, 4, 18, 30, tzinfo=UTC)
 
     def tid(days: float, seq: int = 0) -> str:

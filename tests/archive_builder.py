@@ -241,6 +241,16 @@ def truncated_for_note(text: str, limit: int = 275) -> str:
     return cut + "…"
 
 
+DEFAULT_PROFILE = {
+    "description": {
+        "bio": "Un collectif de démonstration pour quittex.",
+        "website": "https://t.co/WEBSITE01",
+        "location": "Lyon",
+    },
+    "avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.jpg",
+}
+
+
 @dataclass
 class ArchiveSpec:
     generation: str = "2023"  # "2019", "2021" or "2023"
@@ -253,6 +263,9 @@ class ArchiveSpec:
     circle_tweets: list[dict] = field(default_factory=list)
     media: dict[str, bytes] = field(default_factory=dict)  # file name in the media folder → bytes
     extra_files: dict[str, bytes] = field(default_factory=dict)  # path relative to the root → bytes
+    # profile.js's entry (None: no profile.js) and data/profile_media/ files by name.
+    profile: dict | None = field(default_factory=lambda: dict(DEFAULT_PROFILE))
+    profile_media: dict[str, bytes] = field(default_factory=dict)
     shuffle_seed: int | None = 7
 
     def tweet(self, tweet_id: str, text: str, **options) -> dict:
@@ -311,17 +324,10 @@ def archive_files(spec: ArchiveSpec) -> dict[str, bytes]:
         }
     }
     files[f"{data}account.js"] = js("YTD.account.part0", [account], compact)
-    profile = {
-        "profile": {
-            "description": {
-                "bio": "Un collectif de démonstration pour quittex.",
-                "website": "https://t.co/WEBSITE01",
-                "location": "Lyon",
-            },
-            "avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.jpg",
-        }
-    }
-    files[f"{data}profile.js"] = js("YTD.profile.part0", [profile], compact)
+    if spec.profile is not None:
+        files[f"{data}profile.js"] = js("YTD.profile.part0", [{"profile": spec.profile}], compact)
+    for file_name, content in spec.profile_media.items():
+        files[f"{data}profile_media/{file_name}"] = content
     for file_name, content in spec.media.items():
         files[f"{media_dir}/{file_name}"] = content
     if era != "2019":

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -216,20 +215,7 @@ class CredentialStore:
         return folder
 
     def _write(self, text: str) -> None:
-        # mkstemp creates the file 0600; fchmod says so again in case a umask
-        # or platform differs, before a single secret byte is written.
-        fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".credentials-", suffix=".tmp")
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        paths.write_private(self.path, text.encode("utf-8"))
 
 
 def _tighten(fd: int, path: Path) -> None:

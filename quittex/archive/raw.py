@@ -194,10 +194,13 @@ class AccountEntry(msgspec.Struct):
 class RawDescription(msgspec.Struct):
     bio: str | None = None
     website: str | None = None
+    location: str | None = None
 
 
 class RawProfile(msgspec.Struct):
     description: RawDescription | None = None
+    avatarMediaUrl: str | None = None
+    headerMediaUrl: str | None = None
 
 
 class ProfileEntry(msgspec.Struct):

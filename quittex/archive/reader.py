@@ -349,6 +349,10 @@ def _read_account(source, names, layout, manifest) -> Account:
     if profile and profile.profile.description:
         account.bio = profile.profile.description.bio or None
         account.website = profile.profile.description.website or None
+        account.location = profile.profile.description.location or None
+    if profile:
+        account.avatar_url = profile.profile.avatarMediaUrl or None
+        account.header_url = profile.profile.headerMediaUrl or None
     return account
 
 

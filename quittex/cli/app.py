@@ -70,9 +70,27 @@ def root(
 
 def _register_commands() -> None:
     # One module per command group; each exposes register(app).
-    from quittex.cli import account_cmd, alttext_cmd, farewell_cmd, init_cmd, inspect_cmd, journal_cmd, migrate_cmd
+    from quittex.cli import (
+        account_cmd,
+        alttext_cmd,
+        farewell_cmd,
+        init_cmd,
+        inspect_cmd,
+        journal_cmd,
+        migrate_cmd,
+        profile_cmd,
+    )
 
-    modules: tuple = (inspect_cmd, migrate_cmd, journal_cmd, alttext_cmd, account_cmd, init_cmd, farewell_cmd)
+    modules: tuple = (
+        inspect_cmd,
+        migrate_cmd,
+        journal_cmd,
+        alttext_cmd,
+        account_cmd,
+        init_cmd,
+        profile_cmd,
+        farewell_cmd,
+    )
     for module in modules:
         module.register(app)
 

@@ -83,3 +83,16 @@ def looks_truncated(what: str, tail: bytes | None) -> bool:
     if tail is None or ending is None:
         return False
     return ending not in tail.rstrip(b"\x00")[-len(ending) - 2 :]
+
+
+_IMAGE_MIME_TYPES = {
+    "a JPEG image": "image/jpeg",
+    "a PNG image": "image/png",
+    "a GIF image": "image/gif",
+    "a WebP image": "image/webp",
+}
+
+
+def image_mime_type(head: bytes) -> str | None:
+    """The MIME type of a web image from its first bytes; None for anything else."""
+    return _IMAGE_MIME_TYPES.get(describe_bytes(head[:64]))

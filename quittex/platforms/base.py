@@ -92,7 +92,8 @@ class PlatformSpec:
     media limits (documented defaults), its publishing-time estimate
     `(posts, media) -> Estimate`, `connect(account) -> Publisher`, which
     logs in from a saved session or the environment, and the farewell intro
-    post's length limit.
+    post's length limit, and its profile's side (what a profile holds,
+    read, changed and put back).
     """
 
     name: PlatformName
@@ -105,6 +106,7 @@ class PlatformSpec:
     estimate_path: str
     connect_path: str
     farewell_limit_path: str  # (the project file's [farewell]) -> the intro post's `Limit`
+    profile_path: str  # its profile's side (`quittex.profile.remote.ProfileSide`)
     rich_text: bool = False  # links are facets beside the text rather than parsed by the server
 
     @property
@@ -121,6 +123,10 @@ class PlatformSpec:
 
     def estimate(self, posts: int, media: int) -> Estimate:
         return load(self.estimate_path)(posts, media)
+
+    def profile(self) -> Any:
+        """Its `ProfileSide`: the profile's limits, and how it is read and written."""
+        return load(self.profile_path)()
 
     def connect(self, account: str | None = None) -> Publisher:
         """A publisher logged in to `account` (or the only one set up)."""

@@ -76,6 +76,7 @@ BLUESKY = PlatformSpec(
     media_limits_path="quittex.media.limits:BlueskyLimits",
     estimate_path="quittex.publish.estimate:estimate_bluesky",
     connect_path="quittex.platforms.bluesky:connect",
+    profile_path="quittex.profile.bluesky:BlueskyProfile",
     farewell_limit_path="quittex.farewell.limits:bluesky_intro_limit",
     rich_text=True,
 )

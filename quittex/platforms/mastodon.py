@@ -79,5 +79,6 @@ MASTODON = PlatformSpec(
     media_limits_path="quittex.media.limits:MastodonLimits",
     estimate_path="quittex.publish.estimate:estimate_mastodon",
     connect_path="quittex.platforms.mastodon:connect",
+    profile_path="quittex.profile.mastodon:MastodonProfile",
     farewell_limit_path="quittex.farewell.limits:mastodon_intro_limit",
 )

@@ -77,6 +77,7 @@ TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
 # Worth sending again through the idempotent path (besides every 5xx).
 RETRYABLE_STATUSES = frozenset({408, 409, 425})
 RECORD_NOT_FOUND = "RecordNotFound"
+INVALID_SWAP = "InvalidSwap"
 
 JOB_COMPLETED, JOB_FAILED = "JOB_STATE_COMPLETED", "JOB_STATE_FAILED"
 UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=15.0)  # big blobs on slow links
@@ -91,6 +92,10 @@ class _NoVideoService(Exception):
 
 class RecordNotFoundError(RefusedError):
     """The record asked for does not exist (`getRecord` answers 400 RecordNotFound)."""
+
+
+class SwapError(RefusedError):
+    """The record changed since it was read (`swapRecord` did not match)."""
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,56 @@ class BlueskyPublisher:
             content=_json_bytes(body),
             input_encoding="application/json",
         )
+
+    # -- any record of the account's own repo (the profile) ----------------------------
+    def get_record(self, collection: str, rkey: str) -> tuple[dict[str, Any], str | None] | None:
+        """(the record as JSON, its CID), or None when there is none."""
+        params = models.ComAtprotoRepoGetRecord.Params(repo=self.did, collection=collection, rkey=rkey)
+        send = partial(self.client.invoke_query, "com.atproto.repo.getRecord", params=params)
+        try:
+            response = self._send("com.atproto.repo.getRecord", "read", 1, send)
+        except RecordNotFoundError:
+            return None
+        body = response.content if isinstance(response.content, dict) else {}
+        value = body.get("value")
+        if not isinstance(value, dict):
+            raise TransientError(f"Bluesky: unexpected answer to getRecord for {collection}/{rkey}")
+        cid = body.get("cid")
+        return value, cid if isinstance(cid, str) else None
+
+    def put_record(self, collection: str, rkey: str, record: dict[str, Any], *, swap: str | None) -> Remote:
+        """Write the record only if it is still the one of CID `swap` (None: only
+        if there is none): a concurrent edit makes it raise `SwapError`."""
+        body = {"repo": self.did, "collection": collection, "rkey": rkey, "record": record, "swapRecord": swap}
+        written = self._procedure(
+            "com.atproto.repo.putRecord",
+            models.ComAtprotoRepoPutRecord.Response,
+            "write",
+            PUT_RECORD_POINTS,
+            content=_json_bytes(body),
+            input_encoding="application/json",
+        )
+        return Remote(id=written.uri, cid=written.cid)
+
+    def delete_record(self, collection: str, rkey: str, *, swap: str | None) -> None:
+        body = {"repo": self.did, "collection": collection, "rkey": rkey, "swapRecord": swap}
+        self._procedure(
+            "com.atproto.repo.deleteRecord",
+            None,
+            "write",
+            DELETE_RECORD_POINTS,
+            content=_json_bytes(body),
+            input_encoding="application/json",
+        )
+
+    def get_blob(self, cid: str) -> bytes:
+        """The bytes of one of the account's blobs (an avatar, a banner)."""
+        params = {"did": self.did, "cid": cid}
+        send = partial(self.client.invoke_query, "com.atproto.sync.getBlob", params=params)
+        response = self._send("com.atproto.sync.getBlob", "read", 1, send)
+        if not isinstance(response.content, bytes):
+            raise TransientError(f"Bluesky: blob {cid} came back as something else than bytes")
+        return response.content
 
     # -- posts ----------------------------------------------------------------------
     def post_url(self, uri: str) -> str:
@@ -402,6 +457,8 @@ class BlueskyPublisher:
             return TransientError(f"Bluesky: {action} failed: {failure.reason}")
         if status == 400 and failure.error == RECORD_NOT_FOUND:
             return RecordNotFoundError(f"Bluesky: no such record ({failure.reason})", status=status)
+        if status == 400 and failure.error == INVALID_SWAP:
+            return SwapError(f"Bluesky: the record changed meanwhile ({failure.reason})", status=status)
         return RefusedError(f"Bluesky refused it ({action}): {failure.reason}", status=status)
 
     def _rate_limited(self, action: str, failure: _Failure) -> RateLimitError:

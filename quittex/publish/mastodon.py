@@ -416,6 +416,11 @@ class MastodonPublisher:
                 raise
 
     # -- every request goes through here -------------------------------------------
+    def call(self, bucket: str, what: str, request: Callable[[], T], *, cost: int = 1) -> T:
+        """Any other request to this account's server (the profile, pins), paced
+        and with its failures translated like the publisher's own."""
+        return self._call(bucket, what, request, cost=cost)
+
     def _call(self, bucket: str, what: str, request: Callable[[], T], *, cost: int = 1) -> T:
         """Pace, send, report the answer's rate-limit headers, translate failures."""
         self.pacer.before(bucket, cost)
