@@ -47,7 +47,15 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from mastodon_mock.config import DatabaseConfig, MastodonMockConfig, RateLimitConfig, StreamingConfig
+from mastodon_mock.routers import accounts as _mock_accounts
 from mastodon_mock.testing import DEFAULT_TEST_SEED, MockServer
+from starlette.datastructures import UploadFile as StarletteUploadFile
+
+# mastodon-mock 0.6 checks profile uploads against FastAPI's UploadFile, but
+# `request.form()` gives Starlette's, so every avatar and header sent to
+# update_credentials was silently dropped. The mock runs in this process: let
+# it recognise the uploads Mastodon.py sends, as a real server does.
+_mock_accounts.UploadFile = StarletteUploadFile
 
 DEFAULT_USER = "alice"  # seeded with bob and carol (carol is locked)
 _CODE = re.compile(r"Authorization code:\s*([^<\s]+)")
