@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -376,3 +377,28 @@ def test_restore_without_a_saved_profile_is_a_clear_refusal(monkeypatch):
 def test_credentials_folder_untouched_and_state_private(tmp_path):
     state = ProfileState("bluesky", "did:plc:abc", tmp_path)
     assert stat.S_IMODE(os.stat(state.folder).st_mode) == 0o700
+
+
+# -- the preview page ----------------------------------------------------------------------
+def test_profile_page_shows_both_profiles_with_their_images(tmp_path):
+    from tests.browser import rendered_dom
+
+    page = tmp_path / "profile.html"
+    result = run_cli("profile", EXAMPLE, "--config", CONFIG, "--dry-run", "--offline", "--html", page, "--lang", "it")
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", html), "external resource"
+    dom = rendered_dom(page)
+    assert dom.count('class="profile ') == 2
+    assert dom.count('class="banner" src="data:image/') == 2 and dom.count('class="avatar" src="data:image/') == 2
+    assert "Anche su Mastodon" in dom and "Vecchio account X (archiviato)" in dom
+    assert "the X bio (profile.js)" in dom
+
+
+def test_migration_preview_has_the_profiles_on_top(tmp_path):
+    page = tmp_path / "preview.html"
+    result = run_cli("migrate", EXAMPLE, "--dry-run", "--preview", page, "--config", CONFIG)
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.index('class="profiles"') < html.index('class="row')
+    assert 'id="profile-bluesky"' in html and 'id="profile-mastodon"' in html

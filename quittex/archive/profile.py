@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quittex.archive.layout import plan_layout
-from quittex.archive.reader import _open_archive_source, _read_account, _read_manifest
+from quittex.archive.reader import Archive, _open_archive_source, _read_account, _read_manifest
 from quittex.archive.source import ArchiveSource
 from quittex.errors import ArchiveError, NotAnXArchiveError
 
@@ -67,6 +67,11 @@ def read_x_profile(location: Path | str) -> XProfile:
         return _profile(source, location.name)
     finally:
         source.close()
+
+
+def profile_of(archive: Archive) -> XProfile:
+    """The profile of an archive already open (for the migration's preview)."""
+    return _profile(archive.source, "the archive")
 
 
 def _profile(source: ArchiveSource, label: str) -> XProfile:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from quittex.cli import console
 from quittex.cli.console import shown
+from quittex.errors import QuittexError
 from quittex.migrate.plan import MigrationPlan, PlatformPlan
 from quittex.platforms import label as platform_label
 from quittex.publish.estimate import human_duration
@@ -129,8 +130,21 @@ def summary_table(plan: MigrationPlan) -> Table:
     return table
 
 
-def write_preview(archive, plan: MigrationPlan, target: Path) -> None:
+def write_preview(archive, plan: MigrationPlan, target: Path, project=None) -> None:
     from quittex.output.html import write_preview as write_page
 
-    write_page(archive, plan, target)
+    write_page(archive, plan, target, profiles=_profiles(archive, plan, project) if project else None)
     console.info(f"Preview written to {target} — open it in any browser.")
+
+
+def _profiles(archive, plan: MigrationPlan, project):
+    """The new profiles, on top of the preview; left out (with a word) when the
+    archive's profile cannot be used, which `quittex profile` explains."""
+    from quittex.archive.profile import profile_of
+    from quittex.profile.build import build_profiles
+
+    try:
+        return build_profiles(profile_of(archive), project, list(plan.platforms), lang=project.collective.language)
+    except QuittexError as error:
+        console.warn(f"The new profiles are left out of the preview: {shown(error.message)}")
+        return None

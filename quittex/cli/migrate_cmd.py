@@ -317,7 +317,7 @@ def migrate(
         if preview is not None:
             from quittex.cli.dry_run import write_preview
 
-            write_preview(opened, plan, preview)
+            write_preview(opened, plan, preview, project)
     from quittex.cli import dry_run as render
 
     if as_json:

@@ -26,6 +26,8 @@ from quittex.platforms import REGISTRY
 if TYPE_CHECKING:
     from quittex.archive import Archive
     from quittex.migrate.plan import MigrationPlan
+    from quittex.profile.build import ProfileDraft
+    from quittex.profile.run import ProfileOutcome
 
 THUMBNAIL_PIXELS = 480
 MAX_INLINE_VIDEO_BYTES = 3 << 20
@@ -47,6 +49,7 @@ def render_preview(
     load_media: MediaLoader,
     skipped: Counter | None = None,
     limits: dict[str, int] | None = None,
+    profiles: list[ProfileDraft] | None = None,
 ) -> str:
     """The page, from the selected threads and the drafts' `to_json()`."""
     by_tweet: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
@@ -70,7 +73,85 @@ def render_preview(
         labels={name: spec.label for name, spec in REGISTRY.items()},
         rich_text={name: spec.rich_text for name, spec in REGISTRY.items()},
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        profiles=profile_cards(profiles or []),
     )
+
+
+def render_profile_preview(drafts: list[ProfileDraft], outcomes: list[ProfileOutcome | None] | None = None) -> str:
+    """A page of the new profiles alone, as `quittex profile --dry-run --html` writes it."""
+    template = _environment(_MediaInliner(lambda _: None)).get_template("profile.html.j2")
+    return template.render(
+        profiles=profile_cards(drafts, outcomes),
+        platforms=[],
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_profile_preview(
+    target: Path, drafts: list[ProfileDraft], outcomes: list[ProfileOutcome | None] | None = None
+) -> None:
+    _write_page(target, render_profile_preview(drafts, outcomes))
+
+
+def profile_cards(drafts: list[ProfileDraft], outcomes: list[ProfileOutcome | None] | None = None) -> list[dict]:
+    """What the profile section shows of each draft: its images inline, and
+    per field where it came from (and, when read, what the account says now)."""
+    cards = []
+    for draft, outcome in zip(drafts, outcomes or [None] * len(drafts), strict=True):
+        now = outcome.current if outcome is not None else None
+        cards.append(
+            {
+                "platform": draft.platform,
+                "draft": draft,
+                "account": outcome.account if outcome else None,
+                "avatar": _image_uri(draft.avatar),
+                "banner": _image_uri(draft.banner),
+                "rows": _profile_rows(draft, now),
+                "now": now is not None,
+                "changes": outcome.change.names() if outcome else None,
+            }
+        )
+    return cards
+
+
+def _profile_rows(draft: ProfileDraft, now) -> list[dict]:
+    def source(built) -> str:
+        cut = f" (shortened from {built.shortened_from})" if built.shortened_from else ""
+        return built.source + cut
+
+    def image(built, current) -> tuple[str, str]:
+        told = f"{built.source}: {built.picture.describe()}" if built else "nothing: left as it is"
+        shown = "" if now is None else ("none" if current is None or current.default else "an image")
+        return told, shown
+
+    rows = [
+        {"field": "Name", "source": source(draft.display_name), "now": now.display_name if now else ""},
+        {"field": "Bio", "source": source(draft.description), "now": now.description if now else ""},
+    ]
+    if draft.fields is not None:
+        listed = "\n".join(f"{name}: {value}" for name, value in now.fields) if now else ""
+        rows.append({"field": "Links", "source": "quittex.toml [addresses], the X username", "now": listed})
+    for label, built, current in (
+        ("Avatar", draft.avatar, now.avatar if now else None),
+        ("Banner", draft.banner, now.banner if now else None),
+    ):
+        told, shown = image(built, current)
+        rows.append({"field": label, "source": told, "now": shown})
+    return rows
+
+
+def _image_uri(built) -> str | None:
+    if built is None:
+        return None
+    image = built.picture.image
+    return f"data:{image.mime_type};base64," + base64.b64encode(image.data).decode()
+
+
+def _write_page(target: Path, page: str) -> None:
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise BadInputError(f"Cannot write {target}: {error.strerror or error}.") from None
 
 
 def _environment(media: _MediaInliner) -> Environment:
@@ -164,8 +245,11 @@ def _thumbnail(data: bytes, name: str) -> tuple[str | None, str]:
     return f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode(), ""
 
 
-def write_preview(archive: Archive, plan: MigrationPlan, target: Path) -> None:
-    """Write the preview page of a dry run's plan to `target`."""
+def write_preview(
+    archive: Archive, plan: MigrationPlan, target: Path, profiles: list[ProfileDraft] | None = None
+) -> None:
+    """Write the preview page of a dry run's plan to `target`, with the new
+    profiles on top when given."""
     drafts = []
     for platform_plan in plan.platforms.values():
         for draft in platform_plan.drafts:
@@ -179,8 +263,7 @@ def write_preview(archive: Archive, plan: MigrationPlan, target: Path) -> None:
         except ArchiveError:
             return None
 
-    page = render_preview(archive.account, plan.selection.threads, drafts, load, plan.selection.skipped)
-    try:
-        target.write_text(page, encoding="utf-8")
-    except OSError as error:
-        raise BadInputError(f"Cannot write {target}: {error.strerror or error}.") from None
+    page = render_preview(
+        archive.account, plan.selection.threads, drafts, load, plan.selection.skipped, profiles=profiles
+    )
+    _write_page(target, page)
