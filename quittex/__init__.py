@@ -17,7 +17,9 @@ write what a dry run shows; `run_migration` logs in with the saved accounts
 limits and publishes, exactly once and resumably; `connect` and
 `publish_plan` do the same in two steps; `render_farewell` writes the
 farewell texts from a project file (`load_config`) and `post_intro`
-publishes the introduction. Errors are `QuittexError`s, each with its
+publishes the introduction; `read_x_profile`, `build_profiles`,
+`apply_profile` and `restore_profile` give the new accounts the collective's
+profile and take it back. Errors are `QuittexError`s, each with its
 `exit_code`.
 """
 
@@ -46,6 +48,10 @@ _WHERE = {
     "load_config": ("quittex.config", "load_config"),
     "render_farewell": ("quittex.farewell", "render_farewell"),
     "post_intro": ("quittex.farewell.post", "post_intro"),
+    "read_x_profile": ("quittex.archive.profile", "read_x_profile"),
+    "build_profiles": ("quittex.profile.build", "build_profiles"),
+    "apply_profile": ("quittex.profile.run", "apply_profile"),
+    "restore_profile": ("quittex.profile.run", "restore_profile"),
     "PLATFORMS": ("quittex.platforms", "PLATFORMS"),
     "QuittexError": ("quittex.errors", "QuittexError"),
 }

@@ -604,9 +604,15 @@ def test_the_oob_flow_asks_only_for_the_scopes_quittex_needs(instance):
     authorization = accounts.start_mastodon_authorization(MASTODON)
     query = parse_qs(urlsplit(authorization.url).query)
     assert query["redirect_uri"] == ["urn:ietf:wg:oauth:2.0:oob"]
-    assert query["scope"][0].split() == ["write:statuses", "write:media", "read:accounts", "read:statuses"]
+    assert query["scope"][0].split() == [
+        "write:statuses",
+        "write:media",
+        "write:accounts",
+        "read:accounts",
+        "read:statuses",
+    ]
     registration = parse_qs(instance.bodies[0])
-    assert registration["scopes"] == ["write:statuses write:media read:accounts read:statuses"]
+    assert registration["scopes"] == ["write:statuses write:media write:accounts read:accounts read:statuses"]
     account = accounts.finish_mastodon_authorization(authorization, Secret(instance.approve(authorization.url)))
     saved = CredentialStore().load().mastodon[0]
     assert account.account == saved.account == "collectif@mamot.example"

@@ -402,3 +402,12 @@ def test_migration_preview_has_the_profiles_on_top(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert html.index('class="profiles"') < html.index('class="row')
     assert 'id="profile-bluesky"' in html and 'id="profile-mastodon"' in html
+
+
+def test_fields_within_the_servers_own_limit(example):
+    from dataclasses import replace
+
+    x_profile, project = example
+    [draft] = build_profiles(x_profile, project, ["mastodon"], rules={"mastodon": replace(MASTODON, max_fields=2)})
+    assert [name for name, _ in draft.fields] == ["Site web", "Bluesky"]
+    assert sum("2 profile fields" in note for note in draft.notes) == 2

@@ -37,7 +37,8 @@ from quittex.accounts.servers import is_loopback, server_url
 from quittex.accounts.store import Credentials, CredentialStore, MastodonCredentials
 from quittex.errors import AuthError, PlatformError, RateLimitedError
 
-SCOPES = ("write:statuses", "write:media", "read:accounts", "read:statuses")
+# write:accounts: the profile (update_credentials) and pinning the introduction.
+SCOPES = ("write:statuses", "write:media", "write:accounts", "read:accounts", "read:statuses")
 OOB_REDIRECT = "urn:ietf:wg:oauth:2.0:oob"
 APP_NAME = "quittex"
 APP_WEBSITE = "https://pypi.org/project/quittex/"

@@ -65,14 +65,20 @@ def farewell(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="With --post: publish without asking.")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --post: post the same introduction again.")] = False,
+    pin: Annotated[
+        bool,
+        typer.Option("--pin", help="With --post: pin the introduction to the profile (`profile --restore` unpins)."),
+    ] = False,
 ) -> None:
     """Write the farewell announcements, each within its platform's limit, in your language."""
     if plain and as_json:
         raise BadInputError("--plain and --json are two different outputs: choose one.")
     project = _project(config_file, mastodon_limit)
     if post_to is not None:
-        _post_intro(project, post_to.value, lang.value if lang else None, yes=yes, force=force)
+        _post_intro(project, post_to.value, lang.value if lang else None, yes=yes, force=force, pin=pin)
         return
+    if pin:
+        raise BadInputError("--pin goes with --post: it pins the introduction once posted.")
     formats = FORMATS if fmt.value == "all" else (fmt.value,)
     custom = read_template(template) if template else None
     kit = render_farewell(project, formats=formats, lang=lang.value if lang else None, template=custom)
@@ -81,7 +87,7 @@ def farewell(
         _copy(kit.plain())
 
 
-def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes: bool, force: bool) -> None:
+def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes: bool, force: bool, pin: bool) -> None:
     import sys
 
     from quittex.farewell.post import post_intro
@@ -99,6 +105,11 @@ def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes:
             return
     account, url = post_intro(intro, force=force)
     console.out.print(f"Published on {label(platform)} as {shown(account)}: {url}")
+    if pin:
+        from quittex.profile.run import pin_intro
+
+        pinned = pin_intro(platform)
+        console.out.print(f"Pinned to the {label(platform)} profile of {shown(pinned.account)}.")
 
 
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:

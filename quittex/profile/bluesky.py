@@ -62,7 +62,7 @@ class BlueskyProfile:
         return {"record": current.raw, "exists": current.version is not None}, images
 
     def apply(
-        self, publisher: BlueskyPublisher, draft: ProfileDraft, current: CurrentProfile, change: Change
+        self, publisher: BlueskyPublisher, draft: ProfileDraft | None, current: CurrentProfile, change: Change
     ) -> dict[str, str]:
         blobs = {}
         for kind in ("avatar", "banner"):

@@ -214,7 +214,7 @@ def _draft(
         notes=notes,
     )
     bio = _bio(x_profile, project, overrides, lang, website.value, notes)
-    links = _links(project, rules, lang, website.value, x_profile)
+    links = _links(project, rules, lang, website.value, x_profile, notes)
     draft.description = _description(bio, links.in_bio, rules, notes)
     draft.fields = links.fields
     draft.avatar = _image("avatar", rules.avatar, x_profile, project, overrides, images, notes)
@@ -291,7 +291,9 @@ class _Links:
     fields: list[tuple[str, str]] | None
 
 
-def _links(project: ProjectConfig, rules: ProfileRules, lang: str, website: str | None, x_profile) -> _Links:
+def _links(
+    project: ProjectConfig, rules: ProfileRules, lang: str, website: str | None, x_profile, notes: list[str]
+) -> _Links:
     """The collective's other addresses: labelled fields where the platform has
     them, lines after the bio otherwise."""
     addresses = project.addresses
@@ -303,7 +305,11 @@ def _links(project: ProjectConfig, rules: ProfileRules, lang: str, website: str 
             (texts.field_label(lang, "newsletter"), addresses.newsletter),
         ]
         fields = [(name, value[: rules.field_max_characters]) for name, value in wanted if value]
-        return _Links([], fields or None)
+        for name, _ in fields[rules.max_fields :]:
+            notes.append(
+                f"{rules.label}: the server allows {rules.max_fields} profile fields, so “{name}” is left out."
+            )
+        return _Links([], fields[: rules.max_fields] or None)
     lines = []
     if addresses.mastodon:
         lines.append(texts.also_on(lang, "Mastodon", addresses.mastodon))

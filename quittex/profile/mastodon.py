@@ -84,7 +84,7 @@ class MastodonProfile:
         return {"profile": current.to_json()}, images
 
     def apply(
-        self, publisher: MastodonPublisher, draft: ProfileDraft, current: CurrentProfile, change: Change
+        self, publisher: MastodonPublisher, draft: ProfileDraft | None, current: CurrentProfile, change: Change
     ) -> dict[str, str]:
         files = {}
         for kind, option in (("avatar", "avatar"), ("banner", "header")):

@@ -133,6 +133,42 @@ def restore_profile(
             target.close()
 
 
+def pin_intro(
+    platform_name: str,
+    account: str | None = None,
+    *,
+    publisher: Publisher | None = None,
+    state_dir: Path | None = None,
+) -> ProfileOutcome:
+    """Pin the introduction `farewell --post` published, and nothing else of the
+    profile; saved first like any change, so `--restore` unpins it."""
+    target = publisher or platform(platform_name).connect(account)
+    try:
+        intro = intro_post(platform_name, target.account, state_dir)
+        if intro is None:
+            raise BadInputError(
+                f"No introduction was posted on {platform(platform_name).label} as {target.label}.",
+                hint=f"Post it first: quittex farewell --post {platform_name}",
+            )
+        side, state = profile_side(platform_name), ProfileState(platform_name, target.account, state_dir)
+        current = _retrying(lambda: side.read(target))
+        outcome = ProfileOutcome(platform_name, target.label, current, Change(pin=intro))
+        if intro.id in current.pinned:
+            outcome.change = Change()
+            outcome.notes.append("The introduction is pinned already.")
+            return outcome
+        if state.saved() is None:
+            outcome.saved_before = state.save_before(*_retrying(lambda: side.snapshot(target, current)))
+        state.begin("pin", ["pinned post"])
+        _retrying(lambda: side.apply(target, None, current, outcome.change))
+        state.done()
+        outcome.done = True
+        return outcome
+    finally:
+        if publisher is None:
+            target.close()
+
+
 def intro_post(platform_name: str, account: str, state_dir: Path | None = None) -> Remote | None:
     """The introduction `farewell --post` published on this account, if any (the latest)."""
     path = journal_path(platform_name, FAREWELL_SOURCE, account, farewell_dir(state_dir))

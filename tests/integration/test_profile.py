@@ -197,3 +197,43 @@ def _project():
     from quittex.config import load_config
 
     return load_config(CONFIG)
+
+
+def test_farewell_post_pin_pins_and_restore_unpins(accounts):
+    _, mastodon_server = accounts
+    client = mastodon_server.client()
+    posted = run_cli(
+        "farewell",
+        "--config",
+        CONFIG,
+        "--post",
+        "mastodon",
+        "--yes",
+        "--pin",
+        "--lang",
+        "fr",
+        "--mastodon-limit",
+        "420",
+    )
+    assert posted.exit_code == 0, posted.stderr
+    assert "Pinned to the Mastodon profile" in posted.stdout
+    me = client.account_verify_credentials()
+    assert len(client.account_statuses(me["id"], pinned=True)) == 1
+    restored = run_cli("profile", "--restore", "--to", "mastodon", "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    assert client.account_statuses(me["id"], pinned=True) == []
+
+
+def test_a_server_failing_once_is_retried_and_failing_always_is_one_clear_error(accounts):
+    _, mastodon_server = accounts
+    with mastodon_server.fail("/api/v1/accounts/update_credentials", status=503, count=1):
+        once = run_cli("profile", ARCHIVE, "--to", "mastodon", "--config", CONFIG, "--yes", "--no-banner")
+    assert once.exit_code == 0, once.stderr
+    assert mastodon_server.client().account_verify_credentials()["display_name"] == "Vélo Lumière 🚲"
+    with mastodon_server.fail("/api/v1/accounts/update_credentials", status=500, count=10):
+        always = run_cli("profile", ARCHIVE, "--to", "mastodon", "--config", CONFIG, "--yes")
+    assert always.exit_code == 1, always.stderr
+    assert "500" in always.stderr and "Traceback" not in always.stderr and mastodon_server.token not in always.stderr
+    with mastodon_server.fail("/api/v1/accounts/verify_credentials", status=401, count=10):
+        refused = run_cli("profile", ARCHIVE, "--to", "mastodon", "--config", CONFIG, "--yes")
+    assert refused.exit_code == 3, refused.stderr
