@@ -11,6 +11,7 @@ removing the image.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,9 +48,7 @@ class MastodonProfile:
     def rules_for(self, publisher: MastodonPublisher, current: CurrentProfile) -> ProfileRules:
         limits = publisher.limits()
         description = TextLimits(max_graphemes=500, url_weight=limits.characters_reserved_per_url)
-        return ProfileRules(
-            **{**RULES.__dict__, "description": description, "max_fields": current.max_fields or DEFAULT_MAX_FIELDS}
-        )
+        return replace(RULES, description=description, max_fields=current.max_fields or DEFAULT_MAX_FIELDS)
 
     def read(self, publisher: MastodonPublisher) -> CurrentProfile:
         client = publisher.client
