@@ -25,10 +25,7 @@ will fill it:
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,6 +36,7 @@ import regex
 
 from quittex.errors import BadInputError
 from quittex.models import Media, Tweet
+from quittex.sheets import DELIMITERS, SheetKind, read_sheet, uncell, write_sheet
 from quittex.text import clip_text, grapheme_count
 
 COLUMNS = ("tweet_id", "date_utc", "tweet_url", "text_excerpt", "media_path", "media_kind", "alt_text")
@@ -49,8 +47,14 @@ MASTODON_ALT_LIMIT = 1500  # characters (code points), the instance may say othe
 BLUESKY_ALT_LIMIT = 2000  # graphemes: what the official app allows
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_REPORTED_PROBLEMS = 20
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_DELIMITERS = (";", ",", "\t")
+SHEET = SheetKind(
+    name="an alt-text file",
+    required=(PATH_COLUMN, ALT_COLUMN),
+    max_bytes=MAX_FILE_BYTES,
+    redo_hint="Export the alt-text file again.",
+    header_hint="Export the alt-text file again and fill in the alt_text column without renaming columns.",
+    too_large_hint="Give the CSV written by the alt-text export, filled in.",
+)
 _CONTROL = regex.compile(r"[\p{Cc}--[\n\t]]", flags=regex.V1)
 
 
@@ -82,12 +86,12 @@ def export_alt_text_csv(
     `overwrite`, because it may hold hours of someone's writing.
     """
     target = Path(path)
-    if delimiter not in _DELIMITERS:
+    if delimiter not in DELIMITERS:
         raise ValueError(f"unsupported delimiter {delimiter!r}")
     if target.exists() and not overwrite:
         raise BadInputError(f"{target} already exists", hint="Choose another file name, or allow overwriting it.")
     rows, missing = _rows(tweets, username, existing or {})
-    _write_atomically(target, rows, delimiter)
+    write_sheet(target, COLUMNS, rows, delimiter)
     prefilled = sum(1 for row in rows if row[-1])
     return AltTextExport(target, len(rows), prefilled, missing)
 
@@ -110,33 +114,11 @@ def _row(tweet: Tweet, media: Media, username: str, alt: str) -> list[str]:
         tweet.id,
         date,
         tweet.url(username),
-        _cell(text_excerpt(tweet.text)),
-        _cell(media.path or ""),
+        text_excerpt(tweet.text),
+        media.path or "",
         media.kind,
-        _cell(alt),
+        alt,
     ]
-
-
-def _cell(value: str) -> str:
-    """Defuse spreadsheet formulas (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _write_atomically(target: Path, rows: list[list[str]], delimiter: str) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".alt-text-", suffix=".csv", dir=folder)
-    except OSError as error:
-        raise BadInputError(f"cannot write in {folder}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-            writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise BadInputError(f"cannot write {target}: {error.strerror or error}") from None
 
 
 def text_excerpt(text: str, max_graphemes: int = EXCERPT_GRAPHEMES) -> str:
@@ -180,74 +162,9 @@ def load_alt_text_csv(
     line numbers, in one BadInputError.
     """
     source = Path(path)
-    text = _decode(_read_limited(source), source)
-    rows = _records(text, source)
+    rows = read_sheet(source, SHEET)
     reader = _AltTextReader(source, mastodon_limit, bluesky_limit, known_paths)
     return reader.read(rows)
-
-
-def _read_limited(source: Path) -> bytes:
-    try:
-        if source.stat().st_size > MAX_FILE_BYTES:
-            raise BadInputError(
-                f"{source} is too large for an alt-text file",
-                hint="Give the CSV written by the alt-text export, filled in.",
-            )
-        return source.read_bytes()
-    except OSError as error:
-        raise BadInputError(
-            f"cannot read {source}: {error.strerror or error}",
-            hint="Check the file name and that the file is not open in a program that locks it.",
-        ) from None
-
-
-def _decode(data: bytes, source: Path) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise BadInputError(
-        f"{source} is not a text file in a known encoding",
-        hint='Save it from your spreadsheet as "CSV UTF-8".',
-    )
-
-
-def _records(text: str, source: Path) -> list[tuple[int, list[str]]]:
-    """(line number, cells) for each non-blank record, header first."""
-    if not text.strip():
-        raise BadInputError(f"{source} is empty", hint="Export the alt-text file again.")
-    delimiter = _detect_delimiter(text, source)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                records.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise BadInputError(
-            f"{source}, line {line}: the CSV is malformed ({error})",
-            hint="Check the quotes on that line, or save the file again from your spreadsheet as CSV.",
-        ) from None
-    return records
-
-
-def _detect_delimiter(text: str, source: Path) -> str:
-    first_line = text.lstrip("\ufeff").splitlines()[0]
-    for delimiter in _DELIMITERS:
-        cells = {cell.strip().strip('"').lower() for cell in first_line.split(delimiter)}
-        if {PATH_COLUMN, ALT_COLUMN} <= cells:
-            return delimiter
-    raise BadInputError(
-        f"{source}, line 1: the header must name the columns {PATH_COLUMN} and {ALT_COLUMN}",
-        hint="Export the alt-text file again and fill in the alt_text column without renaming columns.",
-    )
 
 
 class _AltTextReader:
@@ -300,8 +217,8 @@ class _AltTextReader:
             self.problems.append(f"line {line}: a value in a column without a name")
             return
         row = dict(zip(columns, cells, strict=False))
-        media_path = _uncell(row.get(PATH_COLUMN, "").strip())
-        alt = _clean_alt(_uncell(row.get(ALT_COLUMN, "")))
+        media_path = uncell(row.get(PATH_COLUMN, "").strip())
+        alt = _clean_alt(uncell(row.get(ALT_COLUMN, "")))
         self._record(line, media_path, alt)
 
     def _record(self, line: int, media_path: str, alt: str) -> None:
@@ -354,13 +271,6 @@ class _AltTextReader:
             f"{self.source}: {count} {noun} in the alt-text file:\n{lines}{tail}",
             hint="Correct these lines in your spreadsheet, save as CSV and run again.",
         )
-
-
-def _uncell(value: str) -> str:
-    """Undo `_cell`: drop the apostrophe that defused a formula."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def _clean_alt(value: str) -> str:

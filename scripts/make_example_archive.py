@@ -29,6 +29,7 @@ from tests.archive_builder import (  # noqa: E402
     make_tweet,
     snowflake,
     truncated_for_note,
+    user_id,
     write_archive,
 )
 
@@ -128,6 +129,9 @@ PROFILE = {
 def build() -> ArchiveSpec:
     spec = ArchiveSpec(generation="2023", account_id=ACCOUNT, username=USER, display_name="Vélo Lumière 🚲", parts=2)
     spec.profile = PROFILE
+    # Accounts followed and following: three named by the tweets, three only by their ids.
+    spec.following = [user_id("reseau_velo"), user_id("mairie_exemple"), "1212121212", "3434343434"]
+    spec.followers = [user_id("reseau_velo"), user_id("voisine_engagee"), "5656565656"]
     spec.profile_media = {
         f"{ACCOUNT}-VeLoAv01.jpg": profile_picture((400, 400), "#bc4749", "Vélo"),
         f"{ACCOUNT}-1700000000.jpg": profile_picture((1500, 500), "#386641", "Vélo Lumière"),
@@ -189,7 +193,7 @@ def build() -> ArchiveSpec:
     spec.tweet(
         tid(150),
         "@voisine_engagee Oui, l'atelier est gratuit et ouvert à toutes et tous !",
-        reply_to=(tid(149), "555000111", "voisine_engagee"),
+        reply_to=(tid(149), user_id("voisine_engagee"), "voisine_engagee"),
     )
     spec.tweet(
         tid(160), "RT @reseau_velo: Appel national pour des rues apaisées devant les écoles, signez la pétition …"

@@ -27,6 +27,11 @@ def snowflake(when: datetime, sequence: int = 0) -> str:
     return str((ms << 22) | (sequence & 0x3FFFFF))
 
 
+def user_id(screen_name: str) -> str:
+    """The account id the builder gives a screen name, in mentions and wherever a test needs it."""
+    return str(zlib.crc32(screen_name.encode()))
+
+
 def x_date(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%a %b %d %H:%M:%S +0000 %Y")
 
@@ -133,8 +138,8 @@ def entities_of(raw: str, urls: dict[str, str], media_tco: str | None) -> dict:
                 "name": name.title(),
                 "screen_name": name,
                 "indices": _indices(raw, *match.span()),
-                "id_str": str(zlib.crc32(name.encode())),
-                "id": str(zlib.crc32(name.encode())),
+                "id_str": user_id(name),
+                "id": user_id(name),
             }
         )
     for match in _TCO.finditer(raw):
@@ -266,6 +271,9 @@ class ArchiveSpec:
     # profile.js's entry (None: no profile.js) and data/profile_media/ files by name.
     profile: dict | None = field(default_factory=lambda: dict(DEFAULT_PROFILE))
     profile_media: dict[str, bytes] = field(default_factory=dict)
+    # following.js / follower.js account ids (None: no such file).
+    following: list[str] | None = None
+    followers: list[str] | None = None
     shuffle_seed: int | None = 7
 
     def tweet(self, tweet_id: str, text: str, **options) -> dict:
@@ -326,6 +334,12 @@ def archive_files(spec: ArchiveSpec) -> dict[str, bytes]:
     files[f"{data}account.js"] = js("YTD.account.part0", [account], compact)
     if spec.profile is not None:
         files[f"{data}profile.js"] = js("YTD.profile.part0", [{"profile": spec.profile}], compact)
+    for kind, ids in (("following", spec.following), ("follower", spec.followers)):
+        if ids is not None:
+            entries = [
+                {kind: {"accountId": i, "userLink": f"https://twitter.com/intent/user?user_id={i}"}} for i in ids
+            ]
+            files[f"{data}{kind}.js"] = js(f"YTD.{kind}.part0", entries, compact)
     for file_name, content in spec.profile_media.items():
         files[f"{data}profile_media/{file_name}"] = content
     for file_name, content in spec.media.items():

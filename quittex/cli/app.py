@@ -73,6 +73,7 @@ def _register_commands() -> None:
     from quittex.cli import (
         account_cmd,
         alttext_cmd,
+        contacts_cmd,
         farewell_cmd,
         init_cmd,
         inspect_cmd,
@@ -89,6 +90,7 @@ def _register_commands() -> None:
         account_cmd,
         init_cmd,
         profile_cmd,
+        contacts_cmd,
         farewell_cmd,
     )
     for module in modules:

@@ -44,6 +44,8 @@ def bluesky_budgets() -> Budgets:
         "write": [Window(5_000, 3_600), Window(35_000, 86_400)],  # putRecord costs 2, deleteRecord 1
         "blob": [Window(1_000, 86_400)],
         "login": [Window(30, 300), Window(300, 86_400)],
+        # Reads (look-ups, getRecord): the PDS allows 3,000 requests per 5 minutes.
+        "read": [Window(2_500, 300)],
     }
 
 

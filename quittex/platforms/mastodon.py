@@ -57,6 +57,7 @@ def mastodon_budgets() -> Budgets:
         "media": [Window(30, 30 * 60)],
         "delete": [Window(30, 30 * 60)],
         "request": [Window(300, 5 * 60)],
+        "follow": [Window(400, 86_400)],  # Mastodon's own daily limit on follows
     }
 
 

@@ -269,6 +269,13 @@ class BlueskyPublisher:
             input_encoding="application/json",
         )
 
+    def query_json(self, nsid: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Any read (resolveHandle, getProfiles, searchActors…), paced and with
+        failures mapped like the publisher's own; the answer as JSON."""
+        send = partial(self.client.invoke_query, nsid, params=params)
+        response = self._send(nsid, "read", 1, send)
+        return response.content if isinstance(response.content, dict) else {}
+
     def get_blob(self, cid: str) -> bytes:
         """The bytes of one of the account's blobs (an avatar, a banner)."""
         params = {"did": self.did, "cid": cid}
