@@ -184,12 +184,18 @@ class MastodonFollower:
         return True
 
     def _account_id(self, address: str) -> str:
+        """The account's id on this instance: a local one by its name, another
+        through the instance's search (which asks the other server by Webfinger)."""
         client = self.publisher.client
+        domain = self.publisher.account.rsplit("@", 1)[-1].lower()
+        user, _, host = address.partition("@")
+        if host == domain:
+            found = self.publisher.call("request", f"looking up {address}", lambda: client.account_lookup(user))
+            return str(_get(found, "id"))
         answer = self.publisher.call(
             "request", f"looking up {address}", lambda: client.search_v2(address, resolve=True, result_type="accounts")
         )
         accounts = answer.get("accounts") if isinstance(answer, dict) else getattr(answer, "accounts", None)
-        domain = self.publisher.account.rsplit("@", 1)[-1].lower()
         for account in accounts or []:
             acct = str(_get(account, "acct") or "").lower()
             if acct == address or f"{acct}@{domain}" == address:

@@ -43,6 +43,7 @@ from atproto_client import models
 from atproto_client.exceptions import LoginRequiredError, RequestErrorBase
 from atproto_client.models.blob_ref import BlobRef
 from atproto_client.models.common import XrpcError
+from atproto_client.models.dot_dict import DotDict
 from atproto_client.models.utils import get_or_create, get_response_model, load_json
 from atproto_core.exceptions import AtProtocolError
 from atproto_core.uri import AtUri
@@ -272,13 +273,13 @@ class BlueskyPublisher:
     def query_json(self, nsid: str, params: dict[str, Any]) -> dict[str, Any]:
         """Any read (resolveHandle, getProfiles, searchActors…), paced and with
         failures mapped like the publisher's own; the answer as JSON."""
-        send = partial(self.client.invoke_query, nsid, params=params)
+        send = partial(self.client.invoke_query, nsid, params=DotDict(params))
         response = self._send(nsid, "read", 1, send)
         return response.content if isinstance(response.content, dict) else {}
 
     def get_blob(self, cid: str) -> bytes:
         """The bytes of one of the account's blobs (an avatar, a banner)."""
-        params = {"did": self.did, "cid": cid}
+        params = DotDict({"did": self.did, "cid": cid})
         send = partial(self.client.invoke_query, "com.atproto.sync.getBlob", params=params)
         response = self._send("com.atproto.sync.getBlob", "read", 1, send)
         if not isinstance(response.content, bytes):
