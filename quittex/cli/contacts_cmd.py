@@ -87,15 +87,18 @@ def _render_contacts(contacts, top: int) -> None:
         highlight=False,
     )
     table = Table(show_edge=False)
-    for column in ("X account", "Name", "Relation", "Mentions", "Replies", "Retweets", "Quotes", "Last"):
-        table.add_column(column, justify="right" if column in ("Mentions", "Replies", "Retweets", "Quotes") else "left")
+    table.add_column("X account", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Relation", no_wrap=True)
+    table.add_column("Talked with", overflow="fold")
+    table.add_column("Last", no_wrap=True)
     for contact in named[:top]:
         last = contact.last_interaction
         table.add_row(
             shown(f"@{contact.screen_name}"),
             shown(contact.display_name or ""),
             contact.relation or "—",
-            *(str(getattr(contact, kind)) for kind in ("mentions", "replies", "retweets", "quotes")),
+            _talks(contact),
             last.strftime("%Y-%m-%d") if last else "",
         )
     out.print(table)
@@ -114,6 +117,19 @@ def _render_contacts(contacts, top: int) -> None:
             out.print(f"… and {len(unnamed) - top} more (--json lists them all).", highlight=False)
     for note in contacts.notes:
         console.info(f"[dim]note:[/dim] {shown(note)}")
+
+
+_KIND_WORDS = {"mentions": "mention", "replies": "reply", "retweets": "retweet", "quotes": "quote"}
+
+
+def _talks(contact) -> str:
+    """ "3: 2 replies, 1 quote"."""
+    parts = []
+    for kind, word in _KIND_WORDS.items():
+        count = getattr(contact, kind)
+        if count:
+            parts.append(f"{count} {word if count == 1 else kind}")
+    return f"{contact.interactions}: {', '.join(parts)}" if parts else "0"
 
 
 @contacts_app.command("find")

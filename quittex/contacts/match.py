@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STRONG, LIKELY, WEAK = "strong", "likely", "weak"
-POINTS = {"names the X account": 60, "links to": 50, "same handle": 30, "same name": 20}
+POINTS = {"names the X account": 60, "links to": 60, "same handle": 30, "same name": 20}
 MAX_CANDIDATES = 3
 
 
@@ -120,8 +120,8 @@ def describe(candidate: Candidate) -> str:
 def normalized_name(name: str) -> str:
     """ "Réseau Vélo 🚲" and "reseau velo" are the same name."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(char for char in decomposed if char.isalnum() or char.isspace())
-    return " ".join(letters.split())
+    kept = (char if char.isalnum() else " " for char in decomposed if unicodedata.category(char) != "Mn")
+    return " ".join("".join(kept).split())
 
 
 def _names_x_account(text: str, screen_name: str) -> bool:
