@@ -19,7 +19,8 @@ limits and publishes, exactly once and resumably; `connect` and
 farewell texts from a project file (`load_config`) and `post_intro`
 publishes the introduction; `read_x_profile`, `build_profiles`,
 `apply_profile` and `restore_profile` give the new accounts the collective's
-profile and take it back. Errors are `QuittexError`s, each with its
+profile and take it back; `read_contacts`, `find_contacts` and `follow_all`
+find the collective's X contacts again and follow them. Errors are `QuittexError`s, each with its
 `exit_code`.
 """
 
@@ -52,6 +53,9 @@ _WHERE = {
     "build_profiles": ("quittex.profile.build", "build_profiles"),
     "apply_profile": ("quittex.profile.run", "apply_profile"),
     "restore_profile": ("quittex.profile.run", "restore_profile"),
+    "read_contacts": ("quittex.contacts.extract", "read_contacts"),
+    "find_contacts": ("quittex.contacts.find", "find_contacts"),
+    "follow_all": ("quittex.contacts.follow", "follow_all"),
     "PLATFORMS": ("quittex.platforms", "PLATFORMS"),
     "QuittexError": ("quittex.errors", "QuittexError"),
 }

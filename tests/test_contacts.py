@@ -315,3 +315,49 @@ def test_find_without_accounts_names_every_missing_login(tmp_path):
     assert result.exit_code == 3
     said = " ".join(result.stderr.split())
     assert "Mastodon" in said and "Bluesky" in said and not (tmp_path / "c.csv").exists()
+
+
+class _FakeBlueskyPDS:
+    """A Bluesky publisher's reads, answered from a table, for the finder."""
+
+    account, label, did = "did:plc:me", "@me.test", "did:plc:me"
+
+    def __init__(self, appview: bool) -> None:
+        self.appview, self.asked = appview, []
+
+    def query_json(self, nsid, params):
+        from quittex.publish.base import RefusedError
+
+        self.asked.append(nsid)
+        if nsid == "com.atproto.server.describeServer":
+            return {"availableUserDomains": [".test"]}
+        if nsid == "com.atproto.identity.resolveHandle":
+            if params["handle"] == "ami-1.test":
+                return {"did": "did:plc:ami"}
+            raise RefusedError("Unable to resolve handle", status=400)
+        if nsid.startswith("app.bsky.actor."):
+            if not self.appview:
+                raise RefusedError("Bluesky refused it: No service configured for " + nsid, status=400)
+            if nsid.endswith("getProfiles"):
+                return {"profiles": [{"did": "did:plc:ami", "handle": "ami-1.test", "description": "x.com/ami_1"}]}
+            return {"actors": [{"did": "did:plc:other", "handle": "autre.test", "displayName": "Ami Un"}]}
+        if nsid == "com.atproto.repo.getRecord":
+            return {"value": {"displayName": "Ami Un", "description": "https://x.com/ami_1"}}
+        raise AssertionError(nsid)
+
+
+@pytest.mark.parametrize("appview", [True, False])
+def test_bluesky_finder_with_and_without_an_appview(appview):
+    from quittex.contacts.lookup import BlueskyFinder
+
+    pds = _FakeBlueskyPDS(appview)
+    finder = BlueskyFinder(pds)
+    assert finder.domains == ["bsky.social", "test"]
+    found = finder.find("ami_1", "Ami Un")
+    assert found[0].ref == "did:plc:ami" and "x.com/ami_1" in found[0].description
+    if appview:
+        assert [p.address for p in found] == ["ami-1.test", "autre.test", "autre.test"]  # and the searches
+    else:
+        assert [p.address for p in found] == ["ami-1.test"] and finder.appview is False
+        found = finder.find("ami_2", None)  # no AppView: not asked again
+        assert pds.asked.count("app.bsky.actor.getProfiles") == 1

@@ -272,22 +272,9 @@ def export(
 
 def _connect(platforms: list[str], accounts: dict[str, str | None]) -> dict:
     """A publisher per platform, every missing login named before any look-up."""
-    from quittex.errors import AuthError
-    from quittex.platforms import platform
+    from quittex.migrate.targets import open_targets
 
-    publishers, refused = {}, []
-    for name in platforms:
-        try:
-            publishers[name] = platform(name).connect(accounts.get(name))
-        except AuthError as error:
-            refused.append(error)
-    if refused:
-        for publisher in publishers.values():
-            publisher.close()
-        if len(refused) == 1:
-            raise refused[0]
-        raise AuthError(" ".join(error.message for error in refused), hint=refused[0].hint)
-    return publishers
+    return open_targets(platforms, accounts)
 
 
 def _confirm(yes: bool, question: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from quittex.errors import AuthError
 from quittex.platforms import PlatformName, platform
 from quittex.publish.base import Publisher
 from quittex.publish.journal import Journal, journal_path
@@ -16,16 +17,26 @@ def open_targets(
 ) -> dict[PlatformName, Publisher]:
     """Log in (from saved sessions or the environment) to every platform;
     `accounts` picks the account per platform when several are set up.
-    Raises AuthError, naming the command to run, when one is not set up;
-    what was opened before it is closed again."""
+    Raises AuthError, naming every platform not set up and the command to
+    run for each, before anything is done; what was opened is closed again."""
     accounts = accounts or {}
     targets: dict[PlatformName, Publisher] = {}
+    refused: list[AuthError] = []
     try:
         for name in platforms:
-            targets[name] = platform(name).connect(accounts.get(name))
+            try:
+                targets[name] = platform(name).connect(accounts.get(name))
+            except AuthError as error:
+                refused.append(error)
     except BaseException:
         close_targets(targets)
         raise
+    if refused:
+        close_targets(targets)
+        if len(refused) == 1:
+            raise refused[0]
+        hints = " ".join(error.hint for error in refused if error.hint)
+        raise AuthError(" ".join(error.message for error in refused), hint=hints or None)
     return targets
 
 
