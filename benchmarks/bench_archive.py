@@ -113,9 +113,8 @@ def main() -> None:
     for label, run in results.items():
         print(f"{label:34} {run.cpu:6.2f} s CPU (user+sys)  {run.cpu / bare.cpu:5.2f}× bare CPU")
     inspect, contacts = results["quittex inspect --json"], results["quittex contacts --json"]
-    print(
-        f"contacts / inspect: {contacts.wall / inspect.wall:.2f}× wall, {contacts.cpu / inspect.cpu:.2f}× CPU (goal ≤ 1.2×)"
-    )
+    wall, cpu = contacts.wall / inspect.wall, contacts.cpu / inspect.cpu
+    print(f"contacts / inspect: {wall:.2f}× wall, {cpu:.2f}× CPU (goal ≤ 1.2×)")
 
 
 def _has_migrate() -> bool:
