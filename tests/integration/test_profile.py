@@ -237,3 +237,28 @@ def test_a_server_failing_once_is_retried_and_failing_always_is_one_clear_error(
     with mastodon_server.fail("/api/v1/accounts/verify_credentials", status=401, count=10):
         refused = run_cli("profile", ARCHIVE, "--to", "mastodon", "--config", CONFIG, "--yes")
     assert refused.exit_code == 3, refused.stderr
+
+
+@pytest.mark.pds
+def test_bluesky_images_of_before_are_saved_and_put_back_byte_for_byte(pds, accounts):
+    account, _ = accounts
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), "#884400").save(buffer, "PNG")
+    uploaded = httpx.post(
+        pds.xrpc_url("com.atproto.repo.uploadBlob"),
+        content=buffer.getvalue(),
+        headers={**account.auth_headers, "Content-Type": "image/png"},
+        timeout=30,
+    )
+    uploaded.raise_for_status()
+    blob = uploaded.json()["blob"]
+    _put(pds, account, {"$type": PROFILE, "displayName": "Avec image", "avatar": blob})
+
+    applied = run_cli("profile", ARCHIVE, "--to", "bluesky", "--config", CONFIG, "--yes")
+    assert applied.exit_code == 0, applied.stderr
+    assert _record(pds, account)[0]["avatar"]["ref"] != blob["ref"]
+    restored = run_cli("profile", "--restore", "--to", "bluesky", "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    record, _ = _record(pds, account)
+    assert record["avatar"]["ref"] == blob["ref"] and record["displayName"] == "Avec image"
+    assert _blob(pds, account, record["avatar"]) == buffer.getvalue()
