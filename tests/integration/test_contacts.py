@@ -152,7 +152,14 @@ def test_follow_runs_killed_and_resumed_follow_each_account_once(pds, accounts, 
     ]
     env = {**os.environ, "QUITTEX_WIDTH": "120"}
     command = [sys.executable, "-m", "quittex", "contacts", "follow", str(sheet), "--yes"]
-    for _ in range(3):  # killed mid-way, three times
+    client = mastodon_server.client()
+    me_on_mastodon = client.account_verify_credentials()["id"]
+
+    def mastodon_follows() -> int:
+        return len(client.account_following(me_on_mastodon, limit=80))
+
+    # Mastodon's follows come first: killed once among them, then twice among Bluesky's.
+    for count in (mastodon_follows, lambda: len(_follows(pds, my_did)), lambda: len(_follows(pds, my_did))):
         process = subprocess.Popen(
             command,
             env=env,
@@ -161,9 +168,9 @@ def test_follow_runs_killed_and_resumed_follow_each_account_once(pds, accounts, 
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        seen = len(_follows(pds, my_did))
+        seen = count()
         deadline = time.monotonic() + 60
-        while process.poll() is None and len(_follows(pds, my_did)) < seen + 3 and time.monotonic() < deadline:
+        while process.poll() is None and count() < seen + 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         process.send_signal(signal.SIGKILL)
         process.wait(30)
@@ -173,7 +180,6 @@ def test_follow_runs_killed_and_resumed_follow_each_account_once(pds, accounts, 
     assert done.returncode == 0, done.stderr
     follows = _follows(pds, my_did)
     assert sorted(follows) == sorted(person.did for person in people)  # each once
-    client = mastodon_server.client()
-    following = client.account_following(client.account_verify_credentials()["id"], limit=80)
+    following = client.account_following(me_on_mastodon, limit=80)
     followed = {account["acct"] for account in following}
     assert len(following) == len(followed) and {p.handle.split(".")[0].replace("-", "_") for p in people} <= followed
