@@ -85,6 +85,7 @@ class _RewriteOptions(BaseModel):
     timezone: str = Field("UTC", description="IANA zone the original date is written in.")
     mark_sensitive: bool = Field(True, description="possibly_sensitive → content warning / self-label.")
     alt_texts: dict[str, str] = Field(default_factory=dict, description="Alt text by media path.")
+    reply_context: bool = Field(True, description="A reply to someone else says whom it answered, with a link.")
 
     @field_validator("handle_map")
     @classmethod

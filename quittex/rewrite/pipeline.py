@@ -46,6 +46,7 @@ from quittex.rewrite.measure import utf8_len
 from quittex.rewrite.options import LOCALES, MentionMode, Platform, RewriteOptions
 from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.publish import PublishContext
+from quittex.rewrite.replycontext import reply_context_tokens, without_opening_mention
 from quittex.rewrite.rules import PlatformRules, SizeVerdict
 from quittex.rewrite.tokens import Token, TokenContext, TweetContent, tokenize
 from quittex.rewrite.videolink import OversizedVideo, video_link_tokens
@@ -279,6 +280,10 @@ class _PlatformWriter:
         media = self._media(tweet, content)
         groups, warnings = media.groups, media.warnings
         tokens = content.tokens + self._video_links(tweet, media, locale) if media.linked else content.tokens
+        if index == 0 and self._answers_someone_else(tweet):
+            tokens = reply_context_tokens(tweet, locale) + without_opening_mention(
+                tokens, tweet.in_reply_to_screen_name
+            )
         body = rules.body_pieces(tokens)
         quote = rules.quote_pieces(content.quote) if content.quote is not None else []
         if not groups and not quote and not any(p.text.strip() for p in body):
@@ -320,6 +325,11 @@ class _PlatformWriter:
         )
         plan.warnings = [*archive, *content.warnings, *plan.warnings]
         return plan
+
+    def _answers_someone_else(self, tweet: Tweet) -> bool:
+        if not self.options.reply_context or not tweet.in_reply_to_id:
+            return False
+        return (tweet.in_reply_to_screen_name or "").lower() != self.rewriter.username.lower()
 
     def _video_links(self, tweet: Tweet, media: MediaPlan, locale: str) -> list[Token]:
         """A paragraph per video this platform cannot take, linking to the tweet on X."""

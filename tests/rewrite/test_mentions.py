@@ -120,5 +120,7 @@ def test_a_self_reply_loses_its_leading_self_mention():
 
 def test_a_reply_to_someone_else_keeps_its_leading_mention_safely():
     source = tweet("@bob je ne suis pas d'accord", in_reply_to_id="1", in_reply_to_screen_name="bob")
-    [draft] = drafts(source, "mastodon")
+    [draft] = drafts(source, "mastodon", reply_context=False)
     assert draft.text == f"{SAFE_AT}bob je ne suis pas d'accord"
+    [draft] = drafts(source, "mastodon")  # by default the context line names bob instead
+    assert draft.text.endswith(f"{SAFE_AT}bob on X: https://x.com/bob/status/1\n\nje ne suis pas d'accord")
