@@ -90,9 +90,12 @@ class Fault:
 class MastodonTestServer:
     """One mastodon-mock server; `start()`/`stop()` or `with`."""
 
-    def __init__(self, *, rate_limit: RateLimit | None = None, domain: str = "mock.local") -> None:
+    def __init__(
+        self, *, rate_limit: RateLimit | None = None, domain: str = "mock.local", version: str | None = None
+    ) -> None:
         limiter = RateLimitConfig(enabled=rate_limit is not None, **_limit_fields(rate_limit))
         self.config = MastodonMockConfig(
+            **({"mocked_version": version} if version else {}),
             domain=domain,
             database=DatabaseConfig(path=":memory:"),
             seed=DEFAULT_TEST_SEED,
@@ -251,7 +254,8 @@ def mastodon_server() -> Iterator[MastodonTestServer]:
 
 @pytest.fixture
 def mastodon_server_factory() -> Iterator[Callable[..., MastodonTestServer]]:
-    """Start servers with options (`rate_limit=RateLimit(...)`, `domain=`); all
+    """Start servers with options (`rate_limit=RateLimit(...)`, `domain=`,
+    `version="4.4.0"` for an older Mastodon); all
     are stopped after the test."""
     started: list[MastodonTestServer] = []
 

@@ -181,6 +181,23 @@ def migrate(
             rich_help_panel=REWRITE,
         ),
     ] = None,
+    quote_policy: Annotated[
+        str | None,
+        typer.Option(
+            "--quote-policy",
+            help="Mastodon 4.5+: who may quote the migrated posts: public, followers or nobody "
+            "(default: your account's setting).",
+            rich_help_panel=REWRITE,
+        ),
+    ] = None,
+    no_reply_context: Annotated[
+        bool,
+        typer.Option(
+            "--no-reply-context",
+            help="Replies to others do not say whom they answered (by default a line links to that tweet on X).",
+            rich_help_panel=REWRITE,
+        ),
+    ] = False,
     max_characters: Annotated[
         int | None,
         typer.Option(
@@ -291,6 +308,8 @@ def migrate(
         timezone=defaults.timezone,
         mark_sensitive=not no_sensitive_marks,
         visibility=defaults.visibility,
+        quote_policy=quote_policy,
+        reply_context=not no_reply_context,
         max_characters=max_characters,
         alt_text=defaults.path(defaults.alt_text, source),
     )

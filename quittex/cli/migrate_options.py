@@ -51,6 +51,8 @@ def rewrite_options(
     visibility: str | None,
     max_characters: int | None,
     alt_text: Path | None,
+    quote_policy: str | None = None,
+    reply_context: bool = True,
 ) -> RewriteOptions:
     from quittex.alttext import load_alt_text_csv
     from quittex.rewrite.handle_map import load_handle_map
@@ -61,6 +63,12 @@ def rewrite_options(
         mastodon["visibility"] = visibility
     if max_characters:
         mastodon["max_characters"] = max_characters
+    if quote_policy is not None:
+        from quittex.platforms.mastodon import QUOTE_POLICIES
+
+        if quote_policy not in QUOTE_POLICIES:
+            raise BadInputError(f"--quote-policy takes {', '.join(QUOTE_POLICIES)} (got {quote_policy!r}).")
+        mastodon["quote_approval_policy"] = quote_policy
     values = {
         "mentions": mentions,
         "handle_map": load_handle_map(handle_map) if handle_map else {},
@@ -72,6 +80,7 @@ def rewrite_options(
         "alt_texts": load_alt_text_csv(alt_text) if alt_text else {},
         "mastodon": mastodon,
         "bluesky": {"date_note": not no_bluesky_date_note},
+        "reply_context": reply_context,
     }
     # What no layer gives is left to the model's own default.
     return validated(RewriteOptions, {key: value for key, value in values.items() if value is not None})

@@ -7,8 +7,9 @@ Its own modules: `quittex.rewrite.mastodon` (rules), `quittex.publish.mastodon`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -17,6 +18,10 @@ from quittex.vocabulary import Visibility
 
 if TYPE_CHECKING:
     from quittex.publish.mastodon import MastodonPublisher
+
+
+QUOTE_POLICIES = ("public", "followers", "nobody")
+QuotePolicy = Literal["public", "followers", "nobody"]
 
 
 class MastodonOptions(PlatformOptions):
@@ -29,6 +34,10 @@ class MastodonOptions(PlatformOptions):
     # Mastodon cannot backdate: the note is the only date a reader gets, so it
     # may turn a full post into a two-post thread.
     date_note_can_split: bool = True
+    # Mastodon 4.5 quotes posts natively; set from the instance at publish time.
+    native_quotes: bool = False
+    # Who may quote the migrated posts (None: the account's own setting).
+    quote_approval_policy: QuotePolicy | None = None
 
     @property
     def length_limit(self) -> int:
@@ -46,8 +55,26 @@ class MastodonOptions(PlatformOptions):
             "max_media_attachments": statuses.get("max_media_attachments"),
             "description_limit": media.get("description_limit"),
         }
-        update = {k: v for k, v in announced.items() if isinstance(v, int) and v > 0}
+        update: dict[str, Any] = {k: v for k, v in announced.items() if isinstance(v, int) and v > 0}
+        update["native_quotes"] = supports_quotes(instance)
         return self.model_validate({**self.model_dump(), **update})
+
+
+# Quote posts came with Mastodon 4.5 (its API version 7; mastodon-mock numbers it 4).
+QUOTES_SINCE_VERSION = (4, 5)
+QUOTES_SINCE_API = 7
+
+
+def supports_quotes(instance: Mapping[str, Any]) -> bool:
+    """Whether an instance (`instance_v2()`) takes `quoted_status_id`."""
+    api = (instance.get("api_versions") or {}).get("mastodon")
+    if isinstance(api, int) and api >= QUOTES_SINCE_API:
+        return True
+    version = instance.get("version")
+    if not isinstance(version, str):
+        return False
+    numbers = re.findall(r"\d+", version.split("+")[0])[:2]
+    return len(numbers) == 2 and (int(numbers[0]), int(numbers[1])) >= QUOTES_SINCE_VERSION
 
 
 def mastodon_budgets() -> Budgets:

@@ -104,12 +104,14 @@ class InstanceLimits:
     media: MastodonLimits = field(default_factory=MastodonLimits)
     domain: str | None = None
     version: str | None = None
+    api_version: int | None = None  # `api_versions.mastodon` (Mastodon 4.3+)
 
     @classmethod
     def from_instance_v2(cls, answer: Any) -> InstanceLimits:
         statuses = _read(_read(answer, "configuration"), "statuses")
         media = MastodonLimits.from_instance_v2(answer)
         domain, version = _read(answer, "domain"), _read(answer, "version")
+        api_version = _read(_read(answer, "api_versions"), "mastodon")
         return cls(
             max_characters=_bounded(_read(statuses, "max_characters"), 500, 50, 1_000_000),
             characters_reserved_per_url=_bounded(_read(statuses, "characters_reserved_per_url"), 23, 1, 1000),
@@ -118,6 +120,7 @@ class InstanceLimits:
             media=media,
             domain=domain if isinstance(domain, str) else None,
             version=version if isinstance(version, str) else None,
+            api_version=api_version if isinstance(api_version, int) and not isinstance(api_version, bool) else None,
         )
 
     @property
@@ -127,6 +130,8 @@ class InstanceLimits:
         (description_limit where Mastodon 4.4+ puts it, whatever the server's age)."""
         media = self.media
         return {
+            "version": self.version,
+            "api_versions": {"mastodon": self.api_version} if self.api_version is not None else {},
             "configuration": {
                 "statuses": {
                     "max_characters": self.max_characters,
@@ -142,7 +147,7 @@ class InstanceLimits:
                     "video_frame_rate_limit": media.video_max_frame_rate,
                     "supported_mime_types": sorted(media.supported_mime_types) if media.supported_mime_types else None,
                 },
-            }
+            },
         }
 
     def rewrite_options(self, options: MastodonOptions) -> MastodonOptions:
@@ -236,6 +241,7 @@ class MastodonPublisher:
                 visibility=draft.visibility,
                 language=draft.language or None,
                 idempotency_key=key,
+                **_quote_arguments(draft),
             ),
         )
         remote = _remote(status, what)
@@ -534,6 +540,16 @@ class _Wanted:
 
     def same_source(self, text: str, warning: str) -> bool:
         return _exact(text, self.mask_links) == self.text and _exact(warning, False) == self.warning
+
+
+def _quote_arguments(draft: MastodonDraft) -> dict[str, Any]:
+    """`quoted_status_id` (a native quote, Mastodon 4.5+) and who may quote the post."""
+    arguments: dict[str, Any] = {}
+    if draft.quoted_status_id:
+        arguments["quoted_status_id"] = draft.quoted_status_id
+    if draft.quote_approval_policy:
+        arguments["quote_approval_policy"] = draft.quote_approval_policy
+    return arguments
 
 
 def html_to_text(content: str) -> str:

@@ -83,7 +83,9 @@ class _JournalContext(PublishContext):
         remote = self.journal.remote(tweet_id, 0)
         if remote is None:
             return None
-        return MigratedPost(url=remote.url or remote.id, uri=remote.id if remote.cid else None, cid=remote.cid)
+        return MigratedPost(
+            url=remote.url or remote.id, uri=remote.id if remote.cid else None, cid=remote.cid, id=remote.id
+        )
 
     def resolve_did(self, handle: str) -> str | None:
         return self.dids.get(handle)

@@ -280,9 +280,21 @@ class MastodonDraft(Draft):
     visibility: str = "unlisted"
     language: str | None = None
     spoiler_text: str = ""
+    quote: QuoteEmbed | None = None  # a native quote of an own migrated tweet (Mastodon 4.5+)
+    quoted_status_id: str | None = None  # set by finalize() from the quoted tweet's status
+    quote_approval_policy: str | None = None
+
+    @property
+    def embedded_quote(self) -> QuoteEmbed | None:
+        return self.quote
 
     def _platform_json(self, created: str) -> dict[str, Any]:
-        return {"visibility": self.visibility, "language": self.language, "spoiler_text": self.spoiler_text}
+        data = {"visibility": self.visibility, "language": self.language, "spoiler_text": self.spoiler_text}
+        if self.quote is not None:
+            data["embed"] = {**self.quote.to_json(), "type": "quote", "status_id": self.quoted_status_id}
+        if self.quote_approval_policy:
+            data["quote_approval_policy"] = self.quote_approval_policy
+        return data
 
     def shown_length(self) -> int:
         return mastodon_length(self.text, self.spoiler_text or "")

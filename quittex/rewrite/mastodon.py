@@ -17,7 +17,7 @@ from quittex.rewrite.options import MastodonOptions, MentionMode
 from quittex.rewrite.pieces import Pending, Piece, with_text
 from quittex.rewrite.publish import PublishContext
 from quittex.rewrite.rules import PlatformRules, SizeVerdict, safe_mention
-from quittex.rewrite.tokens import Token
+from quittex.rewrite.tokens import QuoteTarget, Token
 
 
 class MastodonRules(PlatformRules):
@@ -35,6 +35,13 @@ class MastodonRules(PlatformRules):
     def own_link_piece(self, url: str, tweet_id: str) -> Piece:
         # Any status URL counts 23 like this one: no stand-in needed.
         return Piece(facet_uri(url), atomic=True, pending=Pending("own_link", tweet_id, url))
+
+    def quote_pieces(self, quote: QuoteTarget | None) -> list[Piece]:
+        if quote is None or not quote.own or not self.settings.native_quotes:
+            return super().quote_pieces(quote)
+        # A native quote once the quoted post exists; until then (and if it
+        # never does) a link, which counts 23 like the status URL it becomes.
+        return [Piece(facet_uri(quote.url), atomic=True, pending=Pending("quote", quote.tweet_id, quote.url))]
 
     def mention_piece(self, token: Token) -> Piece:
         mapped = self.mapped_handle(token.value)
@@ -99,6 +106,8 @@ class MastodonRules(PlatformRules):
             visibility=self.settings.visibility,
             language=mastodon_language(tweet.lang),
             spoiler_text=spoiler_text(locale, self.settings.spoiler_text) if sensitive else "",
+            quote=fields.quote,
+            quote_approval_policy=self.settings.quote_approval_policy,
         )
 
     def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
@@ -115,9 +124,20 @@ class MastodonRules(PlatformRules):
         if not links:
             return with_text(piece, piece.text, None), None
         post = context.migrated_post(piece.pending.key)
+        if piece.pending.kind == "quote" and post is not None and post.id:
+            return with_text(piece, "", None), None  # quoted natively: no link in the text
         if post is None or not post.url:
             return with_text(piece, piece.text, None), _not_migrated(piece.pending.key)
         return with_text(piece, post.url, None), None
+
+    def final_fields(self, draft: Draft, part: Any, rendered: Any, context: PublishContext) -> dict[str, Any]:
+        """The quoted status, when the quote became a native one."""
+        assert isinstance(draft, MastodonDraft)
+        quote = draft.quote
+        if quote is None or "".join(p.text for p in part.quote):
+            return {"quote": None, "quoted_status_id": None}
+        post = context.migrated_post(quote.tweet_id)
+        return {"quoted_status_id": post.id if post else None}
 
 
 def _not_migrated(tweet_id: str) -> DraftWarning:

@@ -30,6 +30,7 @@ class MigratedPost:
     url: str
     uri: str | None = None
     cid: str | None = None
+    id: str | None = None  # the platform's own id (Mastodon: the status id)
 
 
 class PublishContext(Protocol):

@@ -1,0 +1,53 @@
+"""Rich posts on real servers: native quotes on Mastodon 4.5+, a link on older
+servers; replies that keep their context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli_helpers import run_cli
+from tests.mastodon_server import mastodon_server_factory  # noqa: F401 - fixture
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "twitter-example.zip"
+
+
+def _statuses(server) -> list:
+    client = server.client()
+    me = client.account_verify_credentials()
+    return sorted(client.account_statuses(me["id"], limit=40), key=lambda s: int(s["id"]))
+
+
+def _publish(server, monkeypatch, *options: str):
+    monkeypatch.setenv("QUITTEX_MASTODON_URL", server.url)
+    monkeypatch.setenv("QUITTEX_MASTODON_TOKEN", server.token)
+    # mastodon-mock counts links at full length: a higher limit keeps every post in one piece.
+    result = run_cli("migrate", EXAMPLE, "--to", "mastodon", "--yes", *options)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return _statuses(server)
+
+
+def test_a_quote_of_an_own_tweet_is_a_native_quote_on_mastodon_4_5(mastodon_server_factory, monkeypatch):  # noqa: F811
+    server = mastodon_server_factory(version="4.5.7")
+    statuses = _publish(server, monkeypatch, "--quote-policy", "followers")
+    quoting = [s for s in statuses if s.get("quote")]
+    assert len(quoting) == 1
+    quoted = quoting[0]["quote"]["quoted_status"]
+    root = next(s for s in statuses if "Bilan de notre balade" in s["content"])
+    assert str(quoted["id"]) == str(root["id"])
+    assert "/status" not in quoting[0]["content"]  # no link stands in for the quote
+    assert {s["quote_approval_policy"] for s in statuses} == {"followers"}  # --quote-policy, on every post
+
+
+def test_an_older_mastodon_gets_the_link_as_before(mastodon_server_factory, monkeypatch):  # noqa: F811
+    server = mastodon_server_factory(version="4.4.3")
+    statuses = _publish(server, monkeypatch)
+    assert not [s for s in statuses if s.get("quote")]
+    root = next(s for s in statuses if "Bilan de notre balade" in s["content"])
+    assert any(root["url"] in s["content"] for s in statuses if s is not root)
+
+
+def test_replies_to_others_say_whom_they_answer(mastodon_server_factory, monkeypatch):  # noqa: F811
+    server = mastodon_server_factory()
+    statuses = _publish(server, monkeypatch, "--include-replies")
+    reply = next(s for s in statuses if "atelier est gratuit" in s["content"])
+    assert "En réponse à" in reply["content"] and "x.com/voisine_engagee/status/" in reply["content"]
