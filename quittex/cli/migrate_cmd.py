@@ -190,6 +190,30 @@ def migrate(
             rich_help_panel=REWRITE,
         ),
     ] = None,
+    pace: Annotated[
+        str | None,
+        typer.Option(
+            "--pace",
+            help="Bluesky: full (the PDS's limits, the default) or gentle (batches of 50 posts, 15 minutes apart: "
+            "kinder to a new account's standing).",
+            rich_help_panel=PUBLISH,
+        ),
+    ] = None,
+    bluesky_replies: Annotated[
+        str | None,
+        typer.Option(
+            "--bluesky-replies",
+            help="Who may reply to the migrated posts on Bluesky: everyone (the default), followers, following, "
+            "mentioned or nobody.",
+            rich_help_panel=PUBLISH,
+        ),
+    ] = None,
+    bluesky_no_quotes: Annotated[
+        bool,
+        typer.Option(
+            "--bluesky-no-quotes", help="Nobody may quote the migrated posts on Bluesky.", rich_help_panel=PUBLISH
+        ),
+    ] = False,
     no_reply_context: Annotated[
         bool,
         typer.Option(
@@ -310,6 +334,9 @@ def migrate(
         visibility=defaults.visibility,
         quote_policy=quote_policy,
         reply_context=not no_reply_context,
+        pace=pace,
+        bluesky_replies=bluesky_replies,
+        bluesky_quotes=not bluesky_no_quotes,
         max_characters=max_characters,
         alt_text=defaults.path(defaults.alt_text, source),
     )

@@ -53,6 +53,9 @@ def rewrite_options(
     alt_text: Path | None,
     quote_policy: str | None = None,
     reply_context: bool = True,
+    pace: str | None = None,
+    bluesky_replies: str | None = None,
+    bluesky_quotes: bool = True,
 ) -> RewriteOptions:
     from quittex.alttext import load_alt_text_csv
     from quittex.rewrite.handle_map import load_handle_map
@@ -79,11 +82,29 @@ def rewrite_options(
         "mark_sensitive": mark_sensitive,
         "alt_texts": load_alt_text_csv(alt_text) if alt_text else {},
         "mastodon": mastodon,
-        "bluesky": {"date_note": not no_bluesky_date_note},
+        "bluesky": {
+            "date_note": not no_bluesky_date_note,
+            **_bluesky_publishing(pace, bluesky_replies, bluesky_quotes),
+        },
         "reply_context": reply_context,
     }
     # What no layer gives is left to the model's own default.
     return validated(RewriteOptions, {key: value for key, value in values.items() if value is not None})
+
+
+def _bluesky_publishing(pace: str | None, replies: str | None, quotes: bool) -> dict:
+    from quittex.platforms.bluesky import REPLY_GATES
+
+    settings: dict = {"quotes_allowed": quotes}
+    if pace is not None:
+        if pace not in ("full", "gentle"):
+            raise BadInputError(f"--pace takes full or gentle (got {pace!r}).")
+        settings["pace"] = pace
+    if replies is not None and replies != "everyone":
+        if replies not in REPLY_GATES:
+            raise BadInputError(f"--bluesky-replies takes everyone, {', '.join(REPLY_GATES)} (got {replies!r}).")
+        settings["reply_gate"] = replies
+    return settings
 
 
 def check_mentions(mentions: str | None) -> None:

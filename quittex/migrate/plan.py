@@ -65,6 +65,7 @@ class PlatformPlan:
 class MigrationPlan:
     selection: Selection
     platforms: dict[Platform, PlatformPlan] = field(default_factory=dict)
+    options: RewriteOptions | None = None  # what the drafts were written with (a platform's pace, say)
 
     @property
     def tweets(self) -> int:
@@ -88,11 +89,11 @@ def plan_migration(
     selection, rewriter = prepare_rewrite(
         archive, platforms, select_options, rewrite_options, already_migrated, media_limits
     )
-    plan = MigrationPlan(selection)
+    plan = MigrationPlan(selection, options=rewriter.options)
     with paused_gc():
         results = rewriter.rewrite_all(selection.threads, platforms, on_progress)
     for platform, result in results.items():
-        plan.platforms[platform] = _platform_plan(platform, result)
+        plan.platforms[platform] = _platform_plan(platform, result, rewriter.options.platform(platform))
     return plan
 
 
@@ -186,9 +187,9 @@ def _check_alt_text_paths(archive: Archive, options: RewriteOptions | None) -> N
         )
 
 
-def _platform_plan(platform: Platform, result: RewriteResult) -> PlatformPlan:
+def _platform_plan(platform: Platform, result: RewriteResult, settings: Any) -> PlatformPlan:
     skipped = Counter(s.message for s in result.skipped)
     media = sum(len(d.media) for d in result.drafts)
     posts = len(result.drafts)
-    estimate = platform_spec(platform).estimate(posts, media)
+    estimate = platform_spec(platform).estimate(posts, media, settings)
     return PlatformPlan(platform, result.drafts, skipped, estimate)

@@ -20,6 +20,7 @@ from quittex.migrate.plan import MigrationPlan, plan_migration
 from quittex.migrate.select import SelectOptions
 from quittex.migrate.targets import close_targets, migrated_ids, open_targets, with_server_limits
 from quittex.platforms import PlatformName
+from quittex.platforms import platform as platform_spec
 from quittex.publish.base import Publisher
 from quittex.publish.migration import PlatformJob, publish_all
 from quittex.publish.runner import Progress, RunLimits, RunReport
@@ -127,8 +128,10 @@ def publish_plan(
         name: PlatformJob(publisher, plan.platforms[name].drafts, publisher.limits().media)
         for name, publisher in publishers.items()
     }
-    for publisher in publishers.values():
+    for name, publisher in publishers.items():
         publisher.pacer.deadline = settings.deadline
+        if plan.options is not None:
+            publisher.pacer.budgets.update(platform_spec(name).pace_budgets(plan.options.platform(name)))
     limits = RunLimits(max_posts=settings.max_posts, stop=settings.stop)
     return publish_all(archive, jobs, limits=limits, state_dir=settings.state_dir, on_progress=on_progress)
 

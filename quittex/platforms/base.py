@@ -108,6 +108,7 @@ class PlatformSpec:
     farewell_limit_path: str  # (the project file's [farewell]) -> the intro post's `Limit`
     profile_path: str  # its profile's side (`quittex.profile.remote.ProfileSide`)
     rich_text: bool = False  # links are facets beside the text rather than parsed by the server
+    gentle_pace: Window | None = None  # `--pace gentle`: at most this many posts per window
 
     @property
     def rules(self) -> type[PlatformRules]:
@@ -121,8 +122,16 @@ class PlatformSpec:
         """The platform's documented media limits (a server may announce others)."""
         return load(self.media_limits_path)()
 
-    def estimate(self, posts: int, media: int) -> Estimate:
-        return load(self.estimate_path)(posts, media)
+    def estimate(self, posts: int, media: int, settings: PlatformOptions | None = None) -> Estimate:
+        """How long publishing takes at this platform's limits (and `settings`' pace)."""
+        return load(self.estimate_path)(posts, media, settings)
+
+    def pace_budgets(self, settings: PlatformOptions) -> Budgets:
+        """Budgets a chosen pace adds to the platform's own (none by default)."""
+        pace = getattr(settings, "pace", "full")
+        if pace == "gentle" and self.gentle_pace is not None:
+            return {"post": [self.gentle_pace]}
+        return {}
 
     def profile(self) -> Any:
         """Its `ProfileSide`: the profile's limits, and how it is read and written."""

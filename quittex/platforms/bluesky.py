@@ -21,6 +21,10 @@ BlueskyLabel = Literal["sexual", "nudity", "porn", "graphic-media"]
 VIDEO_SERVICE = "https://video.bsky.app"  # = publish.bluesky.DEFAULT_VIDEO_SERVICE
 
 
+REPLY_GATES = ("followers", "following", "mentioned", "nobody")
+ReplyGate = Literal["followers", "following", "mentioned", "nobody"]
+
+
 class BlueskyOptions(PlatformOptions):
     max_graphemes: int = Field(300, ge=50)
     max_bytes: int = Field(3000, ge=200)
@@ -31,6 +35,12 @@ class BlueskyOptions(PlatformOptions):
     # Bluesky shows the original date from createdAt, so by default the note
     # is left out rather than splitting a tweet that fits without it.
     date_note_can_split: bool = False
+    # How posts go out: "full" at the PDS's limits, "gentle" in batches with pauses.
+    pace: Literal["full", "gentle"] = "full"
+    # Who may reply to the migrated posts (a threadgate; None: everyone), and
+    # whether they may be quoted (a postgate).
+    reply_gate: ReplyGate | None = None
+    quotes_allowed: bool = True
 
     @property
     def length_limit(self) -> int:
@@ -79,6 +89,7 @@ BLUESKY = PlatformSpec(
     estimate_path="quittex.publish.estimate:estimate_bluesky",
     connect_path="quittex.platforms.bluesky:connect",
     profile_path="quittex.profile.bluesky:BlueskyProfile",
+    gentle_pace=Window(50, 15 * 60),  # GENTLE_BATCH posts per GENTLE_PAUSE_SECONDS (publish/estimate.py)
     farewell_limit_path="quittex.farewell.limits:bluesky_intro_limit",
     rich_text=True,
 )

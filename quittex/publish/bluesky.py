@@ -188,6 +188,7 @@ class BlueskyPublisher:
     ) -> Remote:
         if not isinstance(draft, BlueskyDraft):
             raise TypeError(f"the Bluesky publisher takes a BlueskyDraft, not {type(draft).__name__}")
+        self.pacer.before("post", 1)  # a chosen pace (--pace gentle); nothing by default
         body = {"repo": self.did, "collection": POST, "rkey": key, "record": post_record(draft, media, parent, root)}
         written = self._procedure(
             "com.atproto.repo.putRecord",
@@ -197,7 +198,22 @@ class BlueskyPublisher:
             content=_json_bytes(body),
             input_encoding="application/json",
         )
+        # The gates share the post's record key: written again after a crash,
+        # they are the same records (the PDS takes an identical write as a no-op).
+        for collection, gate in gate_records(draft, written.uri, parent):
+            self._put_gate(collection, key, gate)
         return self._remote(written.uri, written.cid)
+
+    def _put_gate(self, collection: str, key: str, record: dict[str, Any]) -> None:
+        body = {"repo": self.did, "collection": collection, "rkey": key, "record": record}
+        self._procedure(
+            "com.atproto.repo.putRecord",
+            None,
+            "write",
+            PUT_RECORD_POINTS,
+            content=_json_bytes(body),
+            input_encoding="application/json",
+        )
 
     def upload(self, media: MediaFile) -> UploadedMedia:
         blob = None
@@ -492,6 +508,30 @@ def post_record(
     }
     record.update({name: value for name, value in optional.items() if value})
     return record
+
+
+THREADGATE = "app.bsky.feed.threadgate"
+POSTGATE = "app.bsky.feed.postgate"
+_REPLY_RULES = {
+    "followers": [{"$type": "app.bsky.feed.threadgate#followerRule"}],
+    "following": [{"$type": "app.bsky.feed.threadgate#followingRule"}],
+    "mentioned": [{"$type": "app.bsky.feed.threadgate#mentionRule"}],
+    "nobody": [],  # an empty allow list: no one may reply
+}
+
+
+def gate_records(draft: BlueskyDraft, uri: str, parent: Remote | None) -> list[tuple[str, dict[str, Any]]]:
+    """The threadgate (on a thread's first post only: it governs the whole
+    thread) and the postgate the draft asks for, as (collection, record)."""
+    created = draft.record_created_at
+    records = []
+    if draft.reply_gate and parent is None:
+        allow = _REPLY_RULES[draft.reply_gate]
+        records.append((THREADGATE, {"$type": THREADGATE, "post": uri, "allow": allow, "createdAt": created}))
+    if not draft.quotes_allowed:
+        rules = [{"$type": "app.bsky.feed.postgate#disableRule"}]
+        records.append((POSTGATE, {"$type": POSTGATE, "post": uri, "embeddingRules": rules, "createdAt": created}))
+    return records
 
 
 def reply_ref(parent: Remote | None, root: Remote | None) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 # Bluesky: repo writes cost points; putRecord costs 2 of the 5,000 an hour
 # and 35,000 a day; uploadBlob is limited to 1,000 a day.
@@ -22,6 +23,11 @@ MASTODON_MEDIA_PER_WINDOW = 30
 # Time a post takes when no limit holds it back (measured on loopback servers,
 # rounded up for a real server across the Internet).
 BLUESKY_SECONDS_PER_POST = 0.3
+# --pace gentle on Bluesky: batches of 50 posts, a quarter of an hour apart
+# (200 an hour at most, against 2,500), for accounts new to the network.
+GENTLE_BATCH = 50
+GENTLE_PAUSE_SECONDS = 15 * 60
+GENTLE_WORDS = "the gentle pace: 50 posts every 15 minutes"
 MASTODON_SECONDS_PER_POST = 1.0
 
 
@@ -43,10 +49,14 @@ class Estimate:
         }
 
 
-def estimate_bluesky(posts: int, blobs: int) -> Estimate:
+def estimate_bluesky(posts: int, blobs: int, settings: Any = None) -> Estimate:
     """The pacer spends each window's budget at once, then waits for the next:
-    2,500 posts go out in minutes, the 2,501st an hour after the first."""
-    points = posts * BLUESKY_PUT_RECORD_POINTS
+    2,500 posts go out in minutes, the 2,501st an hour after the first. At
+    the gentle pace, batches of 50 posts a quarter of an hour apart."""
+    # A threadgate and a postgate are records too (the threadgate only on a
+    # thread's first post: counted on every post, an upper bound).
+    gates = (getattr(settings, "reply_gate", None) is not None) + (not getattr(settings, "quotes_allowed", True))
+    points = posts * BLUESKY_PUT_RECORD_POINTS * (1 + gates)
     by_points = _windows_waited(points, BLUESKY_POINTS_PER_HOUR, 1.0)
     if points > BLUESKY_POINTS_PER_DAY:
         full_days = (points - 1) // BLUESKY_POINTS_PER_DAY
@@ -56,17 +66,22 @@ def estimate_bluesky(posts: int, blobs: int) -> Estimate:
             + _windows_waited(points - full_days * BLUESKY_POINTS_PER_DAY, BLUESKY_POINTS_PER_HOUR, 1.0),
         )
     by_blobs = _windows_waited(blobs, BLUESKY_BLOBS_PER_DAY, 24.0)
+    if getattr(settings, "pace", "full") == "gentle":
+        by_pace = _windows_waited(posts, GENTLE_BATCH, GENTLE_PAUSE_SECONDS / 3600)
+        if by_pace >= max(by_points, by_blobs):
+            hours = by_pace + posts * BLUESKY_SECONDS_PER_POST / 3600
+            return Estimate("bluesky", posts, blobs, timedelta(hours=hours), GENTLE_WORDS)
     hours = max(by_points, by_blobs) + posts * BLUESKY_SECONDS_PER_POST / 3600
     if by_blobs > by_points:
         bound = "1,000 uploads a day"
     elif points > BLUESKY_POINTS_PER_DAY:
-        bound = "17,500 posts a day"
+        bound = f"{BLUESKY_POINTS_PER_DAY // BLUESKY_PUT_RECORD_POINTS // (1 + gates):,} posts a day"
     else:
-        bound = "2,500 posts an hour"
+        bound = f"{BLUESKY_POINTS_PER_HOUR // BLUESKY_PUT_RECORD_POINTS // (1 + gates):,} posts an hour"
     return Estimate("bluesky", posts, blobs, timedelta(hours=hours), bound)
 
 
-def estimate_mastodon(posts: int, media: int) -> Estimate:
+def estimate_mastodon(posts: int, media: int, settings: Any = None) -> Estimate:
     by_posts = _windows_waited(posts, MASTODON_STATUSES_PER_WINDOW, 3.0)
     by_media = _windows_waited(media, MASTODON_MEDIA_PER_WINDOW, 0.5)
     hours = max(by_posts, by_media) + posts * MASTODON_SECONDS_PER_POST / 3600

@@ -124,6 +124,8 @@ class BlueskyRules(PlatformRules):
             labels=labels,
             quote=fields.quote,
             pending_mentions=fields.pending_mentions,
+            reply_gate=self.settings.reply_gate,
+            quotes_allowed=self.settings.quotes_allowed,
         )
 
     def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:

@@ -311,6 +311,8 @@ class BlueskyDraft(Draft):
     labels: list[str] = field(default_factory=list)
     quote: QuoteEmbed | None = None
     pending_mentions: list[PendingMention] = field(default_factory=list)
+    reply_gate: str | None = None  # who may reply (a threadgate on the thread's first post); None: everyone
+    quotes_allowed: bool = True  # False: a postgate turns quoting off
 
     def shown_length(self) -> int:
         return grapheme_count(self.text)
@@ -363,4 +365,6 @@ class BlueskyDraft(Draft):
             "record_created_at": self._record_created_at(created),
             "embed": self.quote.to_json() if self.quote else None,
             "pending_mentions": [m.to_json() for m in self.pending_mentions] if self.pending_mentions else [],
+            **({"reply_gate": self.reply_gate} if self.reply_gate else {}),
+            **({"quotes_allowed": False} if not self.quotes_allowed else {}),
         }

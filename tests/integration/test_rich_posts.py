@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cli_helpers import run_cli
 from tests.mastodon_server import mastodon_server_factory  # noqa: F401 - fixture
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "twitter-example.zip"
+GATES = ("--bluesky-replies", "followers", "--bluesky-no-quotes")
 
 
 def _statuses(server) -> list:
@@ -51,3 +54,36 @@ def test_replies_to_others_say_whom_they_answer(mastodon_server_factory, monkeyp
     statuses = _publish(server, monkeypatch, "--include-replies")
     reply = next(s for s in statuses if "atelier est gratuit" in s["content"])
     assert "En réponse à" in reply["content"] and "x.com/voisine_engagee/status/" in reply["content"]
+
+
+@pytest.mark.pds
+def test_bluesky_gates_on_migrated_posts(pds, accounts):
+    import httpx
+
+    account, _ = accounts
+    result = run_cli(
+        "migrate", EXAMPLE, "--to", "bluesky", "--yes", "--bluesky-replies", "followers", "--bluesky-no-quotes"
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+    def records(collection: str) -> dict[str, dict]:
+        answer = httpx.get(
+            pds.xrpc_url("com.atproto.repo.listRecords"),
+            params={"repo": account.did, "collection": collection, "limit": 100},
+            timeout=30,
+        ).json()
+        return {record["uri"].rsplit("/", 1)[-1]: record["value"] for record in answer["records"]}
+
+    posts, threadgates, postgates = (
+        records(c) for c in ("app.bsky.feed.post", "app.bsky.feed.threadgate", "app.bsky.feed.postgate")
+    )
+    roots = {key for key, post in posts.items() if "reply" not in post}
+    assert set(threadgates) == roots and set(postgates) == set(posts)  # each under its post's record key
+    some = next(iter(threadgates.values()))
+    assert some["allow"] == [{"$type": "app.bsky.feed.threadgate#followerRule"}]
+    assert some["post"].startswith(f"at://{account.did}/app.bsky.feed.post/")
+    assert next(iter(postgates.values()))["embeddingRules"] == [{"$type": "app.bsky.feed.postgate#disableRule"}]
+    again = run_cli(
+        "migrate", EXAMPLE, "--to", "bluesky", "--yes", "--bluesky-replies", "followers", "--bluesky-no-quotes"
+    )
+    assert again.exit_code == 0 and len(records("app.bsky.feed.postgate")) == len(postgates)
