@@ -260,6 +260,10 @@ class MigrateSection(Section):
     alt_text: optional(str) = None  # a CSV file, relative to the project file
     include_replies: bool = False
     include_retweets: bool = False
+    link_cards: bool = True  # Bluesky: a card of each post's first link, fetched when published
+    # Link cards may fetch pages on private, loopback and link-local addresses
+    # (an intranet; QUITTEX_ALLOW_PRIVATE_LINKS=1 does the same).
+    allow_private_links: bool = False
 
     def path(self, value: str | None, config_source: Path | None) -> Path | None:
         return relative_path(value, config_source)

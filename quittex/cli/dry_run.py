@@ -81,6 +81,9 @@ def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
         lines.append(f"{_MEDIA_ICONS.get(media.kind, media.kind)} {shown(media.path)}{alt}")
     for link in draft.links_to_migrated:
         lines.append(f"[cyan]↪ {shown(link.url)}: will link to the migrated post[/cyan]")
+    card_url = getattr(draft, "card_url", None)
+    if card_url:
+        lines.append(_card_line(card_url, getattr(draft, "card_preview", None)))
     quote = draft.embedded_quote
     if quote is not None:
         lines.append(f"[cyan]↪ quotes your tweet {quote.tweet_id}: will embed the migrated post[/cyan]")
@@ -104,6 +107,15 @@ def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
     return panel
 
 
+def _card_line(url: str, preview: dict | None) -> str:
+    if preview is None:
+        return f"[cyan]🔗 card of {shown(url)}: fetched when published (--link-cards shows it now)[/cyan]"
+    if not preview.get("fetched"):
+        return f"[yellow]🔗 no card for {shown(url)}: {shown(preview.get('reason', ''))}[/yellow]"
+    picture = " · with its picture" if preview.get("thumb") else ""
+    return f"[cyan]🔗 card: {shown(preview['title'])}{picture}[/cyan]"
+
+
 def summary_table(plan: MigrationPlan) -> Table:
     table = Table(title=f"Migration plan: {plan.tweets:,} tweets selected", title_justify="left")
     table.add_column("")
@@ -116,6 +128,7 @@ def summary_table(plan: MigrationPlan) -> Table:
         ("  without alt text", lambda p: f"{p.missing_alt_text:,}"),
         ("Videos over the limits, linked to X", lambda p: f"{p.linked_videos:,}"),
         ("Tweets split into several posts", lambda p: f"{p.split_tweets:,}"),
+        ("Posts with a link card", lambda p: f"{sum(1 for d in p.drafts if getattr(d, 'card_url', None)):,}"),
         ("Warnings", lambda p: f"{p.warnings:,}"),
         ("Publishing time (rate limits)", lambda p: human_duration(p.estimate.duration)),
         ("  paced by", lambda p: p.estimate.bound_by),

@@ -190,6 +190,16 @@ def migrate(
             rich_help_panel=REWRITE,
         ),
     ] = None,
+    link_cards: Annotated[
+        bool | None,
+        typer.Option(
+            "--link-cards/--no-link-cards",
+            help="Bluesky: a post with a link shows a card of the page, fetched when it is published (the default). "
+            "With --dry-run, --link-cards fetches the cards now to show them.",
+            rich_help_panel=PUBLISH,
+            show_default=False,
+        ),
+    ] = None,
     pace: Annotated[
         str | None,
         typer.Option(
@@ -335,6 +345,7 @@ def migrate(
         quote_policy=quote_policy,
         reply_context=not no_reply_context,
         pace=pace,
+        link_cards=link_cards is not False and defaults.link_cards,
         bluesky_replies=bluesky_replies,
         bluesky_quotes=not bluesky_no_quotes,
         max_characters=max_characters,
@@ -348,11 +359,21 @@ def migrate(
         accounts = {"bluesky": bluesky_account, "mastodon": mastodon_account}
         publish(
             PublishRequest(
-                archive, platforms, select_options, rewrite_options, yes, max_posts, stop_after, state_dir, accounts
+                archive,
+                platforms,
+                select_options,
+                rewrite_options,
+                yes,
+                max_posts,
+                stop_after,
+                state_dir,
+                accounts,
+                allow_private_links=defaults.allow_private_links,
             )
         )
         return
-    if as_json and preview is None:
+    fetch_cards = bool(link_cards) and "bluesky" in platforms
+    if as_json and preview is None and not fetch_cards:
         _json_lines(archive, platforms, select_options, rewrite_options)
         return
     with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
@@ -360,6 +381,8 @@ def migrate(
         plan = plan_migration(
             opened, platforms, select_options, rewrite_options, on_progress=next_stage(on_progress, "Rewriting")
         )
+        if fetch_cards:
+            _fetch_cards(plan, defaults.allow_private_links, next_stage(on_progress, "Fetching link cards"))
         if preview is not None:
             from quittex.cli.dry_run import write_preview
 
@@ -370,6 +393,15 @@ def migrate(
         render.json_lines(plan)
     else:
         render.terminal(plan, opened.account.username, show)
+
+
+def _fetch_cards(plan, allow_private: bool, on_progress) -> None:
+    """`--dry-run --link-cards`: the cards fetched now, shown beside their posts."""
+    from quittex.cards.preview import preview_cards
+
+    cards = preview_cards(plan.platforms["bluesky"].drafts, allow_private=allow_private, on_progress=on_progress)
+    if cards.failures:
+        console.info(f"{len(cards.failures):,} links give no card (their posts would go out without one).")
 
 
 def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> None:

@@ -54,6 +54,7 @@ def rewrite_options(
     quote_policy: str | None = None,
     reply_context: bool = True,
     pace: str | None = None,
+    link_cards: bool = True,
     bluesky_replies: str | None = None,
     bluesky_quotes: bool = True,
 ) -> RewriteOptions:
@@ -85,6 +86,7 @@ def rewrite_options(
         "bluesky": {
             "date_note": not no_bluesky_date_note,
             **_bluesky_publishing(pace, bluesky_replies, bluesky_quotes),
+            "link_cards": link_cards,
         },
         "reply_context": reply_context,
     }

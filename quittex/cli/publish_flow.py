@@ -31,6 +31,7 @@ class PublishRequest:
     stop_after: str | None
     state_dir: Path | None
     accounts: dict[str, str | None]
+    allow_private_links: bool = False
 
 
 def publish(request: PublishRequest) -> None:
@@ -39,7 +40,10 @@ def publish(request: PublishRequest) -> None:
     from quittex.migrate import RunSettings, run_migration
 
     settings = RunSettings(
-        max_posts=request.max_posts, deadline=_deadline(request.stop_after), state_dir=request.state_dir
+        max_posts=request.max_posts,
+        deadline=_deadline(request.stop_after),
+        state_dir=request.state_dir,
+        allow_private_links=request.allow_private_links,
     )
     display = _ProgressDisplay()
     with archive_progress("Reading") as stages:
@@ -139,6 +143,13 @@ def _conclude(reports: dict[str, RunReport]) -> None:
         console.out.print(line, highlight=False)
         for warning in report.media_warnings:
             console.warn(shown(warning))
+        if report.cards_missing:
+            examples = "; ".join(f"{url}: {why}" for url, why in list(report.cards_missing.items())[:3])
+            more = f" (and {len(report.cards_missing) - 3} more)" if len(report.cards_missing) > 3 else ""
+            console.info(
+                f"{platform_label(platform)}: {len(report.cards_missing):,} links got no card, their posts went out "
+                f"without one: {shown(examples)}{more}"
+            )
         if report.stopped_because and report.stopped_because != "interrupted":
             reason = report.stopped_because.rstrip(".")
             console.info(f"{platform_label(platform)} stopped: {reason}. Run the same command again to continue.")

@@ -39,6 +39,9 @@ class RunSettings:
     deadline: float | None = None  # epoch seconds: stop cleanly before waiting past it
     state_dir: Path | None = None  # where the journals are (default: quittex's home)
     stop: threading.Event = field(default_factory=threading.Event)  # set it to stop after the request in flight
+    # Link cards may fetch pages on private and loopback addresses (tests,
+    # intranets; QUITTEX_ALLOW_PRIVATE_LINKS=1 does it too).
+    allow_private_links: bool = False
 
 
 @dataclass
@@ -125,7 +128,12 @@ def publish_plan(
     once, each through its journal (exactly once, resumable)."""
     settings = settings or RunSettings()
     jobs = {
-        name: PlatformJob(publisher, plan.platforms[name].drafts, publisher.limits().media)
+        name: PlatformJob(
+            publisher,
+            plan.platforms[name].drafts,
+            publisher.limits().media,
+            allow_private_links=settings.allow_private_links,
+        )
         for name, publisher in publishers.items()
     }
     for name, publisher in publishers.items():

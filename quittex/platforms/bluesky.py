@@ -41,6 +41,8 @@ class BlueskyOptions(PlatformOptions):
     # whether they may be quoted (a postgate).
     reply_gate: ReplyGate | None = None
     quotes_allowed: bool = True
+    # A post without media or quote shows a card of its first link, fetched when published.
+    link_cards: bool = True
 
     @property
     def length_limit(self) -> int:

@@ -163,6 +163,9 @@ class BlueskyPublisher:
         self.video_poll_seconds, self.video_wait_seconds = video_poll_seconds, video_wait_seconds
         self._http = http  # for the video service, created when first needed
         self._pds_did: str | None = None
+        # Link cards (`quittex.cards.LinkCards`), set for a run that makes them.
+        self.link_cards: Any = None
+        self._card_thumbs: dict[str, dict[str, Any]] = {}
 
     def limits(self) -> BlueskyServerLimits:
         """Bluesky's documented limits; without a video service (a self-hosted
@@ -189,7 +192,9 @@ class BlueskyPublisher:
         if not isinstance(draft, BlueskyDraft):
             raise TypeError(f"the Bluesky publisher takes a BlueskyDraft, not {type(draft).__name__}")
         self.pacer.before("post", 1)  # a chosen pace (--pace gentle); nothing by default
-        body = {"repo": self.did, "collection": POST, "rkey": key, "record": post_record(draft, media, parent, root)}
+        external = self._card_embed(draft) if not media else None
+        record = post_record(draft, media, parent, root, external)
+        body = {"repo": self.did, "collection": POST, "rkey": key, "record": record}
         written = self._procedure(
             "com.atproto.repo.putRecord",
             models.ComAtprotoRepoPutRecord.Response,
@@ -203,6 +208,26 @@ class BlueskyPublisher:
         for collection, gate in gate_records(draft, written.uri, parent):
             self._put_gate(collection, key, gate)
         return self._remote(written.uri, written.cid)
+
+    def _card_embed(self, draft: BlueskyDraft) -> dict[str, Any] | None:
+        """The `app.bsky.embed.external` of the draft's link, when a card can be made."""
+        if self.link_cards is None or not draft.card_url:
+            return None
+        card = self.link_cards.card(draft.card_url)
+        if card is None:
+            return None
+        external: dict[str, Any] = {"uri": card.uri, "title": card.title, "description": card.description}
+        if card.thumb:
+            blob = self._card_thumbs.get(card.uri)
+            if blob is None:
+                try:
+                    blob = self._upload_blob(MediaFile("photo", card.thumb, card.thumb_mime))
+                except RefusedError:
+                    blob = {}  # the card goes out without its picture
+                self._card_thumbs[card.uri] = blob
+            if blob:
+                external["thumb"] = blob
+        return {"$type": "app.bsky.embed.external", "external": external}
 
     def _put_gate(self, collection: str, key: str, record: dict[str, Any]) -> None:
         body = {"repo": self.did, "collection": collection, "rkey": key, "record": record}
@@ -495,15 +520,20 @@ class BlueskyPublisher:
 
 # -- the record ----------------------------------------------------------------------
 def post_record(
-    draft: BlueskyDraft, media: list[UploadedMedia], parent: Remote | None, root: Remote | None
+    draft: BlueskyDraft,
+    media: list[UploadedMedia],
+    parent: Remote | None,
+    root: Remote | None,
+    external: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `app.bsky.feed.post` record of a final draft, as JSON."""
+    """The `app.bsky.feed.post` record of a final draft, as JSON (`external`:
+    its link card, used when it carries no media and no quote)."""
     record: dict[str, Any] = {"$type": POST, "text": draft.text, "createdAt": draft.record_created_at}
     optional = {
         "langs": list(draft.langs),
         "facets": draft.record_facets(),
         "reply": reply_ref(parent, root),
-        "embed": post_embed(media, draft.quote),
+        "embed": post_embed(media, draft.quote) or external,
         "labels": draft.record_labels(),
     }
     record.update({name: value for name, value in optional.items() if value})

@@ -50,6 +50,14 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (tweet_id, part)
 );
 CREATE INDEX IF NOT EXISTS posts_state ON posts (state);
+-- Link cards as fetched once (a resumed run publishes the very same card):
+-- the card's JSON (or why there is none) and its prepared thumbnail.
+CREATE TABLE IF NOT EXISTS cards (
+    url TEXT PRIMARY KEY,
+    card TEXT NOT NULL,
+    thumb BLOB,
+    fetched_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS media_notes (
     tweet_id TEXT NOT NULL,
     part INTEGER NOT NULL,
@@ -268,6 +276,18 @@ class Journal:
             f"SELECT {_COLUMNS} FROM posts WHERE state = 'done' ORDER BY done_at DESC LIMIT 1"
         ).fetchone()
         return _entry(row) if row else None
+
+    def card(self, url: str) -> tuple[str, bytes | None] | None:
+        """(the card's JSON, its thumbnail) as first fetched, or None."""
+        row = self._db.execute("SELECT card, thumb FROM cards WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_card(self, url: str, card: str, thumb: bytes | None) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO cards (url, card, thumb, fetched_at) VALUES (?, ?, ?, ?)",
+                (url, card, thumb, _now()),
+            )
 
     def meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())

@@ -9,9 +9,11 @@ consistent and stops.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from quittex.archive import Archive
 from quittex.errors import ArchiveError
@@ -30,6 +32,7 @@ class PlatformJob:
     drafts: list[Draft]
     media_limits: BlueskyLimits | MastodonLimits
     dids: dict[str, str] = field(default_factory=dict)  # Bluesky handles resolved for mentions
+    allow_private_links: bool = False  # link cards may fetch private and loopback addresses
 
 
 def media_preparer(archive: Archive, limits: BlueskyLimits | MastodonLimits) -> Callable[[DraftMedia], MediaFile]:
@@ -59,6 +62,25 @@ def media_preparer(archive: Archive, limits: BlueskyLimits | MastodonLimits) -> 
         )
 
     return prepare
+
+
+@contextmanager
+def _link_cards(job: PlatformJob, journal: Journal) -> Iterator[Any]:
+    """Link cards for a publisher that shows them, when a draft asks for one;
+    cached in the journal, so a resumed run publishes the cards first fetched."""
+    if not hasattr(job.publisher, "link_cards") or not any(getattr(d, "card_url", None) for d in job.drafts):
+        yield None
+        return
+    from quittex.cards import Fetcher, LinkCards, private_links_allowed
+
+    fetcher = Fetcher(allow_private=private_links_allowed(job.allow_private_links))
+    cards = LinkCards(fetcher, cache=journal)
+    job.publisher.link_cards = cards
+    try:
+        yield cards
+    finally:
+        job.publisher.link_cards = None
+        fetcher.close()
 
 
 def publish_all(
@@ -114,7 +136,10 @@ def _run_one(archive, name, job: PlatformJob, limits, state_dir, on_progress, re
                 on_progress=on_progress,
                 dids=job.dids,
             )
-            reports[name] = run.run()
+            with _link_cards(job, journal) as cards:
+                reports[name] = run.run()
+            if cards is not None:
+                reports[name].cards_missing = dict(cards.failures)
     except BaseException as error:  # noqa: BLE001 - handed to the main thread
         # The other platforms go on: a refused Mastodon token is no reason to
         # stop publishing to Bluesky. The error is raised once all are done.

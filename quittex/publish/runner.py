@@ -51,6 +51,7 @@ class RunReport:
     left: int = 0
     media_warnings: list[str] = field(default_factory=list)
     stopped_because: str | None = None
+    cards_missing: dict[str, str] = field(default_factory=dict)  # link → why its post has no card
 
     @property
     def complete(self) -> bool:

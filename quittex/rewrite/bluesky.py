@@ -126,6 +126,7 @@ class BlueskyRules(PlatformRules):
             pending_mentions=fields.pending_mentions,
             reply_gate=self.settings.reply_gate,
             quotes_allowed=self.settings.quotes_allowed,
+            card_url=card_link(fields) if self.settings.link_cards else None,
         )
 
     def announcement(self, post_id: str, text: str, links: Sequence[Any], lang: str, created_at: datetime) -> Draft:
@@ -170,6 +171,24 @@ class BlueskyRules(PlatformRules):
             f"@{handle} did not resolve to an account: written as {safe_mention(piece.pending.original)}",
         )
         return with_text(piece, safe_mention(piece.pending.original), None), warning
+
+
+# Links a card is never made for: X itself (its pages show nothing to a
+# logged-out reader), and the account's own posts (they become quotes or links).
+_NO_CARD_HOSTS = re.compile(r"^https?://(?:[\w-]+\.)?(?:x\.com|twitter\.com|t\.co)(?:[/:?#]|$)", re.IGNORECASE)
+
+
+def card_link(fields: DraftFields) -> str | None:
+    """The link a post's card shows: its first link to the web at large, when
+    the post carries no media and no quote (a post has one embed at most)."""
+    if fields.media or fields.quote is not None:
+        return None
+    own = {link.url for link in fields.links_to_migrated}
+    for facet in fields.facets:
+        uri = facet.feature.value
+        if facet.feature.kind == "link" and uri not in own and not _NO_CARD_HOSTS.match(uri):
+            return uri
+    return None
 
 
 def _not_migrated(tweet_id: str) -> DraftWarning:

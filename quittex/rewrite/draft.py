@@ -16,6 +16,7 @@ from quittex.rewrite.measure import grapheme_count, mastodon_length
 from quittex.rewrite.options import Platform
 
 WILL_LINK = "will link to the migrated post"
+CARD_LATER = "a card of this page is fetched when the post is published"
 FeatureKind = Literal["link", "tag", "mention"]
 
 
@@ -313,6 +314,9 @@ class BlueskyDraft(Draft):
     pending_mentions: list[PendingMention] = field(default_factory=list)
     reply_gate: str | None = None  # who may reply (a threadgate on the thread's first post); None: everyone
     quotes_allowed: bool = True  # False: a postgate turns quoting off
+    card_url: str | None = None  # the link whose card the post shows, fetched when published
+    card_preview: dict[str, Any] | None = None  # a dry run with --link-cards: the card fetched, or why none
+    card_thumb: bytes | None = None  # its picture, for the HTML preview (not in the JSON)
 
     def shown_length(self) -> int:
         return grapheme_count(self.text)
@@ -353,6 +357,11 @@ class BlueskyDraft(Draft):
             for f in self.facets
         ]
 
+    def _card_json(self) -> dict[str, Any]:
+        if self.card_preview is None:
+            return {"url": self.card_url, "note": CARD_LATER}
+        return {"url": self.card_url, **self.card_preview}
+
     def record_labels(self) -> dict[str, Any] | None:
         if not self.labels:
             return None
@@ -367,4 +376,5 @@ class BlueskyDraft(Draft):
             "pending_mentions": [m.to_json() for m in self.pending_mentions] if self.pending_mentions else [],
             **({"reply_gate": self.reply_gate} if self.reply_gate else {}),
             **({"quotes_allowed": False} if not self.quotes_allowed else {}),
+            **({"link_card": self._card_json()} if self.card_url else {}),
         }
