@@ -96,21 +96,20 @@ class Fetcher:
         return self._get(url, MAX_PICTURE_BYTES, accept="image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8")
 
     def _get(self, url: str, limit: int, *, accept: str) -> Fetched:
+        self._check(url)
+        self._pace(url)  # between fetches from one host; a fetch's redirects follow at once
         deadline = self._clock() + TIMEOUT_SECONDS
         current = url
-        for _ in range(MAX_REDIRECTS + 1):
-            self._check(current)
-            self._pace(current)
-            response = self._request(current, limit, accept, deadline)
-            if response is None:
-                continue
-            if isinstance(response, str):  # a redirect
-                current = response
-                continue
-            return response
+        for hop in range(MAX_REDIRECTS + 1):
+            if hop:
+                self._check(current)
+            answer = self._request(current, limit, accept, deadline)
+            if isinstance(answer, Fetched):
+                return answer
+            current = answer  # a redirect, checked like the first address
         raise CardFetchError(f"more than {MAX_REDIRECTS} redirects")
 
-    def _request(self, url: str, limit: int, accept: str, deadline: float) -> Fetched | str | None:
+    def _request(self, url: str, limit: int, accept: str, deadline: float) -> Fetched | str:
         self.requests += 1
         try:
             with self._client.stream("GET", url, headers={"Accept": accept}) as response:
