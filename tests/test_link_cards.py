@@ -168,9 +168,15 @@ def test_dry_run_link_cards_fetches_and_shows_them(server, monkeypatch, tmp_path
     )
     result = run_cli("migrate", EXAMPLE, "--dry-run", "--to", "bluesky", "--json", "--link-cards")
     assert result.exit_code == 0, result.stderr
-    cards = [p["link_card"] for p in map(json.loads, result.stdout.splitlines()) if "link_card" in p]
-    assert len(cards) == 3 and all(card["fetched"] is False for card in cards)  # those pages are 404 here
-    assert "answered 404" in cards[0]["reason"]
+    cards = {
+        p["link_card"]["url"]: p["link_card"] for p in map(json.loads, result.stdout.splitlines()) if "link_card" in p
+    }
+    workshop = cards["https://velo-lumiere.example.org/ateliers/2019-03-09"]
+    assert workshop["fetched"] and workshop["title"] == "Atelier vélo du samedi" and workshop["thumb"]["bytes"] > 0
+    home = cards["https://velo-lumiere.example.org"]
+    assert home["fetched"] is False and "answered 404" in home["reason"]  # this server has no home page
     page = tmp_path / "preview.html"
     shown = run_cli("migrate", EXAMPLE, "--dry-run", "--to", "bluesky", "--link-cards", "--preview", page)
-    assert shown.exit_code == 0 and "no card for" in shown.stdout
+    assert shown.exit_code == 0 and "no card for" in shown.stdout and "🔗 card: Atelier vélo du samedi" in shown.stdout
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<div class="card"><img src="data:image/') == 2 and 'class="card none"' in html

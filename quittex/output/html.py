@@ -165,8 +165,26 @@ def _environment(media: _MediaInliner) -> Environment:
     env.filters["bluesky_text"] = bluesky_html
     env.filters["plain_text"] = plain_html
     env.filters["media_html"] = media.html
+    env.filters["card_html"] = card_html
     env.filters["x_date"] = lambda moment: moment.strftime("%Y-%m-%d %H:%M UTC")
     return env
+
+
+def card_html(card: dict) -> Markup:
+    """A link card as the post will show it, or what the dry run knows of it."""
+    url = card.get("url", "")
+    if "fetched" not in card:
+        return Markup('<div class="card pending">🔗 a card of {} is fetched when the post is published</div>').format(
+            url
+        )
+    if not card["fetched"]:
+        return Markup('<div class="card none">🔗 no card for {}: {}</div>').format(url, card.get("reason", ""))
+    thumb = card.get("thumb_uri")
+    picture = Markup('<img src="{}" alt="">').format(thumb) if thumb else Markup("")
+    return Markup(
+        '<div class="card">{}<div class="card-text"><div class="card-title">{}</div><div>{}</div>'
+        '<div class="meta">{}</div></div></div>'
+    ).format(picture, card.get("title", ""), card.get("description", ""), url)
 
 
 def plain_html(text: str) -> Markup:
@@ -255,6 +273,10 @@ def write_preview(
         for draft in platform_plan.drafts:
             data = draft.to_json()
             data["length"] = draft.shown_length()
+            thumb = getattr(draft, "card_thumb", None)
+            if thumb and data.get("link_card"):  # the picture, inline: the page stays one file
+                mime = data["link_card"].get("thumb", {}).get("mime_type", "image/jpeg")
+                data["link_card"]["thumb_uri"] = f"data:{mime};base64," + base64.b64encode(thumb).decode()
             drafts.append(data)
 
     def load(path: str) -> bytes | None:
