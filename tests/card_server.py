@@ -88,8 +88,9 @@ PAGES: dict[str, tuple[int, dict[str, str], bytes]] = {
 
 
 class CardServer:
-    def __init__(self) -> None:
+    def __init__(self, *, article_delay: float = 0.0) -> None:
         self.hits: Counter[str] = Counter()
+        self.article_delay = article_delay
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -135,11 +136,11 @@ class CardServer:
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return None
-        if path.startswith("/article/"):  # the benchmark's thousand pages
+        if path.startswith("/article/"):  # many pages, each a moment to serve, with a picture
+            time.sleep(self.article_delay)
             title = f"Article {path.rsplit('/', 1)[-1]}"
-            return _send(
-                handler, 200, {"Content-Type": "text/html"}, _page(f'<meta property="og:title" content="{title}">')
-            )
+            head = f'<meta property="og:title" content="{title}"><meta property="og:image" content="/pic.jpg">'
+            return _send(handler, 200, {"Content-Type": "text/html"}, _page(head))
         return _send(handler, 404, {"Content-Type": "text/html"}, _page("<title>404</title>"))
 
     def __enter__(self) -> CardServer:
