@@ -67,6 +67,8 @@ class LinkCards:
     fetcher: Fetcher
     cache: CardCache | None = None
     failures: dict[str, str] = field(default_factory=dict)  # url → why it has no card
+    # Pictures by URL: a site gives most of its pages the same one (its logo).
+    _pictures: dict[str, tuple[bytes | None, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def card(self, url: str) -> LinkCard | None:
@@ -97,12 +99,14 @@ class LinkCards:
     def _thumb(self, image: str | None) -> tuple[bytes | None, str]:
         if not image:
             return None, ""
-        try:
-            fetched = self.fetcher.picture(image)
-            prepared = prepare_image(fetched.data, BlueskyLimits(), name=image)
-        except (CardFetchError, MediaError):
-            return None, ""  # the card goes out without its picture
-        return prepared.data, prepared.mime_type
+        if image not in self._pictures:
+            try:
+                fetched = self.fetcher.picture(image)
+                prepared = prepare_image(fetched.data, BlueskyLimits(), name=image)
+                self._pictures[image] = prepared.data, prepared.mime_type
+            except (CardFetchError, MediaError):
+                self._pictures[image] = None, ""  # the card goes out without its picture
+        return self._pictures[image]
 
 
 def parse_page(page: Fetched) -> PageCard:
