@@ -50,3 +50,20 @@ def warn(message: str) -> None:
 
 def info(message: str) -> None:
     err.print(message, highlight=False)
+
+
+def confirm_or_stop(yes: bool, question: str, *, unattended: str, declined: str) -> None:
+    """Go on when `yes`, or when the person at the terminal says so; without a
+    terminal, refuse with `unattended` (the option that skips the question);
+    on a no, say `declined` and end the command with success."""
+    import typer
+
+    from quittex.errors import BadInputError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise BadInputError(unattended)
+    if not typer.confirm(question, default=False, err=True):
+        info(declined)
+        raise typer.Exit(0)

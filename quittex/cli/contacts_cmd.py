@@ -8,7 +8,6 @@ quittex contacts export contacts.csv --mastodon-csv F --handle-map F
 
 from __future__ import annotations
 
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -278,13 +277,9 @@ def _connect(platforms: list[str], accounts: dict[str, str | None]) -> dict:
 
 
 def _confirm(yes: bool, question: str) -> None:
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise BadInputError("Add --yes to follow without a terminal.")
-    if not typer.confirm(question, default=False, err=True):
-        console.info("No one was followed.")
-        raise typer.Exit(0)
+    console.confirm_or_stop(
+        yes, question, unattended="Add --yes to follow without a terminal.", declined="No one was followed."
+    )
 
 
 @contextmanager

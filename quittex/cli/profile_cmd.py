@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -234,13 +233,12 @@ def _restore(platforms: list[str], accounts, state_dir, yes: bool) -> None:
 
 
 def _confirm(yes: bool, question: str) -> None:
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise BadInputError("Add --yes to change the profiles without a terminal.")
-    if not typer.confirm(question, default=False, err=True):
-        console.info("Nothing was changed.")
-        raise typer.Exit(0)
+    console.confirm_or_stop(
+        yes,
+        question,
+        unattended="Add --yes to change the profiles without a terminal.",
+        declined="Nothing was changed.",
+    )
 
 
 def _json(draft, outcome) -> dict:

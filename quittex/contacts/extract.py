@@ -28,7 +28,7 @@ from quittex.archive.layout import plan_layout
 from quittex.archive.reader import _open_archive_source, _read_account, _read_manifest, read_ahead
 from quittex.archive.source import ArchiveSource
 from quittex.archive.tweets import _created_at
-from quittex.errors import ArchiveError, NotAnXArchiveError
+from quittex.errors import NotAnXArchiveError
 
 _RETWEET = re.compile(r"RT @(\w{1,50}):")
 _STATUS_LINK = re.compile(r"https?://(?:mobile\.)?(?:twitter|x)\.com/(\w{1,50})/status(?:es)?/\d+", re.IGNORECASE)
@@ -212,18 +212,9 @@ def _ids(source: ArchiveSource, name: str, entry: type, kind: str) -> Iterable[s
 
 
 def _decode(data: bytes, name: str) -> list[_Tweet]:
-    payload = R.js_payload(data, name)
-    try:
-        if R.looks_wrapped(payload, b"tweet"):
-            return [entry.tweet for entry in msgspec.json.decode(payload, type=list[_Wrapped])]
-        return msgspec.json.decode(payload, type=list[_Tweet])
-    except msgspec.ValidationError as error:
-        raise ArchiveError(f"{name} does not have the structure of an X archive file: {error}.") from None
-    except msgspec.DecodeError as error:
-        raise ArchiveError(
-            f"{name} is not valid JSON ({error}); the archive may be truncated or damaged.",
-            hint="Download the archive from X again.",
-        ) from None
+    if R.looks_wrapped(R.js_payload(data, name), b"tweet"):
+        return [entry.tweet for entry in R.decode_js(data, name, list[_Wrapped])]
+    return R.decode_js(data, name, list[_Tweet])
 
 
 class _AddressBook:

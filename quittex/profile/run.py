@@ -16,7 +16,8 @@ journal's record of what quittex sent.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,8 +85,7 @@ def apply_profile(
     rebuild: Callable[[ProfileRules], ProfileDraft] | None = None,
 ) -> ProfileOutcome:
     """Make the account's profile say what `draft` says."""
-    target = publisher or platform(draft.platform).connect(account)
-    try:
+    with _publisher(draft.platform, account, publisher) as target:
         draft, outcome = preview_profile(draft, target, state_dir=state_dir, rebuild=rebuild)
         if not outcome.change:
             outcome.notes.append("The profile already says all this: nothing changed.")
@@ -100,9 +100,6 @@ def apply_profile(
         state.done({kind: {"digest": getattr(draft, kind).picture.digest, "key": key} for kind, key in keys.items()})
         outcome.done = True
         return outcome
-    finally:
-        if publisher is None:
-            target.close()
 
 
 def restore_profile(
@@ -113,8 +110,7 @@ def restore_profile(
     state_dir: Path | None = None,
 ) -> ProfileOutcome:
     """Put back the profile the account had before quittex first changed it."""
-    target = publisher or platform(platform_name).connect(account)
-    try:
+    with _publisher(platform_name, account, publisher) as target:
         state = ProfileState(platform_name, target.account, state_dir)
         saved = state.saved()
         if saved is None:
@@ -128,9 +124,6 @@ def restore_profile(
         _retrying(lambda: side.restore(target, saved[0], saved[1], current))
         state.done(forget_images=True)
         return ProfileOutcome(platform_name, target.label, current, done=True)
-    finally:
-        if publisher is None:
-            target.close()
 
 
 def pin_intro(
@@ -142,8 +135,7 @@ def pin_intro(
 ) -> ProfileOutcome:
     """Pin the introduction `farewell --post` published, and nothing else of the
     profile; saved first like any change, so `--restore` unpins it."""
-    target = publisher or platform(platform_name).connect(account)
-    try:
+    with _publisher(platform_name, account, publisher) as target:
         intro = intro_post(platform_name, target.account, state_dir)
         if intro is None:
             raise BadInputError(
@@ -164,9 +156,19 @@ def pin_intro(
         state.done()
         outcome.done = True
         return outcome
+
+
+@contextmanager
+def _publisher(platform_name: str, account: str | None, given: Publisher | None) -> Iterator[Publisher]:
+    """The publisher given (left open), or one logged in now and closed after."""
+    if given is not None:
+        yield given
+        return
+    target = platform(platform_name).connect(account)
+    try:
+        yield target
     finally:
-        if publisher is None:
-            target.close()
+        target.close()
 
 
 def intro_post(platform_name: str, account: str, state_dir: Path | None = None) -> Remote | None:

@@ -194,19 +194,11 @@ class BlueskyPublisher:
         self.pacer.before("post", 1)  # a chosen pace (--pace gentle); nothing by default
         external = self._card_embed(draft) if not media else None
         record = post_record(draft, media, parent, root, external)
-        body = {"repo": self.did, "collection": POST, "rkey": key, "record": record}
-        written = self._procedure(
-            "com.atproto.repo.putRecord",
-            models.ComAtprotoRepoPutRecord.Response,
-            "write",
-            PUT_RECORD_POINTS,
-            content=_json_bytes(body),
-            input_encoding="application/json",
-        )
+        written = self._put(POST, key, record)
         # The gates share the post's record key: written again after a crash,
         # they are the same records (the PDS takes an identical write as a no-op).
         for collection, gate in gate_records(draft, written.uri, parent):
-            self._put_gate(collection, key, gate)
+            self._put(collection, key, gate)
         return self._remote(written.uri, written.cid)
 
     def _card_embed(self, draft: BlueskyDraft) -> dict[str, Any] | None:
@@ -229,11 +221,15 @@ class BlueskyPublisher:
                 external["thumb"] = blob
         return {"$type": "app.bsky.embed.external", "external": external}
 
-    def _put_gate(self, collection: str, key: str, record: dict[str, Any]) -> None:
-        body = {"repo": self.did, "collection": collection, "rkey": key, "record": record}
-        self._procedure(
+    def _put(self, collection: str, rkey: str, record: dict[str, Any], **swap: str | None) -> Any:
+        """`putRecord`, the record sent exactly as built; `swap=` (a CID, or None
+        for "must not exist yet") only when given."""
+        body = {"repo": self.did, "collection": collection, "rkey": rkey, "record": record}
+        if "swap" in swap:
+            body["swapRecord"] = swap["swap"]
+        return self._procedure(
             "com.atproto.repo.putRecord",
-            None,
+            models.ComAtprotoRepoPutRecord.Response,
             "write",
             PUT_RECORD_POINTS,
             content=_json_bytes(body),
@@ -289,15 +285,7 @@ class BlueskyPublisher:
     def put_record(self, collection: str, rkey: str, record: dict[str, Any], *, swap: str | None) -> Remote:
         """Write the record only if it is still the one of CID `swap` (None: only
         if there is none): a concurrent edit makes it raise `SwapError`."""
-        body = {"repo": self.did, "collection": collection, "rkey": rkey, "record": record, "swapRecord": swap}
-        written = self._procedure(
-            "com.atproto.repo.putRecord",
-            models.ComAtprotoRepoPutRecord.Response,
-            "write",
-            PUT_RECORD_POINTS,
-            content=_json_bytes(body),
-            input_encoding="application/json",
-        )
+        written = self._put(collection, rkey, record, swap=swap)
         return Remote(id=written.uri, cid=written.cid)
 
     def delete_record(self, collection: str, rkey: str, *, swap: str | None) -> None:
