@@ -255,16 +255,13 @@ class BlueskyPublisher:
         return self._remote(found.uri, found.cid)
 
     def delete(self, remote: Remote) -> None:
-        """Delete a post of this account (a missing one counts as deleted)."""
-        body = {"repo": self.did, "collection": POST, "rkey": self._own_post_key(remote)}
-        self._procedure(
-            "com.atproto.repo.deleteRecord",
-            None,
-            "write",
-            DELETE_RECORD_POINTS,
-            content=_json_bytes(body),
-            input_encoding="application/json",
-        )
+        """Delete a post of this account (a missing one counts as deleted), and
+        the threadgate and postgate quittex gave it (under the same record key)."""
+        key = self._own_post_key(remote)
+        self.delete_record(POST, key, swap=None, any_version=True)
+        for collection in (THREADGATE, POSTGATE):
+            if self.get_record(collection, key) is not None:  # a read, not a write point, for most posts
+                self.delete_record(collection, key, swap=None, any_version=True)
 
     # -- any record of the account's own repo (the profile) ----------------------------
     def get_record(self, collection: str, rkey: str) -> tuple[dict[str, Any], str | None] | None:
@@ -288,8 +285,11 @@ class BlueskyPublisher:
         written = self._put(collection, rkey, record, swap=swap)
         return Remote(id=written.uri, cid=written.cid)
 
-    def delete_record(self, collection: str, rkey: str, *, swap: str | None) -> None:
-        body = {"repo": self.did, "collection": collection, "rkey": rkey, "swapRecord": swap}
+    def delete_record(self, collection: str, rkey: str, *, swap: str | None, any_version: bool = False) -> None:
+        """Delete the record if it is still the one of CID `swap` (`any_version`: whatever it is)."""
+        body = {"repo": self.did, "collection": collection, "rkey": rkey}
+        if not any_version:
+            body["swapRecord"] = swap
         self._procedure(
             "com.atproto.repo.deleteRecord",
             None,

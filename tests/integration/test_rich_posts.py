@@ -87,3 +87,8 @@ def test_bluesky_gates_on_migrated_posts(pds, accounts):
         "migrate", EXAMPLE, "--to", "bluesky", "--yes", "--bluesky-replies", "followers", "--bluesky-no-quotes"
     )
     assert again.exit_code == 0 and len(records("app.bsky.feed.postgate")) == len(postgates)
+    undone = run_cli("undo", "--to", "bluesky", "--yes")
+    assert undone.exit_code == 0, undone.stdout + undone.stderr
+    assert (
+        records("app.bsky.feed.post") == records("app.bsky.feed.threadgate") == records("app.bsky.feed.postgate") == {}
+    )

@@ -286,9 +286,21 @@ def test_only_bluesky_drafts_are_accepted(publisher):
 # -- pacing -----------------------------------------------------------------------------
 
 
+def no_gates(httpx_mock) -> None:
+    """The post has no threadgate and no postgate (getRecord: RecordNotFound)."""
+    httpx_mock.add_response(
+        method="GET",
+        url=re.compile(rf"{re.escape(XRPC)}/com\.atproto\.repo\.getRecord\?.*feed\.(threadgate|postgate).*"),
+        status_code=400,
+        json={"error": "RecordNotFound", "message": "Could not locate record"},
+        is_reusable=True,
+    )
+
+
 def test_a_put_costs_two_write_points_and_a_delete_one(publisher, httpx_mock):
     put_answer(httpx_mock)
     httpx_mock.add_response(method="POST", url=f"{XRPC}/com.atproto.repo.deleteRecord", json={})
+    no_gates(httpx_mock)
 
     remote = create(publisher)
     publisher.delete(remote)
@@ -512,6 +524,7 @@ def test_find_does_not_mistake_another_refusal_for_absence(publisher, httpx_mock
 
 def test_delete_removes_the_record_by_its_key(publisher, httpx_mock):
     httpx_mock.add_response(method="POST", url=f"{XRPC}/com.atproto.repo.deleteRecord", json={})
+    no_gates(httpx_mock)
     publisher.delete(Remote(uri_of("3kaaaaaaaaaa2"), cid=CID))
     body = sent_json(httpx_mock, "com.atproto.repo.deleteRecord")
     assert body == {"repo": DID, "collection": "app.bsky.feed.post", "rkey": "3kaaaaaaaaaa2"}
