@@ -53,8 +53,7 @@ class TextLimits:
             return False
         if self.max_characters is not None and len(text) > self.max_characters:
             return False
-        limit = self.max_graphemes if self.max_graphemes is not None else None
-        return limit is None or self.length(text) <= limit
+        return self.max_graphemes is None or self.length(text) <= self.max_graphemes
 
     def clip(self, text: str) -> str:
         """`text` shortened (ending in "…") until it fits."""
