@@ -72,3 +72,18 @@ class PartialError(QuittexError):
 
 class PlatformError(QuittexError):
     """A platform answered with an error we cannot recover from."""
+
+
+class UnreachableError(PlatformError):
+    """A server did not answer at all (no route, no DNS, refused, timed out).
+    `detail` is the transport's own words, shown only with --debug."""
+
+    def __init__(self, server: str, detail: str = "") -> None:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(server).hostname if "://" in server else server
+        super().__init__(
+            f"quittex cannot reach {host or server}: check your internet connection.",
+            hint="If your connection works, check the server's address, or try again later: it may be down.",
+        )
+        self.detail = detail

@@ -91,3 +91,13 @@ def test_the_accounts_package_still_gives_every_name():
         assert getattr(accounts, name) is not None
     with pytest.raises(AttributeError):
         accounts.no_such_thing  # noqa: B018
+
+
+def test_an_unreachable_server_is_one_plain_sentence(monkeypatch):
+    monkeypatch.setenv("QUITTEX_BLUESKY_HANDLE", "collectif.bsky.social")
+    monkeypatch.setenv("QUITTEX_BLUESKY_PASSWORD", "abcd-efgh-ijkl-mnop")
+    monkeypatch.setenv("QUITTEX_BLUESKY_PDS", "http://127.0.0.1:9")  # nothing listens there
+    result = run_cli("migrate", "examples/twitter-example.zip", "--to", "bluesky", "--yes")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and "quittex cannot reach 127.0.0.1: check your internet connection." in said
+    assert "ConnectError" not in said and "Errno" not in said and "Traceback" not in said

@@ -43,7 +43,7 @@ from quittex.accounts.store import (
     CredentialStore,
 )
 from quittex.config import parse_bluesky_handle
-from quittex.errors import AuthError, BadInputError, PlatformError, RateLimitedError
+from quittex.errors import AuthError, BadInputError, PlatformError, RateLimitedError, UnreachableError
 from quittex.platforms.base import Window
 from quittex.platforms.bluesky import bluesky_budgets
 
@@ -211,7 +211,7 @@ def _login_error(error: RequestErrorBase, handle: str, login_url: str, store: Cr
             credentials.login_blocked_until[key] = reset
         return RateLimitedError(f"Bluesky refuses more logins for now; try again in {_minutes(reset - time.time())}.")
     if isinstance(error, NetworkError):
-        return PlatformError(f"Could not reach {login_url}: {_describe(error)}")
+        return UnreachableError(login_url, _describe(error))
     code, message = _xrpc_error(error)
     if code == "AuthFactorTokenRequired":
         return AuthError(f"@{handle} asks for a code sent by email: that is the main password.", hint=APP_PASSWORD_HELP)
@@ -245,7 +245,9 @@ def _resume(record: BlueskyCredentials, store: CredentialStore) -> BlueskySessio
     except RateLimitExceededError:
         raise RateLimitedError(f"{record.pds} asks quittex to slow down; try again in a few minutes.") from None
     except RequestErrorBase as error:
-        raise PlatformError(f"Could not reach {record.pds}: {_describe(error)}") from None
+        if isinstance(error, NetworkError):
+            raise UnreachableError(record.pds, _describe(error)) from None
+        raise PlatformError(f"{record.pds} failed to resume the session: {_describe(error)}") from None
     session = _session(client)
     session.handle = current.handle
     return session

@@ -35,7 +35,7 @@ from quittex.accounts.environment import ENV_TOKEN, ENV_URL
 from quittex.accounts.secret import Secret
 from quittex.accounts.servers import is_loopback, server_url
 from quittex.accounts.store import Credentials, CredentialStore, MastodonCredentials
-from quittex.errors import AuthError, PlatformError, RateLimitedError
+from quittex.errors import AuthError, PlatformError, RateLimitedError, UnreachableError
 
 # write:accounts: the profile (update_credentials) and pinning the introduction.
 SCOPES = ("write:statuses", "write:media", "write:accounts", "read:accounts", "read:statuses")
@@ -241,7 +241,7 @@ def _refusal(error: MastodonError, instance: str, source: str) -> Exception:
     if isinstance(error, MastodonRatelimitError):
         return RateLimitedError(f"{instance} asks quittex to slow down; try again in a few minutes.")
     if isinstance(error, MastodonNetworkError):
-        return PlatformError(f"Could not reach {instance}: {_network_cause(error)}")
+        return UnreachableError(instance, _network_cause(error))
     return PlatformError(f"{instance} failed to check the token: {_server_message(error)}")
 
 
@@ -333,7 +333,7 @@ def _call(instance: str, request: Any) -> Any:
     except MastodonRatelimitError:
         raise RateLimitedError(f"{instance} asks quittex to slow down; try again in a few minutes.") from None
     except MastodonNetworkError as error:
-        raise PlatformError(f"Could not reach {instance}: {_network_cause(error)}") from None
+        raise UnreachableError(instance, _network_cause(error)) from None
     except (MastodonAPIError, MastodonIllegalArgumentError) as error:
         raise PlatformError(f"{instance} answered: {_server_message(error)}") from None
 

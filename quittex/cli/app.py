@@ -24,6 +24,8 @@ class QuittexGroup(TyperGroup):
             return super().invoke(ctx)
         except QuittexError as error:
             if (ctx.obj or {}).get("debug"):
+                if getattr(error, "detail", ""):
+                    console.err.print(f"[dim]{shown(error.detail)}[/dim]", highlight=False)
                 raise
             _report(error)
             raise typer.Exit(int(error.exit_code)) from None
