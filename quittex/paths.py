@@ -7,6 +7,7 @@ user's credentials or journals.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -33,6 +34,12 @@ def private_dir(path: Path) -> Path:
     """Create `path` readable by its owner only (it holds tokens or journals)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def file_name(text: str) -> str:
+    """`text` (an account, a DID) as a file name: runs of anything but letters,
+    digits and `_.@-` become one `_`."""
+    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", text).strip("_") or "account"
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quittex.archive.layout import plan_layout
-from quittex.archive.reader import Archive, _open_archive_source, _read_account, _read_manifest
+from quittex.archive.reader import Archive, _read_account, _read_manifest, read_with
 from quittex.archive.source import ArchiveSource
 from quittex.errors import ArchiveError, NotAnXArchiveError
 
@@ -61,12 +61,7 @@ class XProfile:
 
 def read_x_profile(location: Path | str) -> XProfile:
     """The profile of the archive at `location` (zip or folder, as `load_archive` takes)."""
-    location = Path(location)
-    source = _open_archive_source(location)
-    try:
-        return _profile(source, location.name)
-    finally:
-        source.close()
+    return read_with(location, _profile)
 
 
 def profile_of(archive: Archive) -> XProfile:

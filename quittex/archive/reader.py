@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from quittex.archive import raw as R
 from quittex.archive.gcpause import paused_gc
@@ -26,6 +27,7 @@ from quittex.archive.tweets import NO_TEXT, build_tweet, parse_iso
 from quittex.errors import ArchiveError, NotAnXArchiveError, UnsafeArchiveError
 from quittex.models import Account, Thread, Tweet
 
+T = TypeVar("T")
 # on_progress(files done, files in all, name of the file being read)
 ProgressCallback = Callable[[int, int, str], None]
 MAX_NESTED_ZIP_BYTES = 64 << 30
@@ -97,6 +99,17 @@ def load_archive(location: Path | str, on_progress: ProgressCallback | None = No
     except BaseException:
         source.close()
         raise
+
+
+def read_with(location: Path | str, read: Callable[[ArchiveSource, str], T]) -> T:
+    """`read(source, name)` on the archive at `location` (zip, folder, or
+    either nested), for readers that need a few files, not the tweets' models."""
+    location = Path(location)
+    source = _open_archive_source(location)
+    try:
+        return read(source, location.name)
+    finally:
+        source.close()
 
 
 def _open_archive_source(location: Path) -> ArchiveSource:

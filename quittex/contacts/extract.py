@@ -25,7 +25,7 @@ import msgspec
 
 from quittex.archive import raw as R
 from quittex.archive.layout import plan_layout
-from quittex.archive.reader import _open_archive_source, _read_account, _read_manifest, read_ahead
+from quittex.archive.reader import _read_account, _read_manifest, read_ahead, read_with
 from quittex.archive.source import ArchiveSource
 from quittex.archive.tweets import _created_at
 from quittex.errors import NotAnXArchiveError
@@ -166,12 +166,7 @@ class ContactList:
 
 def read_contacts(location: Path | str) -> ContactList:
     """The contacts of the archive at `location` (zip or folder)."""
-    location = Path(location)
-    source = _open_archive_source(location)
-    try:
-        return _contacts(source, location.name)
-    finally:
-        source.close()
+    return read_with(location, _contacts)
 
 
 def _contacts(source: ArchiveSource, label: str) -> ContactList:

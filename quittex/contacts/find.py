@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ from quittex.publish.base import Publisher
 
 # on_progress(contacts done, contacts in all)
 ProgressCallback = Callable[[int, int], None]
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 FINDERS = {"bluesky": BlueskyFinder, "mastodon": MastodonFinder}
 
 
@@ -38,7 +36,7 @@ class LookupCache:
 
     def __init__(self, source_account: str, platform: str, target_account: str, state_dir: Path | None) -> None:
         folder = paths.private_dir((state_dir or paths.state_dir()) / "contacts")
-        name = "-".join(_UNSAFE.sub("_", part).strip("_") for part in (source_account or "x", platform, target_account))
+        name = "-".join(paths.file_name(part) for part in (source_account or "x", platform, target_account))
         self.path = folder / f"{name}.jsonl"
         self.answers: dict[str, list[Profile]] = {}
         if self.path.exists():

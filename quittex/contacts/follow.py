@@ -30,6 +30,7 @@ from quittex.contacts.sheet import FollowTarget
 from quittex.errors import AuthError, RateLimitedError
 from quittex.publish.base import Publisher, PublishError, RefusedError
 from quittex.publish.bluesky import SwapError
+from quittex.publish.mastodon import read_field
 from quittex.publish.tid import encode_tid
 
 FOLLOW = "app.bsky.graph.follow"
@@ -61,8 +62,7 @@ class FollowJournal:
 
     def __init__(self, platform: str, account: str, state_dir: Path | None = None) -> None:
         folder = paths.private_dir((state_dir or paths.state_dir()) / "contacts")
-        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in account)
-        self.path = folder / f"follows-{platform}-{safe}.json"
+        self.path = folder / f"follows-{platform}-{paths.file_name(account)}.json"
         self.entries: dict[str, dict[str, str]] = (
             json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
         )
@@ -175,7 +175,7 @@ class MastodonFollower:
         [relation] = self.publisher.call(
             "request", f"reading the relationship with {address}", lambda: client.account_relationships(account_id)
         ) or [{}]
-        if _get(relation, "following") or _get(relation, "requested"):
+        if read_field(relation, "following") or read_field(relation, "requested"):
             self.journal.mark(address, state="done")
             return False
         self.journal.mark(address, state="sending")
@@ -191,22 +191,16 @@ class MastodonFollower:
         user, _, host = address.partition("@")
         if host == domain:
             found = self.publisher.call("request", f"looking up {address}", lambda: client.account_lookup(user))
-            return str(_get(found, "id"))
+            return str(read_field(found, "id"))
         answer = self.publisher.call(
             "request", f"looking up {address}", lambda: client.search_v2(address, resolve=True, result_type="accounts")
         )
         accounts = answer.get("accounts") if isinstance(answer, dict) else getattr(answer, "accounts", None)
         for account in accounts or []:
-            acct = str(_get(account, "acct") or "").lower()
+            acct = str(read_field(account, "acct") or "").lower()
             if acct == address or f"{acct}@{domain}" == address:
-                return str(_get(account, "id"))
+                return str(read_field(account, "id"))
         raise RefusedError(f"Mastodon: {address} was not found from {domain}")
 
 
 _FOLLOWERS = {"bluesky": BlueskyFollower, "mastodon": MastodonFollower}
-
-
-def _get(source: Any, key: str) -> Any:
-    if isinstance(source, dict):
-        return source.get(key)
-    return getattr(source, key, None)

@@ -22,7 +22,7 @@ from typing import Any
 from quittex.contacts.match import Profile, bluesky_handles
 from quittex.publish.base import RefusedError
 from quittex.publish.bluesky import BlueskyPublisher
-from quittex.publish.mastodon import MastodonPublisher, html_to_text
+from quittex.publish.mastodon import MastodonPublisher, html_to_text, read_field
 
 SEARCH_LIMIT = 5
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -139,22 +139,20 @@ class MastodonFinder:
         return [self._profile(account) for account in (accounts or [])[:SEARCH_LIMIT]]
 
     def _profile(self, account: Any) -> Profile:
-        acct = str(_get(account, "acct") or "")
-        note = str(_get(account, "note") or "")
-        fields = _get(account, "fields") or []
-        field_text = " ".join(f"{_get(f, 'name') or ''}: {html_to_text(str(_get(f, 'value') or ''))}" for f in fields)
-        links = _HREF.findall(note) + [link for f in fields for link in _HREF.findall(str(_get(f, "value") or ""))]
+        acct = str(read_field(account, "acct") or "")
+        note = str(read_field(account, "note") or "")
+        fields = read_field(account, "fields") or []
+        field_text = " ".join(
+            f"{read_field(f, 'name') or ''}: {html_to_text(str(read_field(f, 'value') or ''))}" for f in fields
+        )
+        links = _HREF.findall(note) + [
+            link for f in fields for link in _HREF.findall(str(read_field(f, "value") or ""))
+        ]
         return Profile(
             platform="mastodon",
             address=acct if "@" in acct else f"{acct}@{self.domain}",
-            ref=str(_get(account, "url") or ""),
-            display_name=str(_get(account, "display_name") or ""),
+            ref=str(read_field(account, "url") or ""),
+            display_name=str(read_field(account, "display_name") or ""),
             description=(html_to_text(note) + " " + field_text).strip(),
             links=links,
         )
-
-
-def _get(source: Any, key: str) -> Any:
-    if isinstance(source, dict):
-        return source.get(key)
-    return getattr(source, key, None)

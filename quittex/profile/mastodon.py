@@ -22,7 +22,7 @@ from quittex.media.sniff import image_mime_type
 from quittex.profile.build import ProfileDraft, ProfileRules, TextLimits
 from quittex.profile.remote import Change, CurrentProfile, RemoteImage
 from quittex.publish.base import RefusedError, TransientError
-from quittex.publish.mastodon import MastodonPublisher
+from quittex.publish.mastodon import MastodonPublisher, read_field
 
 DEFAULT_MAX_FIELDS = 4
 MAX_SAVED_IMAGE_BYTES = 16 << 20
@@ -53,22 +53,22 @@ class MastodonProfile:
     def read(self, publisher: MastodonPublisher) -> CurrentProfile:
         client = publisher.client
         me = publisher.call("request", "reading the profile", client.account_verify_credentials)
-        source = _get(me, "source") or {}
+        source = read_field(me, "source") or {}
         pinned = publisher.call(
-            "request", "reading the pinned posts", lambda: client.account_statuses(_get(me, "id"), pinned=True)
+            "request", "reading the pinned posts", lambda: client.account_statuses(read_field(me, "id"), pinned=True)
         )
         instance = publisher.call("request", "reading the instance's limits", client.instance_v2)
-        accounts = _get(_get(instance, "configuration"), "accounts")
-        max_fields = _get(accounts, "max_profile_fields")
+        accounts = read_field(read_field(instance, "configuration"), "accounts")
+        max_fields = read_field(accounts, "max_profile_fields")
         return CurrentProfile(
-            display_name=str(_get(me, "display_name") or ""),
-            description=str(_get(source, "note") or ""),
-            fields=_fields(_get(source, "fields") or _get(me, "fields") or []),
-            bot=bool(_get(me, "bot")),
-            avatar=_image(_get(me, "avatar")),
-            banner=_image(_get(me, "header")),
-            pinned=[str(_get(status, "id")) for status in pinned or []],
-            raw={"id": str(_get(me, "id"))},
+            display_name=str(read_field(me, "display_name") or ""),
+            description=str(read_field(source, "note") or ""),
+            fields=_fields(read_field(source, "fields") or read_field(me, "fields") or []),
+            bot=bool(read_field(me, "bot")),
+            avatar=_image(read_field(me, "avatar")),
+            banner=_image(read_field(me, "header")),
+            pinned=[str(read_field(status, "id")) for status in pinned or []],
+            raw={"id": str(read_field(me, "id"))},
             max_fields=max_fields if isinstance(max_fields, int) and 0 < max_fields <= 50 else DEFAULT_MAX_FIELDS,
         )
 
@@ -101,7 +101,7 @@ class MastodonProfile:
             )
         if change.pin is not None:
             self._pin(publisher, change.pin.id)
-        sent = {"avatar": _get(answer, "avatar"), "banner": _get(answer, "header")}
+        sent = {"avatar": read_field(answer, "avatar"), "banner": read_field(answer, "header")}
         return {kind: str(sent[kind]) for kind in ("avatar", "banner") if getattr(change, kind) and sent[kind]}
 
     def restore(
@@ -147,7 +147,7 @@ def _padded(fields: list[tuple[str, str]], current: list[tuple[str, str]]) -> li
 
 
 def _fields(raw: Any) -> list[tuple[str, str]]:
-    pairs = [(str(_get(f, "name") or ""), str(_get(f, "value") or "")) for f in raw if f]
+    pairs = [(str(read_field(f, "name") or ""), str(read_field(f, "value") or "")) for f in raw if f]
     return [(name, value) for name, value in pairs if name or value]
 
 
@@ -176,11 +176,3 @@ def _download(url: str, publisher: MastodonPublisher) -> bytes:
             return bytes(data)
     except httpx.HTTPError as error:
         raise TransientError(f"Mastodon: the current image {url} could not be saved ({type(error).__name__})") from None
-
-
-def _get(source: Any, key: str) -> Any:
-    if source is None:
-        return None
-    if isinstance(source, dict):
-        return source.get(key)
-    return getattr(source, key, None)

@@ -14,21 +14,19 @@ Every file is the owner's only (0600) and written whole or not at all.
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from quittex import paths
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 IMAGE_KINDS = ("avatar", "banner")
 
 
 class ProfileState:
     def __init__(self, platform: str, account: str, state_dir: Path | None = None) -> None:
         base = (state_dir or paths.state_dir()) / "profile"
-        self.folder = paths.private_dir(base / f"{platform}-{_UNSAFE.sub('_', account).strip('_')}")
+        self.folder = paths.private_dir(base / f"{platform}-{paths.file_name(account)}")
         self.platform, self.account = platform, account
 
     # -- the profile before quittex ---------------------------------------------------

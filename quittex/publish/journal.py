@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -126,8 +125,7 @@ def list_journals(state_dir: Path | None = None) -> list[Path]:
 
 def journal_path(platform: str, source_account: str, target_account: str, state_dir: Path | None = None) -> Path:
     folder = state_dir or paths.state_dir()
-    safe = re.sub(r"[^A-Za-z0-9_.@-]+", "_", target_account).strip("_") or "account"
-    return folder / f"{source_account}-{platform}-{safe}.sqlite3"
+    return folder / f"{source_account}-{platform}-{paths.file_name(target_account)}.sqlite3"
 
 
 class Journal:

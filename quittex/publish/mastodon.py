@@ -108,14 +108,14 @@ class InstanceLimits:
 
     @classmethod
     def from_instance_v2(cls, answer: Any) -> InstanceLimits:
-        statuses = _read(_read(answer, "configuration"), "statuses")
+        statuses = read_field(read_field(answer, "configuration"), "statuses")
         media = MastodonLimits.from_instance_v2(answer)
-        domain, version = _read(answer, "domain"), _read(answer, "version")
-        api_version = _read(_read(answer, "api_versions"), "mastodon")
+        domain, version = read_field(answer, "domain"), read_field(answer, "version")
+        api_version = read_field(read_field(answer, "api_versions"), "mastodon")
         return cls(
-            max_characters=_bounded(_read(statuses, "max_characters"), 500, 50, 1_000_000),
-            characters_reserved_per_url=_bounded(_read(statuses, "characters_reserved_per_url"), 23, 1, 1000),
-            max_media_attachments=_bounded(_read(statuses, "max_media_attachments"), 4, 1, 100),
+            max_characters=_bounded(read_field(statuses, "max_characters"), 500, 50, 1_000_000),
+            characters_reserved_per_url=_bounded(read_field(statuses, "characters_reserved_per_url"), 23, 1, 1000),
+            max_media_attachments=_bounded(read_field(statuses, "max_media_attachments"), 4, 1, 100),
             description_limit=media.description_limit,
             media=media,
             domain=domain if isinstance(domain, str) else None,
@@ -306,7 +306,7 @@ class MastodonPublisher:
     def _wait_until_processed(self, attachment: Any, what: str) -> Any:
         media_id, started = _id_of(attachment, what), self.pacer.clock()
         delay = MEDIA_POLL_FIRST_SECONDS
-        while not _read(attachment, "url"):
+        while not read_field(attachment, "url"):
             if self.pacer.clock() + delay - started > self.media_timeout:
                 minutes = self.media_timeout / 60
                 raise TransientError(f"{what}: the server was still processing it after {minutes:g} min.")
@@ -396,14 +396,14 @@ class MastodonPublisher:
             source = self._call("request", what, lambda: self.client.status_source(status["id"]))
         except RefusedError:
             return True  # no /source on this server: the words matched, that is all we can know
-        return wanted.same_source(_read(source, "text") or "", _read(source, "spoiler_text") or "")
+        return wanted.same_source(read_field(source, "text") or "", read_field(source, "spoiler_text") or "")
 
     def _verified_account(self) -> Any:
         """The token's account, checked once against the account we publish to."""
         if self._me is None:
             me = self._call("request", "checking the account", self.client.account_verify_credentials)
             expected = self.account.lstrip("@").split("@")[0].lower()
-            username = str(_read(me, "username") or "")
+            username = str(read_field(me, "username") or "")
             if expected and username.lower() != expected:
                 raise AuthError(
                     f"The Mastodon token belongs to @{username}, not to {self.account}.",
@@ -528,15 +528,15 @@ class _Wanted:
         )
 
     def resembles(self, status: Any, my_id: Any) -> bool:
-        if _read(status, "reblog") or str(_read(_read(status, "account"), "id")) != str(my_id):
+        if read_field(status, "reblog") or str(read_field(read_field(status, "account"), "id")) != str(my_id):
             return False
-        reply_to = _read(status, "in_reply_to_id")
+        reply_to = read_field(status, "in_reply_to_id")
         if (reply_to is not None) != self.reply or (self.parent_id and str(reply_to) != self.parent_id):
             return False
-        if len(_read(status, "media_attachments") or []) > self.max_media:
+        if len(read_field(status, "media_attachments") or []) > self.max_media:
             return False
-        shown = words_of(html_to_text(_read(status, "content") or ""))
-        return shown == self.words and words_of(_read(status, "spoiler_text") or "") == self.warning_words
+        shown = words_of(html_to_text(read_field(status, "content") or ""))
+        return shown == self.words and words_of(read_field(status, "spoiler_text") or "") == self.warning_words
 
     def same_source(self, text: str, warning: str) -> bool:
         return _exact(text, self.mask_links) == self.text and _exact(warning, False) == self.warning
@@ -643,20 +643,20 @@ def _tell_version(client: Mastodon, version: str | None) -> None:
 
 
 def _remote(status: Any, what: str) -> Remote:
-    return Remote(id=_id_of(status, what), url=_read(status, "url") or _read(status, "uri"))
+    return Remote(id=_id_of(status, what), url=read_field(status, "url") or read_field(status, "uri"))
 
 
 def _id_of(answer: Any, what: str) -> str:
     """The id of what the server made; an answer without one may still mean
     it was made: transient, so the next attempt goes through `find()`."""
-    found = _read(answer, "id")
+    found = read_field(answer, "id")
     if found in (None, ""):
         raise TransientError(f"{what}: Mastodon answered without an id.")
     return str(found)
 
 
 def _created_at(status: Any) -> datetime:
-    moment = _read(status, "created_at")
+    moment = read_field(status, "created_at")
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
     return _aware(moment) if isinstance(moment, datetime) else datetime.max.replace(tzinfo=UTC)
@@ -676,7 +676,8 @@ def _error_details(error: MastodonAPIError) -> tuple[int | None, str]:
     return None, " ".join(str(arg) for arg in args)
 
 
-def _read(source: Any, key: str) -> Any:
+def read_field(source: Any, key: str) -> Any:
+    """A field of a Mastodon.py answer, whether it came as a dict or an object (None when absent)."""
     if isinstance(source, Mapping):
         return source.get(key)
     return getattr(source, key, None) if source is not None else None
