@@ -12,11 +12,11 @@ if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[t
     exit 1
 fi
 
-# Headless Chromium, to check the HTML preview the way a person sees it.
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+# Headless Chromium and its driver, to check the HTML pages the way a person sees and uses them.
+if ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Chromium (Debian package) for the preview tests…" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 fi
 
 # The real Bluesky PDS for the integration tests (cached in .cache/pds).
