@@ -10,14 +10,23 @@ import typer
 from typer.core import TyperGroup
 
 from quittex import __version__
-from quittex.cli import console
+from quittex.cli import click_words, console, language
 from quittex.cli.console import shown
 from quittex.errors import ExitCode, QuittexError
+from quittex.i18n import _
+from quittex.vocabulary import LANGUAGES
 
 
 class QuittexGroup(TyperGroup):
     """Turns the core's errors into a message and an exit code, for every
-    sub-command, so no command body needs its own try/except."""
+    sub-command, so no command body needs its own try/except. It also speaks the
+    user's language from the first word it prints."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        click_words.install()
+        language.start_language()
+        language.translate_commands(self)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -30,14 +39,14 @@ class QuittexGroup(TyperGroup):
             _report(error)
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            console.err.print("[red]Interrupted.[/red] Run the same command again to resume.")
+            console.err.print(f"[red]{_('Interrupted.')}[/red] {_('Run the same command again to resume.')}")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
 def _report(error: QuittexError) -> None:
-    console.err.print(f"[red]error:[/red] {shown(error.message)}", highlight=False)
+    console.err.print(f"[red]{_('error:')}[/red] {shown(error.message)}", highlight=False)
     if error.hint:
-        console.err.print(f"[dim]hint:[/dim] {shown(error.hint)}", highlight=False)
+        console.err.print(f"[dim]{_('hint:')}[/dim] {shown(error.hint)}", highlight=False)
 
 
 app = typer.Typer(
@@ -46,10 +55,26 @@ app = typer.Typer(
     help="Leave X/Twitter without losing what you built there: read your X archive, "
     "preview and republish it to Mastodon and Bluesky, and announce your departure.",
     rich_markup_mode="rich",
-    no_args_is_help=True,
+    invoke_without_command=True,  # alone, `quittex` shows the way out of X
     pretty_exceptions_show_locals=False,  # tokens can live in locals
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _choose_language(ctx: typer.Context, value: str | None) -> str | None:
+    # Eager, so that `--lang fr --help` already answers in French.
+    if value is None:
+        return None
+    code = value.strip().lower().replace("-", "_").split("_")[0]
+    if code not in LANGUAGES:
+        raise typer.BadParameter(
+            _("quittex speaks {languages}.").format(languages=", ".join(LANGUAGES)), ctx=ctx, param_hint="--lang"
+        )
+    from quittex import i18n
+
+    i18n.set_language(code)
+    language.translate_commands(ctx.find_root().command)
+    return code
 
 
 def _show_version(value: bool) -> None:
@@ -66,8 +91,24 @@ def root(
         typer.Option("--version", help="Show the version and exit.", callback=_show_version, is_eager=True),
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="The language quittex speaks: fr, en, es, it or de "
+            "(default: the project file's language, then the system's).",
+            callback=_choose_language,
+            is_eager=True,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     ctx.obj = {"debug": debug}
+    if ctx.invoked_subcommand is None:
+        from quittex.cli.guide import show_guide
+
+        show_guide()
 
 
 def _register_commands() -> None:

@@ -10,6 +10,8 @@ import regex
 from rich.console import Console
 from rich.markup import escape
 
+from quittex.i18n import N_, _
+
 # Tests and pipes get plain, fixed-width output; a terminal gets colours.
 _width = int(os.environ["QUITTEX_WIDTH"]) if os.environ.get("QUITTEX_WIDTH") else None
 
@@ -45,7 +47,7 @@ def print_json_line(data: object) -> None:
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]warning:[/yellow] {message}", highlight=False)
+    err.print(f"[yellow]{_('warning:')}[/yellow] {message}", highlight=False)
 
 
 def info(message: str) -> None:
@@ -64,6 +66,32 @@ def confirm_or_stop(yes: bool, question: str, *, unattended: str, declined: str)
         return
     if not sys.stdin.isatty():
         raise BadInputError(unattended)
-    if not typer.confirm(question, default=False, err=True):
+    if not confirm(question):
         info(declined)
         raise typer.Exit(0)
+
+
+# Translators: the letters and words a person types to answer a yes/no question.
+YES_LETTER, NO_LETTER, YES_WORD, NO_WORD = N_("y"), N_("n"), N_("yes"), N_("no")
+
+
+def confirm(question: str, *, default: bool = False) -> bool:
+    """Ask a yes/no question on stderr, answered in the user's language
+    ("o"/"oui" in French) or in English."""
+    import typer
+
+    yes, no = _(YES_LETTER), _(NO_LETTER)
+    choices = f"{yes.upper()}/{no}" if default else f"{yes}/{no.upper()}"
+    accepted = {
+        True: {yes.casefold(), _(YES_WORD).casefold(), "y", "yes"},
+        False: {no.casefold(), _(NO_WORD).casefold(), "n", "no"},
+    }
+    while True:
+        answer = typer.prompt(f"{question} [{choices}]", default="", show_default=False, err=True)
+        answer = answer.strip().casefold()
+        if not answer:
+            return default
+        for value, words in accepted.items():
+            if answer in words:
+                return value
+        info(_("Please answer {yes} or {no}.").format(yes=yes, no=no))
