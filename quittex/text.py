@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 ELLIPSIS = "…"
 _GRAPHEME = regex.compile(r"\X")
+# A linker before a consonant: the regex module's \X may join the two into one
+# cluster (Unicode 15.1's conjuncts), where an older server counts two.
 _CONJUNCT_JOIN = regex.compile(r"\p{InCB=Linker}[\p{InCB=Extend}\p{InCB=Linker}]*(?=\p{InCB=Consonant})")
 
 
@@ -74,16 +76,17 @@ def clip_text(text: str, *, max_graphemes: int | None = None, max_characters: in
     """`text` within both limits given (clusters, code points), cut between
     clusters and ended with "…" when cut (trailing spaces dropped before it):
     only "…" when not even one cluster fits beside it."""
-    clusters = graphemes(text)
-    if _within(len(clusters), len(text), max_graphemes, max_characters):
+    if _within(grapheme_count(text), len(text), max_graphemes, max_characters):
         return text
     kept: list[str] = []
-    size = len(ELLIPSIS)
-    for cluster in clusters:
-        if not _within(len(kept) + 2, size + len(cluster), max_graphemes, max_characters):  # kept, it, "…"
+    counted, size = 1, len(ELLIPSIS)  # the "…"
+    for cluster in graphemes(text):
+        # Counted as grapheme_count counts: a conjunct weighs what older servers see.
+        weight = 1 if cluster.isascii() else grapheme_count(cluster)
+        if not _within(counted + weight, size + len(cluster), max_graphemes, max_characters):
             break
         kept.append(cluster)
-        size += len(cluster)
+        counted, size = counted + weight, size + len(cluster)
     return "".join(kept).rstrip() + ELLIPSIS
 
 
