@@ -35,6 +35,7 @@ from pathlib import Path
 import regex
 
 from quittex.errors import BadInputError
+from quittex.i18n import N_, _, format_number, ngettext
 from quittex.models import Media, Tweet
 from quittex.sheets import DELIMITERS, SheetKind, read_sheet, uncell, write_sheet
 from quittex.text import clip_text, grapheme_count
@@ -48,12 +49,12 @@ BLUESKY_ALT_LIMIT = 2000  # graphemes: what the official app allows
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_REPORTED_PROBLEMS = 20
 SHEET = SheetKind(
-    name="an alt-text file",
+    name=N_("an alt-text file"),
     required=(PATH_COLUMN, ALT_COLUMN),
     max_bytes=MAX_FILE_BYTES,
-    redo_hint="Export the alt-text file again.",
-    header_hint="Export the alt-text file again and fill in the alt_text column without renaming columns.",
-    too_large_hint="Give the CSV written by the alt-text export, filled in.",
+    redo_hint=N_("Export the alt-text file again."),
+    header_hint=N_("Export the alt-text file again and fill in the alt_text column without renaming columns."),
+    too_large_hint=N_("Give the CSV written by the alt-text export, filled in."),
 )
 _CONTROL = regex.compile(r"[\p{Cc}--[\n\t]]", flags=regex.V1)
 
@@ -89,7 +90,9 @@ def export_alt_text_csv(
     if delimiter not in DELIMITERS:
         raise ValueError(f"unsupported delimiter {delimiter!r}")
     if target.exists() and not overwrite:
-        raise BadInputError(f"{target} already exists", hint="Choose another file name, or allow overwriting it.")
+        raise BadInputError(
+            _("{path} already exists").format(path=target), hint=_("Choose another file name, or allow overwriting it.")
+        )
     rows, missing = _rows(tweets, username, existing or {})
     write_sheet(target, COLUMNS, rows, delimiter)
     prefilled = sum(1 for row in rows if row[-1])
@@ -186,7 +189,7 @@ class _AltTextReader:
         self.lines: dict[str, int] = {}
 
     def read(self, records: list[tuple[int, list[str]]]) -> dict[str, str]:
-        (_, header), *rows = records
+        (_line, header), *rows = records
         columns = self._columns(header)
         if columns is not None:
             for line, cells in rows:
@@ -201,20 +204,28 @@ class _AltTextReader:
         repeated = sorted({name for name in names if name and names.count(name) > 1})
         if unknown:
             self.problems.append(
-                f"line 1: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}"
+                _("line 1: unknown column(s) {unknown}; the columns are {columns}").format(
+                    unknown=", ".join(unknown), columns=", ".join(COLUMNS)
+                )
             )
         if repeated:
-            self.problems.append(f"line 1: column(s) {', '.join(repeated)} appear more than once")
+            self.problems.append(
+                _("line 1: column(s) {columns} appear more than once").format(columns=", ".join(repeated))
+            )
         return None if unknown or repeated else names
 
     def _row(self, line: int, cells: list[str], columns: list[str]) -> None:
         extra = [cell for cell in cells[len(columns) :] if cell.strip()]
         if extra:
-            self.problems.append(f"line {line}: {len(cells)} cells, but the header has {len(columns)} columns")
+            self.problems.append(
+                _("line {line}: {cells} cells, but the header has {columns} columns").format(
+                    line=line, cells=len(cells), columns=len(columns)
+                )
+            )
             return
         unnamed = [cell for name, cell in zip(columns, cells, strict=False) if not name and cell.strip()]
         if unnamed:
-            self.problems.append(f"line {line}: a value in a column without a name")
+            self.problems.append(_("line {line}: a value in a column without a name").format(line=line))
             return
         row = dict(zip(columns, cells, strict=False))
         media_path = uncell(row.get(PATH_COLUMN, "").strip())
@@ -224,10 +235,12 @@ class _AltTextReader:
     def _record(self, line: int, media_path: str, alt: str) -> None:
         if not media_path:
             if alt:
-                self.problems.append(f"line {line}: alt text without a media_path")
+                self.problems.append(_("line {line}: alt text without a media_path").format(line=line))
             return
         if self.known is not None and media_path not in self.known:
-            self.problems.append(f"line {line}: {media_path} is not a media file of this archive")
+            self.problems.append(
+                _("line {line}: {path} is not a media file of this archive").format(line=line, path=media_path)
+            )
             return
         if not alt:
             return
@@ -240,12 +253,16 @@ class _AltTextReader:
         fits = True
         if self.mastodon_limit is not None and characters > self.mastodon_limit:
             self.problems.append(
-                f"line {line}: the alt text has {characters:,} characters; Mastodon accepts {self.mastodon_limit:,}"
+                _("line {line}: the alt text has {count} characters; Mastodon accepts {limit}").format(
+                    line=line, count=format_number(characters), limit=format_number(self.mastodon_limit)
+                )
             )
             fits = False
         if self.bluesky_limit is not None and graphemes > self.bluesky_limit:
             self.problems.append(
-                f"line {line}: the alt text has {graphemes:,} characters; Bluesky accepts {self.bluesky_limit:,}"
+                _("line {line}: the alt text has {count} characters; Bluesky accepts {limit}").format(
+                    line=line, count=format_number(graphemes), limit=format_number(self.bluesky_limit)
+                )
             )
             fits = False
         return fits
@@ -254,7 +271,9 @@ class _AltTextReader:
         previous = self.alt_texts.get(media_path)
         if previous is not None and previous != alt:
             self.problems.append(
-                f"line {line}: {media_path} already has a different alt text on line {self.lines[media_path]}"
+                _("line {line}: {path} already has a different alt text on line {first}").format(
+                    line=line, path=media_path, first=self.lines[media_path]
+                )
             )
             return
         self.alt_texts[media_path] = alt
@@ -263,13 +282,16 @@ class _AltTextReader:
     def _error(self) -> BadInputError:
         shown = self.problems[:MAX_REPORTED_PROBLEMS]
         more = len(self.problems) - len(shown)
-        lines = "\n".join(f"  {problem}" for problem in shown)
-        tail = f"\n  ... and {more} more" if more else ""
+        lines = [f"  {problem}" for problem in shown]
+        if more:
+            lines.append("  " + ngettext("... and {count} more", "... and {count} more", more).format(count=more))
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
+        heading = ngettext(
+            "{path}: {count} problem in the alt-text file:", "{path}: {count} problems in the alt-text file:", count
+        ).format(path=self.source, count=count)
         return BadInputError(
-            f"{self.source}: {count} {noun} in the alt-text file:\n{lines}{tail}",
-            hint="Correct these lines in your spreadsheet, save as CSV and run again.",
+            "\n".join([heading, *lines]),
+            hint=_("Correct these lines in your spreadsheet, save as CSV and run again."),
         )
 
 

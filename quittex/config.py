@@ -41,6 +41,7 @@ from pydantic import (
 )
 
 from quittex.errors import ConfigError, QuittexError
+from quittex.i18n import N_, _, babel_locale, ngettext
 from quittex.vocabulary import LANGUAGES, MENTION_MODES, VISIBILITIES, Language
 
 DEFAULT_FILENAME = "quittex.toml"
@@ -67,7 +68,7 @@ _HOSTNAME = re.compile(r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z
 def _check_hostname(host: str) -> str:
     host = host.lower()
     if not _HOSTNAME.fullmatch(host):
-        raise ValueError(f"{host!r} is not a server name like mamot.fr")
+        raise ValueError(_("{host} is not a server name like mamot.fr").format(host=repr(host)))
     return host
 
 
@@ -76,7 +77,9 @@ def parse_mastodon_address(value: str) -> str:
     text = value.strip()
     match = _MASTODON_HANDLE.fullmatch(text) or _MASTODON_PROFILE.fullmatch(text)
     if not match:
-        raise ValueError(f"must look like @user@instance, for example @collectif@mamot.fr (got {text!r})")
+        raise ValueError(
+            _("must look like @user@instance, for example @collectif@mamot.fr (got {value})").format(value=repr(text))
+        )
     return f"@{match['user']}@{_check_hostname(match['host'])}"
 
 
@@ -89,9 +92,11 @@ def parse_bluesky_handle(value: str) -> str:
     profile = _BLUESKY_PROFILE.fullmatch(text)
     handle = (profile["handle"] if profile else text.removeprefix("@")).lower()
     if not handle.isascii() or not is_valid_handle(handle):
-        raise ValueError(f"must be a Bluesky handle like collectif.bsky.social or a domain (got {text!r})")
+        raise ValueError(
+            _("must be a Bluesky handle like collectif.bsky.social or a domain (got {value})").format(value=repr(text))
+        )
     if handle.rsplit(".", 1)[-1] in _BLUESKY_FORBIDDEN_TLDS:
-        raise ValueError(f"{handle!r} ends in a domain Bluesky does not allow for handles")
+        raise ValueError(_("{handle} ends in a domain Bluesky does not allow for handles").format(handle=repr(handle)))
     return handle
 
 
@@ -105,14 +110,16 @@ def parse_web_url(value: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
         raise ValueError(
-            f"must be a web address starting with https://, for example https://collectif.org (got {text!r})"
+            _("must be a web address starting with https://, for example https://collectif.org (got {value})").format(
+                value=repr(text)
+            )
         )
     _check_hostname(parts.hostname)
     return text
 
 
 def mastodon_profile_url(address: str) -> str:
-    _, user, host = address.split("@")
+    _empty, user, host = address.split("@")
     return f"https://{host}/@{user}"
 
 
@@ -154,16 +161,23 @@ def parse_localized_text(value: Any) -> str | dict[str, str]:
     if isinstance(value, Mapping) and value:
         texts = {parse_language(lang): _check_text(text) for lang, text in value.items()}
         if unknown := sorted(set(texts) - set(LANGUAGES)):
-            raise ValueError(f"languages must be among {', '.join(LANGUAGES)} (got {', '.join(unknown)})")
+            raise ValueError(
+                _("languages must be among {languages} (got {unknown})").format(
+                    languages=", ".join(LANGUAGES), unknown=", ".join(unknown)
+                )
+            )
         return texts
-    raise ValueError('must be a text, or texts by language like {fr = "…", en = "…"}')
+    # Translators: {example} is a piece of TOML: {fr = "…", en = "…"}.
+    raise ValueError(_("must be a text, or texts by language like {example}").format(example='{fr = "…", en = "…"}'))
 
 
 def _check_text(text: Any) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("must be a non-empty text")
+        raise ValueError(_("must be a non-empty text"))
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValueError(f"is {len(text)} characters long; keep it under {MAX_TEXT_LENGTH}")
+        raise ValueError(
+            _("is {length} characters long; keep it under {limit}").format(length=len(text), limit=MAX_TEXT_LENGTH)
+        )
     return text.strip()
 
 
@@ -336,13 +350,15 @@ class ProjectConfig(BaseModel):
         # Each layer is checked on its own (the file already was, when read), so a
         # problem is reported under the variable or option that brought it.
         if found := self._environment(environ):
-            names = {f"{s}.{k}": f"{var} ({s}.{k})" for s, keys in found.items() for k, (var, _) in keys.items()}
-            data = _laid_over(data, {s: {k: value for k, (_, value) in keys.items()} for s, keys in found.items()})
-            merged = _checked(data, "the environment", names, hint="Fix or unset these variables.")
+            names = {f"{s}.{k}": f"{var} ({s}.{k})" for s, keys in found.items() for k, (var, _value) in keys.items()}
+            data = _laid_over(data, {s: {k: value for k, (_var, value) in keys.items()} for s, keys in found.items()})
+            # Translators: completes "Problems in {origin}:".
+            merged = _checked(data, _("the environment"), names, hint=_("Fix or unset these variables."))
         given = {section: {k: v for k, v in values.items() if v is not None} for section, values in overrides.items()}
         if any(given.values()):
             data = _laid_over(data, given)
-            merged = _checked(data, "the command-line options", options or {}, hint=None)
+            # Translators: completes "Problems in {origin}:".
+            merged = _checked(data, _("the command-line options"), options or {}, hint=None)
         if merged is None:
             merged = config_from_data(data, origin=str(self._source or DEFAULT_FILENAME))
         merged._source = self._source
@@ -400,17 +416,17 @@ def config_from_data(data: Mapping[str, Any], *, origin: str = DEFAULT_FILENAME)
     try:
         return ProjectConfig.model_validate(dict(data))
     except ValidationError as error:
-        raise ConfigError(describe_errors(error, origin), hint=_FIX_HINT) from None
+        raise ConfigError(describe_errors(error, origin), hint=_(_FIX_HINT)) from None
 
 
-_FIX_HINT = "Fix these lines (examples/quittex.toml shows every setting), or run `quittex init --force`."
+_FIX_HINT = N_("Fix these lines (examples/quittex.toml shows every setting), or run `quittex init --force`.")
 
 
 def describe_errors(error: ValidationError, origin: str, names: Mapping[str, str] | None = None) -> str:
     """One line per field, in the file's own dotted names, or under the
     variable or option `names` gives for one ("migrate.locale": "--locale")."""
     names = names or {}
-    lines = [f"Problems in {origin}:"]
+    lines = [_("Problems in {origin}:").format(origin=origin)]
     for problem in error.errors():
         where = _location(problem["loc"])
         lines.append(f"  {names.get(where, where)}: {_explain(problem)}")
@@ -425,22 +441,70 @@ def _location(parts: tuple[Any, ...]) -> str:
             text += f"[{part}]"
         elif "[" not in str(part):  # pydantic's names for validator steps are not keys
             text += f".{part}" if text else str(part)
-    return text or "(top level)"
+    return text or _("(top level)")
 
 
 def _explain(problem: Mapping[str, Any]) -> str:
     kind, message = problem["type"], problem["msg"]
     if kind == "extra_forbidden":
-        return "unknown setting (a typo? see examples/quittex.toml for the known ones)"
+        return _("unknown setting (a typo? see examples/quittex.toml for the known ones)")
     if kind == "model_type":
-        return "must be a [section] of settings"
+        return _("must be a [section] of settings")
     if kind.startswith(("date_", "datetime_")):
-        return f"must be a date like 2026-01-20 (got {problem['input']!r})"
+        return _("must be a date like 2026-01-20 (got {value})").format(value=repr(problem["input"]))
     if message.startswith("Value error, "):
-        return message.removeprefix("Value error, ")
+        return message.removeprefix("Value error, ")  # our own validators' words, translated when raised
+    message = _pydantic_message(kind, problem.get("ctx") or {}) or message[0].lower() + message[1:]
     if kind == "literal_error":
-        message += f" (got {problem['input']!r})"
-    return message[0].lower() + message[1:]
+        message += " " + _("(got {value})").format(value=repr(problem["input"]))
+    return message
+
+
+# pydantic's own messages for the mistakes people make in the file, in words a
+# translator can reach: each is pydantic's English, its first letter lowered.
+# Any other kind is shown in pydantic's English.
+_PYDANTIC_MESSAGES = {
+    "bool_parsing": N_("input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("input should be a valid boolean"),
+    "int_parsing": N_("input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("input should be a valid integer"),
+    "int_from_float": N_("input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("input should be a valid number"),
+    "string_type": N_("input should be a valid string"),
+    "list_type": N_("input should be a valid list"),
+    "greater_than_equal": N_("input should be greater than or equal to {ge}"),
+    "less_than_equal": N_("input should be less than or equal to {le}"),
+    "greater_than": N_("input should be greater than {gt}"),
+    "less_than": N_("input should be less than {lt}"),
+}
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
+
+
+def _pydantic_message(kind: str, ctx: Mapping[str, Any]) -> str | None:
+    """pydantic's message for `kind` in the language of the run, or None."""
+    if kind == "literal_error":
+        choices = _QUOTED.findall(str(ctx.get("expected", "")))
+        return _("input should be {choices}").format(choices=_either(choices)) if choices else None
+    if kind == "string_too_long" and "max_length" in ctx:
+        limit = ctx["max_length"]
+        return ngettext(
+            "string should have at most {count} character", "string should have at most {count} characters", limit
+        ).format(count=limit)
+    template = _PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return None
+    try:
+        return _(template).format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def _either(choices: list[str]) -> str:
+    """ "'a', 'b' or 'c'", the way the language of the run says it."""
+    from babel.lists import format_list
+
+    return format_list(choices, style="or", locale=babel_locale())
 
 
 def load_config(path: Path | str | None = None) -> ProjectConfig:
@@ -459,16 +523,20 @@ def load_config(path: Path | str | None = None) -> ProjectConfig:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise ConfigError(f"{path} is too large to be a quittex project file.")
+            raise ConfigError(_("{path} is too large to be a quittex project file.").format(path=path))
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"No project file at {path}.", hint="Run `quittex init` to create one.") from None
+        raise ConfigError(
+            _("No project file at {path}.").format(path=path), hint=_("Run `quittex init` to create one.")
+        ) from None
     except (IsADirectoryError, PermissionError) as error:
-        raise ConfigError(f"Cannot read {path}: {error.strerror}.") from None
+        raise ConfigError(_("Cannot read {path}: {reason}.").format(path=path, reason=error.strerror)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not a UTF-8 text file.") from None
+        raise ConfigError(_("{path} is not a UTF-8 text file.").format(path=path)) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path} is not valid TOML: {error}.", hint=_FIX_HINT) from None
+        raise ConfigError(
+            _("{path} is not valid TOML: {reason}.").format(path=path, reason=error), hint=_(_FIX_HINT)
+        ) from None
 
 
 _FILE_HEADER = (
@@ -480,7 +548,7 @@ _FILE_HEADER = (
 def save_config(config: ProjectConfig, path: Path, *, overwrite: bool = False) -> Path:
     """Write the file atomically (a crash never leaves half a file behind)."""
     if path.exists() and not overwrite:
-        raise ConfigError(f"{path} already exists.", hint="Use --force to replace it.")
+        raise ConfigError(_("{path} already exists.").format(path=path), hint=_("Use --force to replace it."))
     text = _FILE_HEADER + tomli_w.dumps(config.to_data())
     directory = path.parent if str(path.parent) else Path(".")
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False, suffix=".tmp") as tmp:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from quittex.i18n import _
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -24,6 +26,8 @@ class QuittexError(Exception):
 
     exit_code: ExitCode = ExitCode.ERROR
 
+    # `message` and `hint` are in the language of the run: the code raising the
+    # error translates them (`_("…")`), so `str(error)` is what the user reads.
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -83,7 +87,7 @@ class UnreachableError(PlatformError):
 
         host = urlsplit(server).hostname if "://" in server else server
         super().__init__(
-            f"quittex cannot reach {host or server}: check your internet connection.",
-            hint="If your connection works, check the server's address, or try again later: it may be down.",
+            _("quittex cannot reach {server}: check your internet connection.").format(server=host or server),
+            hint=_("If your connection works, check the server's address, or try again later: it may be down."),
         )
         self.detail = detail

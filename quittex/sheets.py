@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quittex.errors import BadInputError
+from quittex.i18n import _, format_list
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = (";", ",", "\t")
@@ -29,7 +30,8 @@ DELIMITERS = (";", ",", "\t")
 
 @dataclass(frozen=True)
 class SheetKind:
-    """What a sheet is called in messages, and how to get a good one again."""
+    """What a sheet is called in messages, and how to get a good one again.
+    The texts are marked with `N_()` and translated where they are shown."""
 
     name: str  # "an alt-text file"
     required: tuple[str, ...]  # columns the header must name
@@ -57,7 +59,9 @@ def write_sheet(target: Path, header: Iterable[str], rows: Iterable[Iterable[str
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".csv", dir=folder)
     except OSError as error:
-        raise BadInputError(f"cannot write in {folder}: {error.strerror or error}") from None
+        raise BadInputError(
+            _("cannot write in {folder}: {reason}").format(folder=folder, reason=error.strerror or error)
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
             writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
@@ -66,14 +70,16 @@ def write_sheet(target: Path, header: Iterable[str], rows: Iterable[Iterable[str
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise BadInputError(f"cannot write {target}: {error.strerror or error}") from None
+        raise BadInputError(
+            _("cannot write {path}: {reason}").format(path=target, reason=error.strerror or error)
+        ) from None
 
 
 def read_sheet(source: Path, kind: SheetKind) -> list[tuple[int, list[str]]]:
     """(line number, cells) of each non-blank record, header first, cells as written."""
     text = _decode(_read_limited(source, kind), source)
     if not text.strip():
-        raise BadInputError(f"{source} is empty", hint=kind.redo_hint)
+        raise BadInputError(_("{path} is empty").format(path=source), hint=_(kind.redo_hint))
     delimiter = _detect_delimiter(text, source, kind)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
@@ -85,8 +91,8 @@ def read_sheet(source: Path, kind: SheetKind) -> list[tuple[int, list[str]]]:
             line = reader.line_num + 1
     except csv.Error as error:
         raise BadInputError(
-            f"{source}, line {line}: the CSV is malformed ({error})",
-            hint="Check the quotes on that line, or save the file again from your spreadsheet as CSV.",
+            _("{path}, line {line}: the CSV is malformed ({reason})").format(path=source, line=line, reason=error),
+            hint=_("Check the quotes on that line, or save the file again from your spreadsheet as CSV."),
         ) from None
     return records
 
@@ -94,12 +100,16 @@ def read_sheet(source: Path, kind: SheetKind) -> list[tuple[int, list[str]]]:
 def _read_limited(source: Path, kind: SheetKind) -> bytes:
     try:
         if source.stat().st_size > kind.max_bytes:
-            raise BadInputError(f"{source} is too large for {kind.name}", hint=kind.too_large_hint)
+            raise BadInputError(
+                # Translators: {sheet} is "an alt-text file" or "a contacts sheet".
+                _("{path} is too large for {sheet}").format(path=source, sheet=_(kind.name)),
+                hint=_(kind.too_large_hint),
+            )
         return source.read_bytes()
     except OSError as error:
         raise BadInputError(
-            f"cannot read {source}: {error.strerror or error}",
-            hint="Check the file name and that the file is not open in a program that locks it.",
+            _("cannot read {path}: {reason}").format(path=source, reason=error.strerror or error),
+            hint=_("Check the file name and that the file is not open in a program that locks it."),
         ) from None
 
 
@@ -114,8 +124,9 @@ def _decode(data: bytes, source: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise BadInputError(
-        f"{source} is not a text file in a known encoding",
-        hint='Save it from your spreadsheet as "CSV UTF-8".',
+        _("{path} is not a text file in a known encoding").format(path=source),
+        # Translators: "CSV UTF-8" is the name of the format in spreadsheet programs.
+        hint=_('Save it from your spreadsheet as "CSV UTF-8".'),
     )
 
 
@@ -126,6 +137,8 @@ def _detect_delimiter(text: str, source: Path, kind: SheetKind) -> str:
         if set(kind.required) <= cells:
             return delimiter
     raise BadInputError(
-        f"{source}, line 1: the header must name the columns {' and '.join(kind.required)}",
-        hint=kind.header_hint,
+        _("{path}, line 1: the header must name the columns {columns}").format(
+            path=source, columns=format_list(list(kind.required))
+        ),
+        hint=_(kind.header_hint),
     )

@@ -42,17 +42,22 @@ TEMPLATE_FIELDS = ("date", "time", "url")
 
 def check_template(template: str) -> str:
     """Refuse a date-note template a user would only discover broken at run time."""
+    from quittex.i18n import _  # here: quittex.i18n imports this module
+
     if not template.strip():
-        raise ValueError("the date note template is empty (turn the note off instead)")
+        raise ValueError(_("the date note template is empty (turn the note off instead)"))
     try:
         fields = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise ValueError(f"the date note template is malformed: {exc}") from None
-    for _, name, spec, conversion in fields:
+        raise ValueError(_("the date note template is malformed: {reason}").format(reason=exc)) from None
+    for _text, name, spec, conversion in fields:
         if name is None:
             continue
         if name not in TEMPLATE_FIELDS or spec or conversion:
             raise ValueError(
-                f"unknown placeholder {{{name}}} in the date note template; use {{date}}, {{time}} or {{url}}"
+                # Translators: {date}, {time} and {url} are placeholders of the template: keep them as they are.
+                _("unknown placeholder {placeholder} in the date note template; use {date}, {time} or {url}").format(
+                    placeholder="{" + name + "}", date="{date}", time="{time}", url="{url}"
+                )
             )
     return template

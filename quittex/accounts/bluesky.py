@@ -44,6 +44,7 @@ from quittex.accounts.store import (
 )
 from quittex.config import parse_bluesky_handle
 from quittex.errors import AuthError, BadInputError, PlatformError, RateLimitedError, UnreachableError
+from quittex.i18n import N_, _, format_number
 from quittex.platforms.base import Window
 from quittex.platforms.bluesky import bluesky_budgets
 
@@ -55,7 +56,8 @@ DAY = 86_400
 _APP_PASSWORD = re.compile(r"[a-z0-9]{4}(?:-[a-z0-9]{4}){3}", re.IGNORECASE)
 # Access-token scopes the PDS gives a session made with an app password.
 _APP_PASSWORD_SCOPES = {"com.atproto.appPass", "com.atproto.appPassPrivileged"}
-APP_PASSWORD_HELP = (
+# Marked here, translated where it is shown: `_(APP_PASSWORD_HELP)`.
+APP_PASSWORD_HELP = N_(
     "Create an app password in Bluesky: Settings → Privacy and security → App passwords → Add App Password "
     "(or https://bsky.app/settings/app-passwords). It looks like xxxx-xxxx-xxxx-xxxx and can be revoked alone."
 )
@@ -120,8 +122,8 @@ def bluesky_session(handle: str | None = None, *, store: CredentialStore | None 
         return _resume(record, store)
     except _SessionDead:
         raise AuthError(
-            f"The saved Bluesky session of @{record.handle} has expired or was revoked.",
-            hint=f"Log in again: quittex login bluesky --handle {record.handle}",
+            _("The saved Bluesky session of @{handle} has expired or was revoked.").format(handle=record.handle),
+            hint=_("Log in again: quittex login bluesky --handle {handle}").format(handle=record.handle),
         ) from None
 
 
@@ -139,7 +141,7 @@ def resolve_login_server(handle: str) -> str:
         resolver = IdResolver(timeout=RESOLVE_TIMEOUT)
         did = resolver.handle.resolve(handle)
         pds = resolver.did.resolve_atproto_data(did).pds if did else None
-        url = server_url(pds, what="Bluesky PDS") if pds else None
+        url = server_url(pds, what=_("Bluesky PDS")) if pds else None
     except Exception:  # noqa: BLE001 - resolution is a convenience: bsky.social is the fallback
         return DEFAULT_SERVER
     if url is None or (urlsplit(url).hostname or "").endswith(".bsky.network"):
@@ -154,14 +156,14 @@ def revoke_bluesky(record: BlueskyCredentials) -> None:
         client = _client(record.pds)
         client.com.atproto.server.delete_session(headers={"Authorization": f"Bearer {refresh}"})
     except (RequestErrorBase, ValueError) as error:
-        raise PlatformError(f"Bluesky did not end the session: {_describe(error)}") from None
+        raise PlatformError(_("Bluesky did not end the session: {reason}").format(reason=_describe(error))) from None
 
 
 # --- logging in -------------------------------------------------------------------
 
 
 def _login_server(handle: str, pds: str | None) -> str:
-    return server_url(pds, what="Bluesky PDS") if pds else resolve_login_server(handle)
+    return server_url(pds, what=_("Bluesky PDS")) if pds else resolve_login_server(handle)
 
 
 def _login(handle: str, password: Secret, login_url: str, origin: str, store: CredentialStore) -> BlueskySession:
@@ -183,12 +185,14 @@ def _book_login(store: CredentialStore, key: str) -> None:
     with store.update() as credentials:
         blocked = credentials.login_blocked_until.get(key, 0.0) - now
         if blocked > 0:
-            raise RateLimitedError(f"Bluesky refuses more logins for now; try again in {_minutes(blocked)}.")
+            raise RateLimitedError(_refused_logins(blocked))
         wait = _login_budget_wait(credentials.login_attempts.get(key, []), now)
         if wait > 0:
             raise RateLimitedError(
-                f"Bluesky allows 30 logins per 5 minutes and 300 per day; try again in {_minutes(wait)}.",
-                hint="quittex reuses its saved session, so this only happens after many new logins.",
+                _("Bluesky allows 30 logins per 5 minutes and 300 per day; try again in {wait}.").format(
+                    wait=_minutes(wait)
+                ),
+                hint=_("quittex reuses its saved session, so this only happens after many new logins."),
             )
         recent = [t for t in credentials.login_attempts.get(key, []) if t > now - DAY]
         credentials.login_attempts[key] = [*recent, now]
@@ -209,20 +213,33 @@ def _login_error(error: RequestErrorBase, handle: str, login_url: str, store: Cr
         reset = error.reset_at.timestamp() if error.reset_at else time.time() + 300
         with store.update() as credentials:
             credentials.login_blocked_until[key] = reset
-        return RateLimitedError(f"Bluesky refuses more logins for now; try again in {_minutes(reset - time.time())}.")
+        return RateLimitedError(_refused_logins(reset - time.time()))
     if isinstance(error, NetworkError):
         return UnreachableError(login_url, _describe(error))
     code, message = _xrpc_error(error)
     if code == "AuthFactorTokenRequired":
-        return AuthError(f"@{handle} asks for a code sent by email: that is the main password.", hint=APP_PASSWORD_HELP)
+        return AuthError(
+            _("@{handle} asks for a code sent by email: that is the main password.").format(handle=handle),
+            hint=_(APP_PASSWORD_HELP),
+        )
     if code in ("AccountTakedown", "AccountDeactivated"):
-        return AuthError(f"Bluesky refuses @{handle}: {message or code}.")
+        return AuthError(_("Bluesky refuses @{handle}: {reason}.").format(handle=handle, reason=message or code))
     if isinstance(error, (UnauthorizedError, BadRequestError)):
         return AuthError(
-            f"{login_url} refused the handle @{handle} or its password ({message or code}).",
-            hint="Check the handle and the app password. " + APP_PASSWORD_HELP,
+            _("{server} refused the handle @{handle} or its password ({reason}).").format(
+                server=login_url, handle=handle, reason=message or code
+            ),
+            hint=_("Check the handle and the app password.") + " " + _(APP_PASSWORD_HELP),
         )
-    return PlatformError(f"{login_url} failed to log in @{handle}: {_describe(error)}")
+    return PlatformError(
+        _("{server} failed to log in @{handle}: {reason}").format(
+            server=login_url, handle=handle, reason=_describe(error)
+        )
+    )
+
+
+def _refused_logins(seconds: float) -> str:
+    return _("Bluesky refuses more logins for now; try again in {wait}.").format(wait=_minutes(seconds))
 
 
 # --- sessions ---------------------------------------------------------------------
@@ -243,11 +260,15 @@ def _resume(record: BlueskyCredentials, store: CredentialStore) -> BlueskySessio
     except (UnauthorizedError, BadRequestError, LoginRequiredError, ValueError):
         raise _SessionDead from None
     except RateLimitExceededError:
-        raise RateLimitedError(f"{record.pds} asks quittex to slow down; try again in a few minutes.") from None
+        raise RateLimitedError(
+            _("{server} asks quittex to slow down; try again in a few minutes.").format(server=record.pds)
+        ) from None
     except RequestErrorBase as error:
         if isinstance(error, NetworkError):
             raise UnreachableError(record.pds, _describe(error)) from None
-        raise PlatformError(f"{record.pds} failed to resume the session: {_describe(error)}") from None
+        raise PlatformError(
+            _("{server} failed to resume the session: {reason}").format(server=record.pds, reason=_describe(error))
+        ) from None
     session = _session(client)
     session.handle = current.handle
     return session
@@ -303,13 +324,21 @@ def _session_from_environment(environment: _Environment, store: CredentialStore)
         except _SessionDead:
             if environment.password is None:
                 raise AuthError(
-                    f"The saved Bluesky session of @{environment.handle} has expired or was revoked.",
-                    hint=f"Set {ENV_PASSWORD} to an app password, or log in again with quittex login bluesky.",
+                    _("The saved Bluesky session of @{handle} has expired or was revoked.").format(
+                        handle=environment.handle
+                    ),
+                    hint=_("Set {variable} to an app password, or log in again with quittex login bluesky.").format(
+                        variable=ENV_PASSWORD
+                    ),
                 ) from None
     if environment.password is None:
         raise AuthError(
-            f"{ENV_HANDLE} is set, but there is no password and no saved session for @{environment.handle}.",
-            hint=f"Set {ENV_PASSWORD} to an app password, or run: quittex login bluesky --handle {environment.handle}",
+            _("{variable} is set, but there is no password and no saved session for @{handle}.").format(
+                variable=ENV_HANDLE, handle=environment.handle
+            ),
+            hint=_("Set {variable} to an app password, or run: quittex login bluesky --handle {handle}").format(
+                variable=ENV_PASSWORD, handle=environment.handle
+            ),
         )
     login_url = _login_server(environment.handle, environment.pds)
     return _login(environment.handle, environment.password, login_url, ORIGIN_ENVIRONMENT, store)
@@ -334,9 +363,12 @@ def _environment() -> _Environment | None:
     pds = os.environ.get(ENV_PDS, "").strip()
     if not handle:
         if password is not None:
-            raise AuthError(f"{ENV_PASSWORD} is set but {ENV_HANDLE} is not.", hint=f"Set {ENV_HANDLE} too.")
+            raise AuthError(
+                _("{variable} is set but {missing} is not.").format(variable=ENV_PASSWORD, missing=ENV_HANDLE),
+                hint=_("Set {variable} too.").format(variable=ENV_HANDLE),
+            )
         return None
-    return _Environment(_parse_handle(handle), password, server_url(pds, what="Bluesky PDS") if pds else None)
+    return _Environment(_parse_handle(handle), password, server_url(pds, what=_("Bluesky PDS")) if pds else None)
 
 
 def _saved(credentials: Credentials, handle: str | None) -> BlueskyCredentials:
@@ -346,14 +378,17 @@ def _saved(credentials: Credentials, handle: str | None) -> BlueskyCredentials:
     if len(logins) == 1:
         return logins[0]
     if not logins:
-        who = f"@{_bare(handle)}" if handle else "any Bluesky account"
-        raise AuthError(
-            f"quittex is not logged in to {who}.",
-            hint=f"Run: quittex login bluesky --handle {_bare(handle) if handle else 'NAME.bsky.social'} "
-            f"(or set {ENV_HANDLE} and {ENV_PASSWORD}).",
+        hint = _("Run: quittex login bluesky --handle {handle} (or set {handle_variable} and {password_variable}).")
+        hint = hint.format(
+            handle=_bare(handle) if handle else "NAME.bsky.social",
+            handle_variable=ENV_HANDLE,
+            password_variable=ENV_PASSWORD,
         )
+        if handle:
+            raise AuthError(_("quittex is not logged in to @{handle}.").format(handle=_bare(handle)), hint=hint)
+        raise AuthError(_("quittex is not logged in to any Bluesky account."), hint=hint)
     names = ", ".join(f"@{r.handle}" for r in logins)
-    raise AuthError(f"Several Bluesky accounts are set up ({names}): say which one to use.")
+    raise AuthError(_("Several Bluesky accounts are set up ({accounts}): say which one to use.").format(accounts=names))
 
 
 # --- small helpers ----------------------------------------------------------------
@@ -366,7 +401,7 @@ def _client(base_url: str) -> Client:
 def _session(client: Client) -> BlueskySession:
     session = client._session  # the SDK's own session object; public fields only
     if session is None:
-        raise AuthError("Bluesky returned no session.")
+        raise AuthError(_("Bluesky returned no session."))
     return BlueskySession(client, session.did, session.handle, _pds_url(session.pds_endpoint or ""))
 
 
@@ -379,7 +414,8 @@ def _parse_handle(handle: str) -> str:
     try:
         return parse_bluesky_handle(handle)
     except ValueError as error:
-        raise BadInputError(f"The Bluesky handle {error}.") from None
+        # Translators: {problem} ends the sentence: "must be a Bluesky handle like collectif.bsky.social (got 'x')".
+        raise BadInputError(_("The Bluesky handle {problem}.").format(problem=error)) from None
 
 
 def _bare(handle: str | None) -> str:
@@ -409,4 +445,6 @@ def _describe(error: BaseException) -> str:
 
 def _minutes(seconds: float) -> str:
     minutes = max(1, round(seconds / 60))
-    return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.0f} h"
+    if minutes < 120:
+        return _("{minutes} min").format(minutes=format_number(minutes))
+    return _("{hours} h").format(hours=format_number(round(minutes / 60)))

@@ -20,6 +20,7 @@ from quittex.accounts.store import (
     MastodonCredentials,
 )
 from quittex.errors import BadInputError, QuittexError
+from quittex.i18n import _, format_list, ngettext
 
 PLATFORMS = ("bluesky", "mastodon")
 
@@ -73,9 +74,9 @@ def list_accounts(*, store: CredentialStore | None = None) -> list[AccountSummar
 
 
 def _bluesky_summary(record: BlueskyCredentials) -> AccountSummary:
-    notes = () if record.app_password else ("logged in with the main password, not an app password",)
+    notes = () if record.app_password else (_("logged in with the main password, not an app password"),)
     if record.origin == ORIGIN_ENVIRONMENT:
-        notes += (f"session cached for {bluesky.ENV_HANDLE}",)
+        notes += (_("session cached for {variable}").format(variable=bluesky.ENV_HANDLE),)
     return AccountSummary("bluesky", record.handle, record.pds, record.origin, record.did, record.saved_at, notes)
 
 
@@ -88,11 +89,15 @@ def _bluesky_environment(credentials: Credentials) -> list[AccountSummary]:
         return []  # its cached session is listed already
     pds = os.environ.get(bluesky.ENV_PDS, "").strip() or None
     if not handle:
-        notes: tuple[str, ...] = (f"{bluesky.ENV_PASSWORD} is set but {bluesky.ENV_HANDLE} is not",)
+        notes: tuple[str, ...] = (
+            _("{variable} is set but {missing} is not").format(
+                variable=bluesky.ENV_PASSWORD, missing=bluesky.ENV_HANDLE
+            ),
+        )
     elif has_password:
-        notes = ("logs in at the next run, then reuses the session",)
+        notes = (_("logs in at the next run, then reuses the session"),)
     else:
-        notes = (f"{bluesky.ENV_PASSWORD} is not set",)
+        notes = (_("{variable} is not set").format(variable=bluesky.ENV_PASSWORD),)
     return [AccountSummary("bluesky", handle or None, pds, ORIGIN_ENVIRONMENT, notes=notes)]
 
 
@@ -108,7 +113,10 @@ def _mastodon_environment() -> list[AccountSummary]:
     if not url and not has_token:
         return []
     missing = mastodon.ENV_TOKEN if url and not has_token else mastodon.ENV_URL if not url else None
-    notes = (f"{missing} is not set",) if missing else (f"token from {mastodon.ENV_TOKEN}",)
+    if missing:
+        notes = (_("{variable} is not set").format(variable=missing),)
+    else:
+        notes = (_("token from {variable}").format(variable=mastodon.ENV_TOKEN),)
     return [AccountSummary("mastodon", None, url or None, ORIGIN_ENVIRONMENT, notes=notes)]
 
 
@@ -146,10 +154,7 @@ def logout(
         removed=[_bluesky_summary(r) for r in gone_bluesky] + [_mastodon_summary(r) for r in gone_mastodon]
     )
     if account is not None and not result.removed:
-        raise BadInputError(
-            f"No saved {_platform_words(platform)} account is called {account!r}.",
-            hint="See the saved accounts with: quittex whoami",
-        )
+        raise BadInputError(_no_saved_account(platform, account), hint=_("See the saved accounts with: quittex whoami"))
     if revoke:
         result.warnings += _revoke_all(gone_bluesky, gone_mastodon)
     result.warnings += _pasted_tokens(gone_mastodon) + _environment_still_set(platform)
@@ -175,24 +180,35 @@ def _remove(
 def _revoke_all(gone_bluesky: list[BlueskyCredentials], gone_mastodon: list[MastodonCredentials]) -> list[str]:
     warnings = []
     for record in gone_bluesky:
-        warnings += _try(lambda r=record: bluesky.revoke_bluesky(r), f"@{record.handle}", "the session")
+        warnings += _try(
+            lambda r=record: bluesky.revoke_bluesky(r),
+            _("Forgot @{account} here, but could not end the session on the server ({reason})."),
+            record.handle,
+        )
     for record in gone_mastodon:
-        warnings += _try(lambda r=record: mastodon.revoke_mastodon(r), f"@{record.account}", "the token")
+        warnings += _try(
+            lambda r=record: mastodon.revoke_mastodon(r),
+            _("Forgot @{account} here, but could not end the token on the server ({reason})."),
+            record.account,
+        )
     return warnings
 
 
-def _try(revoke, name: str, what: str) -> list[str]:
+def _try(revoke, message: str, account: str) -> list[str]:
+    """`message` (with {account} and {reason}) when `revoke` fails."""
     try:
         revoke()
     except QuittexError as error:
-        return [f"Forgot {name} here, but could not end {what} on the server ({error.message})."]
+        return [message.format(account=account, reason=error.message)]
     return []
 
 
 def _pasted_tokens(gone_mastodon: list[MastodonCredentials]) -> list[str]:
     return [
-        f"The access token you pasted for @{r.account} still works: revoke it in Mastodon "
-        "(Preferences → Development) if nothing else uses it."
+        _(
+            "The access token you pasted for @{account} still works: revoke it in Mastodon "
+            "(Preferences → Development) if nothing else uses it."
+        ).format(account=r.account)
         for r in gone_mastodon
         if r.origin == mastodon.ORIGIN_TOKEN
     ]
@@ -207,10 +223,21 @@ def _environment_still_set(platform: str | None) -> list[str]:
     for name, names in variables.items():
         present = [v for v in names if os.environ.get(v, "").strip()]
         if platform in (None, name) and present:
-            verb = "is" if len(present) == 1 else "are"
-            warnings.append(f"{' and '.join(present)} {verb} still set in the environment: quittex keeps using it.")
+            warnings.append(
+                ngettext(
+                    "{variables} is still set in the environment: quittex keeps using it.",
+                    "{variables} are still set in the environment: quittex keeps using it.",
+                    len(present),
+                ).format(variables=format_list(present))
+            )
     return warnings
 
 
-def _platform_words(platform: str | None) -> str:
-    return {"bluesky": "Bluesky", "mastodon": "Mastodon"}.get(platform or "", "Bluesky or Mastodon")
+def _no_saved_account(platform: str | None, account: str) -> str:
+    if platform == "bluesky":
+        message = _("No saved Bluesky account is called {account}.")
+    elif platform == "mastodon":
+        message = _("No saved Mastodon account is called {account}.")
+    else:
+        message = _("No saved Bluesky or Mastodon account is called {account}.")
+    return message.format(account=repr(account))

@@ -36,6 +36,7 @@ from quittex.accounts.secret import Secret
 from quittex.accounts.servers import is_loopback, server_url
 from quittex.accounts.store import Credentials, CredentialStore, MastodonCredentials
 from quittex.errors import AuthError, PlatformError, RateLimitedError, UnreachableError
+from quittex.i18n import N_, _
 
 # write:accounts: the profile (update_credentials) and pinning the introduction.
 SCOPES = ("write:statuses", "write:media", "write:accounts", "read:accounts", "read:statuses")
@@ -45,11 +46,11 @@ APP_WEBSITE = "https://pypi.org/project/quittex/"
 USER_AGENT = f"quittex/{__version__}"
 REQUEST_TIMEOUT = 60.0
 ORIGIN_TOKEN = "token"  # pasted by the user: theirs to revoke, not ours
-TOKEN_HELP = (
-    "Create a token in Mastodon: Preferences → Development → New application, with the scopes "
-    + ", ".join(SCOPES)
-    + "; then copy “Your access token”."
+_TOKEN_HELP = N_(
+    "Create a token in Mastodon: Preferences → Development → New application, with the scopes {scopes}; "
+    "then copy “Your access token”."
 )
+TOKEN_HELP = _TOKEN_HELP.format(scopes=", ".join(SCOPES))  # in English; `token_help()` in the run's language
 _USERNAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 _DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]+(?::\d+)?")
 
@@ -88,7 +89,7 @@ class MastodonAuthorization:
 
 def login_mastodon_token(instance: str, token: Secret, *, store: CredentialStore | None = None) -> MastodonAccount:
     """Check a pasted access token (verify_credentials) and save it."""
-    instance = server_url(instance, what="Mastodon instance")
+    instance = server_url(instance, what=_("Mastodon instance"))
     token = Secret(token.reveal().strip())
     client = _client(instance, token=token)
     account, account_id = _identify(client, instance)
@@ -100,7 +101,7 @@ def login_mastodon_token(instance: str, token: Secret, *, store: CredentialStore
 def start_mastodon_authorization(instance: str, *, store: CredentialStore | None = None) -> MastodonAuthorization:
     """Register quittex on the instance (or reuse its registration) and build
     the address where the user approves it."""
-    instance = server_url(instance, what="Mastodon instance")
+    instance = server_url(instance, what=_("Mastodon instance"))
     client_id, client_secret = _registered_app(store or CredentialStore(), instance)
     client = _client(instance, client_id=client_id, client_secret=client_secret)
     url = _call(
@@ -147,7 +148,9 @@ def mastodon_session(account: str | None = None, *, store: CredentialStore | Non
             return MastodonSession(client, name, instance, account_id)
     record = _saved((store or CredentialStore()).load(), account)
     client = _saved_client(record)
-    _, account_id = _verify(client, record.instance, f"the saved token of {record.account}")
+    # Translators: {source} in "{instance} refused {source}: …" and "… which account {source} belongs to."
+    source = _("the saved token of {account}").format(account=record.account)
+    __, account_id = _verify(client, record.instance, source)
     return MastodonSession(client, record.account, record.instance, account_id)
 
 
@@ -185,10 +188,13 @@ def _register_app(instance: str) -> tuple[str, Secret]:
     except (MastodonNetworkError, KeyError, TypeError) as error:
         # Mastodon.py reports a page that is not JSON (not a Mastodon server)
         # as a network error, and a JSON refusal as a missing key.
-        cause = _network_cause(error) if isinstance(error, MastodonNetworkError) else "no app credentials in the answer"
+        if isinstance(error, MastodonNetworkError):
+            cause = _network_cause(error)
+        else:
+            cause = _("no app credentials in the answer")
         raise PlatformError(
-            f"Could not register quittex on {instance} ({cause}).",
-            hint="Check the address: it must be a Mastodon (or Mastodon-compatible) server.",
+            _("Could not register quittex on {instance} ({reason}).").format(instance=instance, reason=cause),
+            hint=_("Check the address: it must be a Mastodon (or Mastodon-compatible) server."),
         ) from None
     return str(client_id), Secret(str(client_secret))
 
@@ -201,20 +207,29 @@ def _exchange_code(client: Mastodon, instance: str, code: Secret) -> str:
     except MastodonIllegalArgumentError:
         # Mastodon.py puts the server's answer in this message; it may echo the code.
         raise AuthError(
-            f"{instance} refused this authorisation code.",
-            hint="Codes work once and for a few minutes: run quittex login mastodon again and paste the new code.",
+            _("{instance} refused this authorisation code.").format(instance=instance),
+            hint=_("Codes work once and for a few minutes: run quittex login mastodon again and paste the new code."),
         ) from None
     except MastodonAPIError:
         raise AuthError(
-            f"{instance} granted fewer permissions than quittex needs ({', '.join(SCOPES)}).",
-            hint="Approve every permission quittex asks for.",
+            _("{instance} granted fewer permissions than quittex needs ({scopes}).").format(
+                instance=instance, scopes=", ".join(SCOPES)
+            ),
+            hint=_("Approve every permission quittex asks for."),
         ) from None
 
 
-def _identify(client: Mastodon, instance: str, *, source: str = "this token") -> tuple[str, str]:
+def token_help() -> str:
+    """How to make a token by hand, in the run's language."""
+    return _(_TOKEN_HELP).format(scopes=", ".join(SCOPES))
+
+
+def _identify(client: Mastodon, instance: str, *, source: str | None = None) -> tuple[str, str]:
     """`user@host` and the account id; the host is the instance's own domain,
-    which may differ from the address of its web server."""
-    username, account_id = _verify(client, instance, source)
+    which may differ from the address of its web server. `source` names the
+    token in messages ("this token" when None)."""
+    # Translators: {source} in "{instance} refused {source}: …" and "… which account {source} belongs to."
+    username, account_id = _verify(client, instance, source or _("this token"))
     return f"{username}@{_local_domain(client, instance)}", account_id
 
 
@@ -226,23 +241,38 @@ def _verify(client: Mastodon, instance: str, source: str) -> tuple[str, str]:
         raise _refusal(error, instance, source) from None
     username, account_id = me.get("username"), me.get("id")
     if not isinstance(username, str) or not _USERNAME.fullmatch(username) or account_id in (None, ""):
-        raise PlatformError(f"{instance} did not say which account {source} belongs to.")
+        raise PlatformError(
+            # Translators: {source} is "this token", "the saved token of user@host" or an environment variable.
+            _("{instance} did not say which account {source} belongs to.").format(instance=instance, source=source)
+        )
     return username, str(account_id)
 
 
 def _refusal(error: MastodonError, instance: str, source: str) -> Exception:
     if isinstance(error, MastodonUnauthorizedError | MastodonNotFoundError):
         return AuthError(
-            f"{instance} refused {source}: it is wrong, expired or revoked.",
-            hint="Log in again: quittex login mastodon --instance " + instance,
+            # Translators: {source} is "this token", "the saved token of user@host" or an environment variable.
+            _("{instance} refused {source}: it is wrong, expired or revoked.").format(instance=instance, source=source),
+            hint=_("Log in again: quittex login mastodon --instance {instance}").format(instance=instance),
         )
     if isinstance(error, MastodonAPIError) and _status(error) == 403:
-        return AuthError(f"{instance} refused {source}: {_server_message(error)}", hint=TOKEN_HELP)
+        return AuthError(
+            _("{instance} refused {source}: {reason}").format(
+                instance=instance, source=source, reason=_server_message(error)
+            ),
+            hint=token_help(),
+        )
     if isinstance(error, MastodonRatelimitError):
-        return RateLimitedError(f"{instance} asks quittex to slow down; try again in a few minutes.")
+        return RateLimitedError(_slow_down(instance))
     if isinstance(error, MastodonNetworkError):
         return UnreachableError(instance, _network_cause(error))
-    return PlatformError(f"{instance} failed to check the token: {_server_message(error)}")
+    return PlatformError(
+        _("{instance} failed to check the token: {reason}").format(instance=instance, reason=_server_message(error))
+    )
+
+
+def _slow_down(instance: str) -> str:
+    return _("{instance} asks quittex to slow down; try again in a few minutes.").format(instance=instance)
 
 
 def _local_domain(client: Mastodon, instance: str) -> str:
@@ -265,8 +295,11 @@ def _environment() -> tuple[str, Secret] | None:
         return None
     if not url or not token:
         missing, present = (ENV_URL, ENV_TOKEN) if token else (ENV_TOKEN, ENV_URL)
-        raise AuthError(f"{present} is set but {missing} is not.", hint=f"Set {missing} too.")
-    return server_url(url, what="Mastodon instance"), Secret(token)
+        raise AuthError(
+            _("{variable} is set but {missing} is not.").format(variable=present, missing=missing),
+            hint=_("Set {variable} too.").format(variable=missing),
+        )
+    return server_url(url, what=_("Mastodon instance")), Secret(token)
 
 
 def _saved(credentials: Credentials, account: str | None) -> MastodonCredentials:
@@ -276,13 +309,16 @@ def _saved(credentials: Credentials, account: str | None) -> MastodonCredentials
     if len(records) == 1:
         return records[0]
     if not records:
-        who = f"@{_bare(account)}" if account else "any Mastodon account"
-        raise AuthError(
-            f"quittex is not logged in to {who}.",
-            hint=f"Run: quittex login mastodon --instance https://your.instance (or set {ENV_URL} and {ENV_TOKEN}).",
-        )
+        hint = _(
+            "Run: quittex login mastodon --instance https://your.instance (or set {url_variable} and {token_variable})."
+        ).format(url_variable=ENV_URL, token_variable=ENV_TOKEN)
+        if account:
+            raise AuthError(_("quittex is not logged in to @{account}.").format(account=_bare(account)), hint=hint)
+        raise AuthError(_("quittex is not logged in to any Mastodon account."), hint=hint)
     names = ", ".join(f"@{r.account}" for r in records)
-    raise AuthError(f"Several Mastodon accounts are set up ({names}): say which one to use.")
+    raise AuthError(
+        _("Several Mastodon accounts are set up ({accounts}): say which one to use.").format(accounts=names)
+    )
 
 
 def _save(store: CredentialStore | None, record: MastodonCredentials) -> None:
@@ -329,13 +365,17 @@ def _call(instance: str, request: Any) -> Any:
     try:
         return request()
     except MastodonUnauthorizedError as error:
-        raise AuthError(f"{instance} refused quittex: {_server_message(error)}") from None
+        raise AuthError(
+            _("{instance} refused quittex: {reason}").format(instance=instance, reason=_server_message(error))
+        ) from None
     except MastodonRatelimitError:
-        raise RateLimitedError(f"{instance} asks quittex to slow down; try again in a few minutes.") from None
+        raise RateLimitedError(_slow_down(instance)) from None
     except MastodonNetworkError as error:
         raise UnreachableError(instance, _network_cause(error)) from None
     except (MastodonAPIError, MastodonIllegalArgumentError) as error:
-        raise PlatformError(f"{instance} answered: {_server_message(error)}") from None
+        raise PlatformError(
+            _("{instance} answered: {reason}").format(instance=instance, reason=_server_message(error))
+        ) from None
 
 
 def _status(error: MastodonAPIError) -> int | None:

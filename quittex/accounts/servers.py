@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from quittex.errors import BadInputError
+from quittex.i18n import _
 
 _ADDRESS = re.compile(r"@?[A-Za-z0-9_.-]+@(?P<host>[^@\s/]+)")
 _HOSTNAME = re.compile(r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9-]+")
@@ -31,7 +32,7 @@ def is_loopback(url: str) -> bool:
 
 def server_url(value: str, *, what: str) -> str:
     """`scheme://host[:port]` for a server the user named; `what` names it in
-    messages ("Mastodon instance", "Bluesky PDS")."""
+    messages ("Mastodon instance", "Bluesky PDS", already translated)."""
     text = value.strip()
     if address := _ADDRESS.fullmatch(text):
         text = address["host"]
@@ -50,8 +51,11 @@ def server_url(value: str, *, what: str) -> str:
     url = f"{parts.scheme}://{_bracketed(host)}{f':{port}' if port else ''}"
     if parts.scheme == "http" and not is_loopback(url):
         raise BadInputError(
-            f"{what} {value!r} uses http://: quittex only sends credentials over https://.",
-            hint=f"Use https://{host}.",
+            # Translators: {what} is "Mastodon instance" or "Bluesky PDS"; {value} is the address typed, quoted.
+            _("{what} {value} uses http://: quittex only sends credentials over https://.").format(
+                what=what, value=repr(value)
+            ),
+            hint=_("Use https://{host}.").format(host=host),
         )
     return url
 
@@ -70,5 +74,7 @@ def _bracketed(host: str) -> str:
 
 def _bad(value: str, what: str) -> BadInputError:
     return BadInputError(
-        f"{value!r} is not a {what} address.", hint="Give a server name like mamot.fr or https://mamot.fr."
+        # Translators: {what} is "Mastodon instance" or "Bluesky PDS"; {value} is the address typed, quoted.
+        _("{value} is not a {what} address.").format(value=repr(value), what=what),
+        hint=_("Give a server name like mamot.fr or https://mamot.fr."),
     )

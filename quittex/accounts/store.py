@@ -27,6 +27,7 @@ from typing import Any
 from quittex import paths
 from quittex.accounts.secret import Secret
 from quittex.errors import ConfigError
+from quittex.i18n import _
 
 try:  # POSIX; on Windows the atomic rename alone keeps the file whole
     import fcntl
@@ -182,13 +183,14 @@ class CredentialStore:
             return Credentials.from_json(text)
         except _NewerFormat:
             raise ConfigError(
-                f"{self.path} was written by a newer quittex.", hint="Upgrade quittex to use these accounts."
+                _("{path} was written by a newer quittex.").format(path=self.path),
+                hint=_("Upgrade quittex to use these accounts."),
             ) from None
         except (ValueError, TypeError, KeyError, AttributeError):
             # Never quote the content: it holds tokens.
             raise ConfigError(
-                f"The credential file {self.path} is damaged.",
-                hint="Delete it and log in again with `quittex login`.",
+                _("The credential file {path} is damaged.").format(path=self.path),
+                hint=_("Delete it and log in again with `quittex login`."),
             ) from None
 
     @contextmanager

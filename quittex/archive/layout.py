@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from quittex.archive.raw import RawManifest
 from quittex.errors import NotAnXArchiveError
+from quittex.i18n import N_, _
 
 TWEETS_FILE = re.compile(r"^tweets?(?:-part(\d+))?\.js$")
 NOTES_FILE = re.compile(r"^note-tweet(?:-part(\d+))?\.js$")
@@ -52,26 +53,40 @@ def describe_foreign(names: list[str], label: str) -> str:
     if re.search(r"(^|/)data/js/tweets/\d{4}_\d{2}\.js$", joined, re.M) or re.search(
         r"(^|/)tweets\.csv$", joined, re.M
     ):
-        return (
-            f"{label} is an old 'Grailbird' Twitter archive (made before 2019). "
+        # Translators: "Settings → Your account → Download an archive of your data" names X's menus.
+        return _(
+            "{label} is an old 'Grailbird' Twitter archive (made before 2019). "
             "quittex reads the archives X makes today: request a new one in Settings → "
             "Your account → Download an archive of your data."
-        )
-    for marker, what in (
-        (
-            r"(^|/)(your_instagram_activity|personal_information/personal_information\.json|content/posts_1\.json)",
-            "an Instagram export",
-        ),
-        (r"(^|/)(your_facebook_activity|posts/your_posts_1\.json|profile_information/)", "a Facebook export"),
-        (r"(^|/)(outbox\.json|actor\.json)$", "a Mastodon export"),
-        (r"(^|/)repo\.car$|\.car$", "a Bluesky repository export"),
-    ):
+        ).format(label=label)
+    for marker, sentence in _FOREIGN_EXPORTS:
         if re.search(marker, joined, re.M):
-            return f"{label} is {what}, not an X data archive (no manifest.js or tweets.js in it)."
-    return (
-        f"{label} is not an X data archive: it holds no manifest.js and no tweets.js. "
+            return _(sentence).format(label=label)
+    return _(
+        "{label} is not an X data archive: it holds no manifest.js and no tweets.js. "
         "Give the zip X sent you (twitter-YYYY-MM-DD-….zip) or the folder it unpacks to."
-    )
+    ).format(label=label)
+
+
+# What other services' exports look like, and what to say of each.
+_FOREIGN_EXPORTS = (
+    (
+        r"(^|/)(your_instagram_activity|personal_information/personal_information\.json|content/posts_1\.json)",
+        N_("{label} is an Instagram export, not an X data archive (no manifest.js or tweets.js in it)."),
+    ),
+    (
+        r"(^|/)(your_facebook_activity|posts/your_posts_1\.json|profile_information/)",
+        N_("{label} is a Facebook export, not an X data archive (no manifest.js or tweets.js in it)."),
+    ),
+    (
+        r"(^|/)(outbox\.json|actor\.json)$",
+        N_("{label} is a Mastodon export, not an X data archive (no manifest.js or tweets.js in it)."),
+    ),
+    (
+        r"(^|/)repo\.car$|\.car$",
+        N_("{label} is a Bluesky repository export, not an X data archive (no manifest.js or tweets.js in it)."),
+    ),
+)
 
 
 def plan_layout(names: list[str], root: str, manifest: RawManifest | None) -> Layout:

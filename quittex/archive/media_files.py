@@ -12,11 +12,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from quittex.archive.raw import RawMedia
+from quittex.i18n import N_, _
 from quittex.models import Media
 
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v")
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 _KIND_NAMES = {"photo": "photo", "video": "video", "animated_gif": "GIF"}
+# What is said of a media item whose file is not in the archive, by kind.
+_MISSING = {
+    "photo": N_("photo {position} is missing from the archive (expected {path})"),
+    "video": N_("video {position} is missing from the archive (expected {path})"),
+    "animated_gif": N_("GIF {position} is missing from the archive (expected {path})"),
+}
 
 
 @dataclass
@@ -31,7 +38,7 @@ class MediaIndex:
     def build(cls, folder: str, files: dict[str, int]) -> MediaIndex:
         index = cls(folder=folder.rstrip("/"), sizes=files)
         for name in files:
-            tweet_id, dash, _ = name.partition("-")
+            tweet_id, dash, _rest = name.partition("-")
             if dash:
                 index.by_tweet[tweet_id].append(name)
         return index
@@ -73,9 +80,9 @@ def media_from_raw(tweet_id: str, items: list[RawMedia], index: MediaIndex, warn
         if name is None:
             name = _fallback(tweet_id, raw, index, used)
         if name is None:
-            kind = _KIND_NAMES.get(raw.type, raw.type)
             expected = expected_name(tweet_id, raw) or f"{tweet_id}-…"
-            warnings.append(f"{kind} {position} is missing from the archive (expected {index.path(expected)})")
+            sentence = _(_MISSING.get(raw.type, _MISSING["photo"]))
+            warnings.append(sentence.format(position=position, path=index.path(expected)))
         else:
             used.add(name)
         result.append(_media(raw, index, name))

@@ -19,6 +19,7 @@ from quittex.archive.layout import plan_layout
 from quittex.archive.reader import Archive, _read_account, _read_manifest, read_with
 from quittex.archive.source import ArchiveSource
 from quittex.errors import ArchiveError, NotAnXArchiveError
+from quittex.i18n import N_, _, format_number
 
 PROFILE_MEDIA = "profile_media"
 # X allows 160 characters of bio, 30 of location: an archive with far more is
@@ -53,6 +54,13 @@ class XProfile:
     links: dict[str, str] = field(default_factory=dict)  # t.co link → where it leads, when the tweets say
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The field ("bio", "location", "avatar", "banner") each problem is about,
+    # in the same order: the problems are sentences in the language of the run.
+    problem_fields: list[str] = field(default_factory=list)
+
+    def problem(self, about: str, sentence: str) -> None:
+        self.problems.append(sentence)
+        self.problem_fields.append(about)
 
     @property
     def x_url(self) -> str:
@@ -66,7 +74,7 @@ def read_x_profile(location: Path | str) -> XProfile:
 
 def profile_of(archive: Archive) -> XProfile:
     """The profile of an archive already open (for the migration's preview)."""
-    return _profile(archive.source, "the archive")
+    return _profile(archive.source, _("the archive"))
 
 
 def _profile(source: ArchiveSource, label: str) -> XProfile:
@@ -74,11 +82,13 @@ def _profile(source: ArchiveSource, label: str) -> XProfile:
     manifest = _read_manifest(source, names)
     layout = plan_layout(names, "", manifest)
     if not layout.tweet_files and layout.data_path("account.js") not in names:
-        raise NotAnXArchiveError(f"{label} holds neither tweets nor an account file: it is not an X archive.")
+        raise NotAnXArchiveError(
+            _("{label} holds neither tweets nor an account file: it is not an X archive.").format(label=label)
+        )
     account = _read_account(source, names, layout, manifest)
     profile = XProfile(account.account_id, account.username, account.display_name)
     if layout.data_path("profile.js") not in names:
-        profile.notes.append("The archive has no profile.js: no bio, website or images come from X.")
+        profile.notes.append(_("The archive has no profile.js: no bio, website or images come from X."))
     profile.bio = _checked(account.bio, MAX_BIO_CHARACTERS, "bio", profile)
     profile.location = _checked(account.location, MAX_LOCATION_CHARACTERS, "location", profile)
     profile.website = account.website
@@ -91,12 +101,21 @@ def _profile(source: ArchiveSource, label: str) -> XProfile:
     return profile
 
 
+_TOO_LONG = {
+    "bio": N_(
+        "profile.js holds a bio of {count} characters, where X allows a few dozen: "
+        "the archive is damaged or was not made by X, so it is not used."
+    ),
+    "location": N_(
+        "profile.js holds a location of {count} characters, where X allows a few dozen: "
+        "the archive is damaged or was not made by X, so it is not used."
+    ),
+}
+
+
 def _checked(text: str | None, limit: int, what: str, profile: XProfile) -> str | None:
     if text and len(text) > limit:
-        profile.problems.append(
-            f"profile.js holds a {what} of {len(text):,} characters, where X allows a few dozen: "
-            "the archive is damaged or was not made by X, so it is not used."
-        )
+        profile.problem(what, _(_TOO_LONG[what]).format(count=format_number(len(text))))
         return None
     return text.strip() if text else None
 
@@ -120,21 +139,36 @@ def _header_stem(url: str | None) -> str | None:
 def _image(
     source: ArchiveSource, media: list[str], kind: str, stem: str | None, account_id: str, profile: XProfile
 ) -> ProfileImage | None:
-    what = "avatar" if kind == "avatar" else "header image"
+    said = _IMAGE_NOTES["avatar" if kind == "avatar" else "banner"]
     if stem is None:
-        profile.notes.append(f"profile.js names no {what}.")
+        profile.notes.append(_(said["unnamed"]))
         return None
     wanted = [f"{account_id}-{stem}", stem] if account_id else [stem]
     found = next((n for n in media if posixpath.splitext(posixpath.basename(n))[0] in wanted), None)
     if found is None:
-        profile.notes.append(f"The {what} named in profile.js ({stem}) is not in {PROFILE_MEDIA}/.")
+        profile.notes.append(_(said["absent"]).format(stem=stem, folder=f"{PROFILE_MEDIA}/"))
         return None
     try:
         return ProfileImage(kind, found, source.read_bytes(found, MAX_PROFILE_IMAGE_BYTES))
     except (ArchiveError, OSError) as error:
         message = error.message if isinstance(error, ArchiveError) else str(error)
-        profile.problems.append(f"The {what} {found} cannot be read: {message}")
+        profile.problem(kind, _(said["unreadable"]).format(path=found, reason=message))
         return None
+
+
+# What is said of each profile image: none named, named but absent, unreadable.
+_IMAGE_NOTES = {
+    "avatar": {
+        "unnamed": N_("profile.js names no avatar."),
+        "absent": N_("The avatar named in profile.js ({stem}) is not in {folder}."),
+        "unreadable": N_("The avatar {path} cannot be read: {reason}"),
+    },
+    "banner": {
+        "unnamed": N_("profile.js names no header image."),
+        "absent": N_("The header image named in profile.js ({stem}) is not in {folder}."),
+        "unreadable": N_("The header image {path} cannot be read: {reason}"),
+    },
+}
 
 
 def expanded_links(source: ArchiveSource, data_files: list[str], links: set[str]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import msgspec
 
 from quittex.errors import ArchiveError
+from quittex.i18n import _
 
 Num = str | int
 
@@ -212,7 +213,7 @@ def js_payload(data: bytes, name: str) -> memoryview:
     trimmed, without a trailing `;`. The variable name is never trusted."""
     equals = data.find(b"=")
     if equals < 0:
-        raise ArchiveError(f"{name} is not an X archive data file (no `window.YTD… =` prefix).")
+        raise ArchiveError(_("{name} is not an X archive data file (no `window.YTD… =` prefix).").format(name=name))
     start, end = equals + 1, len(data)
     while start < end and data[start] in b" \t\r\n\xef\xbb\xbf":
         start += 1
@@ -226,11 +227,15 @@ def decode_js(data: bytes, name: str, kind: type):
     try:
         return msgspec.json.decode(js_payload(data, name), type=kind)
     except msgspec.ValidationError as error:
-        raise ArchiveError(f"{name} does not have the structure of an X archive file: {error}.") from None
+        raise ArchiveError(
+            _("{name} does not have the structure of an X archive file: {reason}.").format(name=name, reason=error)
+        ) from None
     except msgspec.DecodeError as error:
         raise ArchiveError(
-            f"{name} is not valid JSON ({error}); the archive may be truncated or damaged.",
-            hint="Download the archive from X again.",
+            _("{name} is not valid JSON ({reason}); the archive may be truncated or damaged.").format(
+                name=name, reason=error
+            ),
+            hint=_("Download the archive from X again."),
         ) from None
 
 

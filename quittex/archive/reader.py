@@ -23,8 +23,9 @@ from quittex.archive.media_files import MediaIndex
 from quittex.archive.notes import build_notes, merge_notes
 from quittex.archive.source import ArchiveSource, ZipSource, open_source
 from quittex.archive.threads import EditChains, build_threads, collapse_edits
-from quittex.archive.tweets import NO_TEXT, build_tweet, parse_iso
+from quittex.archive.tweets import build_tweet, has_text, parse_iso
 from quittex.errors import ArchiveError, NotAnXArchiveError, UnsafeArchiveError
+from quittex.i18n import N_, _, format_number, ngettext
 from quittex.models import Account, Thread, Tweet
 
 T = TypeVar("T")
@@ -73,11 +74,11 @@ class Archive:
     def read_media(self, path: str, limit: int = 1 << 30) -> bytes:
         """Bytes of a media file, by the path given in `Media.path`."""
         if not path.startswith(self.layout.media_dir + "/"):
-            raise ArchiveError(f"{path} is not in the archive's tweet media folder.")
+            raise ArchiveError(_("{path} is not in the archive's tweet media folder.").format(path=path))
         try:
             return self.source.read_bytes(path, limit)
         except FileNotFoundError:
-            raise ArchiveError(f"{path} is missing from the archive.") from None
+            raise ArchiveError(_("{path} is missing from the archive.").format(path=path)) from None
 
     def close(self) -> None:
         self.source.close()
@@ -154,7 +155,7 @@ def _open_inner_zip(outer: ArchiveSource, inner: str, location: Path) -> Archive
 def _open_archive_source_no_nesting(path: Path, label: str | None = None) -> ArchiveSource:
     source = open_source(path)
     try:
-        root, _ = find_root(source.all_names(), label or path.name)
+        root, _manifest = find_root(source.all_names(), label or path.name)
     except BaseException:
         source.close()
         raise
@@ -167,7 +168,7 @@ def _read(source: ArchiveSource, label: str, on_progress: ProgressCallback | Non
     manifest = _read_manifest(source, names)
     layout = plan_layout(names, "", manifest)
     if not layout.tweet_files:
-        raise NotAnXArchiveError(f"{label} has an X manifest but no tweets file (tweets.js).")
+        raise NotAnXArchiveError(_("{label} has an X manifest but no tweets file (tweets.js).").format(label=label))
     media_index = _media_index(source, names, layout)
     stats = ArchiveStats()
     account = _read_account(source, names, layout, manifest)
@@ -199,7 +200,7 @@ def _media_index(source: ArchiveSource, names: list[str], layout: Layout) -> Med
     return MediaIndex.build(layout.media_dir, files)
 
 
-_TOO_LARGE_HINT = "An untouched X archive this large is rare; if yours is, please report it."
+_TOO_LARGE_HINT = N_("An untouched X archive this large is rare; if yours is, please report it.")
 
 
 def _check_tweets_fit(source: ArchiveSource, names: list[str]) -> None:
@@ -208,9 +209,11 @@ def _check_tweets_fit(source: ArchiveSource, names: list[str]) -> None:
     total = sum(source.size(name) for name in names)
     if total > MAX_TWEETS_BYTES:
         raise UnsafeArchiveError(
-            f"The archive's tweets files add up to {total / 1e6:,.0f} MB: more than quittex can hold in memory "
-            f"at once ({MAX_TWEETS_BYTES / 1e6:,.0f} MB).",
-            hint=_TOO_LARGE_HINT,
+            _(
+                "The archive's tweets files add up to {size} MB: more than quittex can hold in memory at once "
+                "({limit} MB)."
+            ).format(size=format_number(round(total / 1e6)), limit=format_number(round(MAX_TWEETS_BYTES / 1e6))),
+            hint=_(_TOO_LARGE_HINT),
         )
 
 
@@ -253,8 +256,11 @@ class _MemoryForecast:
             self.per_byte = max(self.per_byte, (now - size - self.start) / self.json_bytes)
         if now + size * self.per_byte > MEMORY_BUDGET_BYTES:
             raise UnsafeArchiveError(
-                f"The archive holds more tweets than quittex can read within 1.5 GB of memory (stopped before {name}).",
-                hint=_TOO_LARGE_HINT,
+                _(
+                    "The archive holds more tweets than quittex can read within 1.5 GB of memory "
+                    "(stopped before {name})."
+                ).format(name=name),
+                hint=_(_TOO_LARGE_HINT),
             )
         self.json_bytes += size
 
@@ -302,7 +308,7 @@ def _add_tweet(raw: R.RawTweet, media_index, tweets, chains, stats) -> None:
     if tweet is None:
         stats.entries_skipped += 1
         return
-    if tweet.warnings and NO_TEXT in tweet.warnings:
+    if not has_text(raw):
         stats.tweets_without_text += 1
     edit = raw.edit_info
     # Since 2022 every tweet lists itself as a one-version chain: skip those.
@@ -388,18 +394,29 @@ def _maybe_iso(value: str | None):
 
 def _add_archive_warnings(archive: Archive, manifest: R.RawManifest | None) -> None:
     if not archive.account.account_id:
-        archive.warnings.append("No account id in the archive: replies to yourself cannot be told apart.")
+        archive.warnings.append(_("No account id in the archive: replies to yourself cannot be told apart."))
     if manifest and manifest.archiveInfo and manifest.archiveInfo.isPartialArchive:
-        archive.warnings.append("X marked this archive as partial: some tweets may be missing.")
+        archive.warnings.append(_("X marked this archive as partial: some tweets may be missing."))
     for name in archive.layout.missing_tweet_files:
-        archive.warnings.append(f"manifest.js lists {name}, which the archive lacks: its tweets are missing.")
-    if archive.stats.tweets_without_text:
         archive.warnings.append(
-            f"{archive.stats.tweets_without_text} tweets have no text in the archive (no full_text); "
-            "those without media are not posted."
+            _("manifest.js lists {name}, which the archive lacks: its tweets are missing.").format(name=name)
         )
-    if archive.stats.entries_skipped:
-        archive.warnings.append(f"{archive.stats.entries_skipped} entries without a tweet id were skipped.")
+    if count := archive.stats.tweets_without_text:
+        archive.warnings.append(
+            ngettext(
+                "{count} tweet has no text in the archive (no full_text); those without media are not posted.",
+                "{count} tweets have no text in the archive (no full_text); those without media are not posted.",
+                count,
+            ).format(count=format_number(count))
+        )
+    if count := archive.stats.entries_skipped:
+        archive.warnings.append(
+            ngettext(
+                "{count} entry without a tweet id was skipped.",
+                "{count} entries without a tweet id were skipped.",
+                count,
+            ).format(count=format_number(count))
+        )
 
 
 def count_kinds(archive: Archive) -> Counter:

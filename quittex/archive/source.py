@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from quittex.errors import ArchiveError, UnsafeArchiveError
+from quittex.i18n import N_, _, format_number
 
 # Anything read whole into memory stays below this. X splits tweets files at
 # about 100 MB; the models built from a file of short tweets take up to six
@@ -75,8 +76,10 @@ class ArchiveSource:
         size = self.size(name)
         if size > limit:
             raise UnsafeArchiveError(
-                f"{name} would inflate to {size:,} bytes, more than quittex reads at once ({limit:,}).",
-                hint="Such a file cannot be an untouched X archive's: ask X for a new archive.",
+                _("{name} would inflate to {size} bytes, more than quittex reads at once ({limit}).").format(
+                    name=name, size=format_number(size), limit=format_number(limit)
+                ),
+                hint=_("Such a file cannot be an untouched X archive's: ask X for a new archive."),
             )
         return self._read(self.root + name, limit)
 
@@ -121,9 +124,11 @@ def check_entry_name(name: str) -> None:
         return  # the common case, checked cheaply: archives have tens of thousands of entries
     normalised = name.replace("\\", "/")
     if normalised.startswith("/") or (len(normalised) > 1 and normalised[1] == ":"):
-        raise UnsafeArchiveError(f"The archive holds an entry with an absolute path: {name!r}.")
+        raise UnsafeArchiveError(_("The archive holds an entry with an absolute path: {name}.").format(name=repr(name)))
     if ".." in PurePosixPath(normalised).parts:
-        raise UnsafeArchiveError(f"The archive holds an entry that escapes its folder: {name!r}.")
+        raise UnsafeArchiveError(
+            _("The archive holds an entry that escapes its folder: {name}.").format(name=repr(name))
+        )
 
 
 def bounded_chunks(handle: BinaryIO, limit: int, name: str) -> Iterator[bytes]:
@@ -133,7 +138,9 @@ def bounded_chunks(handle: BinaryIO, limit: int, name: str) -> Iterator[bytes]:
     while chunk := handle.read(READ_CHUNK_BYTES):
         total += len(chunk)
         if total > limit:
-            raise UnsafeArchiveError(f"{name} inflates beyond {limit:,} bytes.")
+            raise UnsafeArchiveError(
+                _("{name} inflates beyond {limit} bytes.").format(name=name, limit=format_number(limit))
+            )
         yield chunk
 
 
@@ -149,16 +156,20 @@ class ZipSource(ArchiveSource):
             self._zip = zipfile.ZipFile(location)
         except UnicodeDecodeError:  # before ValueError, of which it is one
             raise ArchiveError(
-                f"{location.name} holds file names that are not valid text: it is damaged or was not made by X.",
-                hint="Download the archive from X again.",
+                _("{name} holds file names that are not valid text: it is damaged or was not made by X.").format(
+                    name=location.name
+                ),
+                hint=_("Download the archive from X again."),
             ) from None
         except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OverflowError):
             raise ArchiveError(
-                f"{location.name} is not a zip file, or it is damaged.",
-                hint="Download the archive from X again; a partly downloaded zip cannot be read.",
+                _("{name} is not a zip file, or it is damaged.").format(name=location.name),
+                hint=_("Download the archive from X again; a partly downloaded zip cannot be read."),
             ) from None
         except OSError as error:
-            raise ArchiveError(f"Cannot open {location}: {error.strerror or error}.") from None
+            raise ArchiveError(
+                _("Cannot open {path}: {reason}.").format(path=location, reason=error.strerror or error)
+            ) from None
         self._infos = {}
         for info in self._zip.infolist():
             check_entry_name(info.filename)
@@ -182,20 +193,26 @@ class ZipSource(ArchiveSource):
                 # by chunks keeps a lying header from swelling memory meanwhile.
                 return read_bounded(handle, limit, info.filename)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
-            raise ArchiveError(f"{info.filename} is damaged inside the zip ({error}).") from None
+            raise ArchiveError(
+                _("{name} is damaged inside the zip ({reason}).").format(name=info.filename, reason=error)
+            ) from None
 
     def copy_to(self, name: str, target: BinaryIO, limit: int) -> None:
         """Stream one entry into a file, never more than `limit` bytes."""
         info = self._infos[self.root + name]
         if info.file_size > limit:
-            raise UnsafeArchiveError(f"{info.filename} is larger than {limit:,} bytes.")
+            raise UnsafeArchiveError(
+                _("{name} is larger than {limit} bytes.").format(name=info.filename, limit=format_number(limit))
+            )
         self._check_readable(info)
         try:
             with self._zip.open(info) as handle:
                 for chunk in bounded_chunks(handle, limit, info.filename):
                     target.write(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
-            raise ArchiveError(f"{info.filename} is damaged inside the zip ({error}).") from None
+            raise ArchiveError(
+                _("{name} is damaged inside the zip ({reason}).").format(name=info.filename, reason=error)
+            ) from None
 
     def _head(self, full_name: str, size: int) -> bytes:
         """Straight from the entry's local header: zipfile's own opening costs
@@ -231,8 +248,10 @@ class ZipSource(ArchiveSource):
     def _check_readable(self, info: zipfile.ZipInfo) -> None:
         if info.flag_bits & 0x1:
             raise ArchiveError(
-                f"{info.filename} is protected by a password: quittex cannot read encrypted archives.",
-                hint="Give quittex the zip exactly as X sent it, or unzip it yourself and give the folder.",
+                _("{name} is protected by a password: quittex cannot read encrypted archives.").format(
+                    name=info.filename
+                ),
+                hint=_("Give quittex the zip exactly as X sent it, or unzip it yourself and give the folder."),
             )
         self._check_ratio(info)
 
@@ -243,8 +262,10 @@ class ZipSource(ArchiveSource):
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_COMPRESSION_RATIO:
             raise UnsafeArchiveError(
-                f"{info.filename} claims to inflate {ratio:,.0f} times its compressed size: "
-                "this looks like a zip bomb, quittex will not read it."
+                _(
+                    "{name} claims to inflate {ratio} times its compressed size: "
+                    "this looks like a zip bomb, quittex will not read it."
+                ).format(name=info.filename, ratio=format_number(round(ratio)))
             )
 
     def close(self) -> None:
@@ -267,16 +288,22 @@ class FolderSource(ArchiveSource):
 
     def _unreadable_folder(self, error: OSError) -> None:
         where = os.path.relpath(error.filename, self._base) if error.filename else str(self.location)
-        raise ArchiveError(f"Cannot read the folder {where} of the archive: {error.strerror or error}.")
+        raise ArchiveError(
+            _("Cannot read the folder {folder} of the archive: {reason}.").format(
+                folder=where, reason=error.strerror or error
+            )
+        )
 
     def _resolve(self, full_name: str) -> Path:
         check_entry_name(full_name)
         try:
             path = (self._base / full_name).resolve()
         except (RuntimeError, OSError) as error:  # a symlink loop
-            raise ArchiveError(f"Cannot read {full_name} in the archive folder: {error}.") from None
+            raise ArchiveError(
+                _("Cannot read {name} in the archive folder: {reason}.").format(name=full_name, reason=error)
+            ) from None
         if not path.is_relative_to(self._base):
-            raise UnsafeArchiveError(f"{full_name} points outside the archive folder.")
+            raise UnsafeArchiveError(_("{name} points outside the archive folder.").format(name=full_name))
         return path
 
     def _size(self, full_name: str) -> int:
@@ -285,9 +312,13 @@ class FolderSource(ArchiveSource):
         except FileNotFoundError:
             raise
         except OSError as error:
-            raise ArchiveError(f"Cannot read {full_name} in the archive folder: {error.strerror or error}.") from None
+            raise ArchiveError(
+                _("Cannot read {name} in the archive folder: {reason}.").format(
+                    name=full_name, reason=error.strerror or error
+                )
+            ) from None
         if not stat.S_ISREG(info.st_mode):
-            raise ArchiveError(f"{full_name} in the archive folder is not a regular file (a pipe, a device?).")
+            raise ArchiveError(_(_NOT_REGULAR).format(name=full_name))
         return info.st_size
 
     def _head(self, full_name: str, size: int) -> bytes:
@@ -306,14 +337,23 @@ class FolderSource(ArchiveSource):
             # O_NONBLOCK: a FIFO put in a file's place must not hang the open.
             descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as error:
-            raise ArchiveError(f"Cannot read {full_name} in the archive folder: {error.strerror or error}.") from None
+            raise ArchiveError(
+                _("Cannot read {name} in the archive folder: {reason}.").format(
+                    name=full_name, reason=error.strerror or error
+                )
+            ) from None
         with os.fdopen(descriptor, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ArchiveError(f"{full_name} in the archive folder is not a regular file (a pipe, a device?).")
+                raise ArchiveError(_(_NOT_REGULAR).format(name=full_name))
             try:
                 return read_bounded(handle, limit, full_name)
             except OSError as error:
-                raise ArchiveError(f"Cannot read {full_name}: {error.strerror or error}.") from None
+                raise ArchiveError(
+                    _("Cannot read {path}: {reason}.").format(path=full_name, reason=error.strerror or error)
+                ) from None
+
+
+_NOT_REGULAR = N_("{name} in the archive folder is not a regular file (a pipe, a device?).")
 
 
 def _is_text(name: str) -> bool:
@@ -328,9 +368,11 @@ def open_source(location: Path) -> ArchiveSource:
     try:
         exists, is_dir = location.exists(), location.is_dir()
     except OSError as error:
-        raise ArchiveError(f"Cannot read {location}: {error.strerror or error}.") from None
+        raise ArchiveError(
+            _("Cannot read {path}: {reason}.").format(path=location, reason=error.strerror or error)
+        ) from None
     if not exists:
-        raise ArchiveError(f"{location} does not exist.")
+        raise ArchiveError(_("{path} does not exist.").format(path=location))
     if is_dir:
         return FolderSource(location)
     return ZipSource(location)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from quittex.archive.reader import Archive, count_kinds
+from quittex.i18n import _, format_number, ngettext
 from quittex.models import Media, Tweet
 
 PSEUDO_LANGUAGES = {"qme", "qht", "qam", "qct", "qst", "zxx", "und", "art"}
@@ -122,10 +123,21 @@ def _warnings(archive: Archive) -> list[str]:
     warnings = list(archive.warnings)
     missing = [t for t in archive.tweets if t.warnings and not t.is_retweet]
     for tweet in missing[:20]:
-        warnings += [f"tweet {tweet.id}: {w}" for w in tweet.warnings]
-    if len(missing) > 20:
-        warnings.append(f"… and {len(missing) - 20} more tweets with warnings")
+        # Translators: {warning} is one of the tweet's warnings, already translated.
+        warnings += [_("tweet {id}: {warning}").format(id=tweet.id, warning=w) for w in tweet.warnings]
+    if (more := len(missing) - 20) > 0:
+        warnings.append(
+            ngettext("… and {count} more tweet with warnings", "… and {count} more tweets with warnings", more).format(
+                count=format_number(more)
+            )
+        )
     unmatched = archive.stats.note_tweets - archive.stats.note_tweets_merged
     if unmatched:
-        warnings.append(f"{unmatched} long posts (note tweets) matched no tweet and will not be published")
+        warnings.append(
+            ngettext(
+                "{count} long post (note tweet) matched no tweet and will not be published",
+                "{count} long posts (note tweets) matched no tweet and will not be published",
+                unmatched,
+            ).format(count=format_number(unmatched))
+        )
     return warnings

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from quittex.archive.media_files import MediaIndex, media_from_raw
 from quittex.archive.raw import RawEntities, RawTweet
+from quittex.i18n import N_, _
 from quittex.models import QuoteRef, Span, Tweet
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
@@ -158,7 +159,12 @@ def tweet_id_of(raw: RawTweet) -> str | None:
     return str(raw.id) if raw.id is not None else None
 
 
-NO_TEXT = "the archive gives this tweet no text (no full_text)"
+NO_TEXT = N_("the archive gives this tweet no text (no full_text)")
+
+
+def has_text(raw: RawTweet) -> bool:
+    """Whether the archive gives the tweet a text at all (an empty one counts)."""
+    return raw.full_text is not None or raw.text is not None
 
 
 def build_tweet(raw: RawTweet, media_index: MediaIndex) -> Tweet | None:
@@ -169,7 +175,7 @@ def build_tweet(raw: RawTweet, media_index: MediaIndex) -> Tweet | None:
         return None
     raw_text = raw.full_text if raw.full_text is not None else (raw.text or "")
     media_raw = _media_list(raw)
-    warnings: list[str] = [] if raw.full_text is not None or raw.text is not None else [NO_TEXT]
+    warnings: list[str] = [] if has_text(raw) else [_(NO_TEXT)]
     media = media_from_raw(tweet_id, media_raw, media_index, warnings) if media_raw else []
     tweet = Tweet(
         id=tweet_id,
@@ -207,7 +213,7 @@ class Unspliced:
         self.has_media = bool(media_raw)
         limit = len(raw_text)  # as splice_text, which drops entities past the text
         self.tags = (
-            [value for _, end, kind, value in self.cuts if kind == "hashtag" and end <= limit]
+            [value for _start, end, kind, value in self.cuts if kind == "hashtag" and end <= limit]
             if self.cuts
             else _NO_TAGS
         )
@@ -226,7 +232,7 @@ class Unspliced:
 
     def may_quote(self) -> bool:
         """False when no link could be a quoted status (the quote is then None)."""
-        return any(kind == "link" and STATUS_URL.match(value) for _, _, kind, value in self.cuts)
+        return any(kind == "link" and STATUS_URL.match(value) for _start, _end, kind, value in self.cuts)
 
 
 _NO_URLS: frozenset[str] = frozenset()

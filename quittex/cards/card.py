@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from quittex.cards.fetch import CardFetchError, Fetched, Fetcher
+from quittex.i18n import _
 from quittex.media import BlueskyLimits, MediaError, prepare_image
 from quittex.text import clip_text
 
@@ -92,7 +93,7 @@ class LinkCards:
         except CardFetchError as error:
             return None, error.reason
         if not page.title:
-            return None, "the page gives no title"
+            return None, _("the page gives no title")
         thumb, mime = self._thumb(page.image)
         return LinkCard(url, page.title, page.description, thumb, mime), ""
 

@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from quittex import __version__
+from quittex.i18n import _, format_number
 
 MAX_REDIRECTS = 5
 TIMEOUT_SECONDS = 5.0
@@ -39,7 +40,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class CardFetchError(Exception):
-    """This page or picture cannot be used for a card; `reason` says why."""
+    """This page or picture cannot be used for a card; `reason` says why (for people, translated)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -89,7 +90,13 @@ class Fetcher:
     def page(self, url: str) -> Fetched:
         fetched = self._get(url, MAX_PAGE_BYTES, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
         if fetched.content_type not in HTML_TYPES:
-            raise CardFetchError(f"the link leads to {fetched.content_type or 'something'} rather than a web page")
+            if fetched.content_type:
+                reason = _("the link leads to {content_type} rather than a web page").format(
+                    content_type=fetched.content_type
+                )
+            else:
+                reason = _("the link leads to something rather than a web page")
+            raise CardFetchError(reason)
         return fetched
 
     def picture(self, url: str) -> Fetched:
@@ -107,7 +114,7 @@ class Fetcher:
             if isinstance(answer, Fetched):
                 return answer
             current = answer  # a redirect, checked like the first address
-        raise CardFetchError(f"more than {MAX_REDIRECTS} redirects")
+        raise CardFetchError(_("more than {count} redirects").format(count=MAX_REDIRECTS))
 
     def _request(self, url: str, limit: int, accept: str, deadline: float) -> Fetched | str:
         self.requests += 1
@@ -116,48 +123,66 @@ class Fetcher:
                 if response.is_redirect:
                     location = response.headers.get("location")
                     if not location:
-                        raise CardFetchError(f"a redirect ({response.status_code}) without a destination")
+                        raise CardFetchError(
+                            _("a redirect ({status}) without a destination").format(status=response.status_code)
+                        )
                     return urljoin(url, location)
                 if response.status_code != 200:
-                    raise CardFetchError(f"the server answered {response.status_code}")
+                    raise CardFetchError(_("the server answered {status}").format(status=response.status_code))
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit:
-                    raise CardFetchError(f"{int(declared):,} bytes, more than the {limit:,} a card may read")
+                    raise CardFetchError(
+                        _("{size} bytes, more than the {limit} a card may read").format(
+                            size=format_number(int(declared)), limit=format_number(limit)
+                        )
+                    )
                 data = self._body(response, limit, deadline)
                 content_type, charset = _media_type(response.headers.get("content-type", ""))
                 return Fetched(str(response.url), content_type, charset, data)
         except httpx.TimeoutException:
-            raise CardFetchError(f"no answer within {TIMEOUT_SECONDS:g} seconds") from None
+            raise CardFetchError(
+                _("no answer within {seconds} seconds").format(seconds=format_number(TIMEOUT_SECONDS))
+            ) from None
         except httpx.HTTPError as error:
-            raise CardFetchError(f"the page could not be fetched ({type(error).__name__})") from None
+            raise CardFetchError(
+                _("the page could not be fetched ({reason})").format(reason=type(error).__name__)
+            ) from None
 
     def _body(self, response: httpx.Response, limit: int, deadline: float) -> bytes:
         data = bytearray()
         for chunk in response.iter_bytes():
             data += chunk
             if len(data) > limit:
-                raise CardFetchError(f"larger than the {limit:,} bytes a card may read")
+                reason = _("larger than the {limit} bytes a card may read")
+                raise CardFetchError(reason.format(limit=format_number(limit)))
             if self._clock() > deadline:
-                raise CardFetchError(f"not sent within {TIMEOUT_SECONDS:g} seconds")
+                raise CardFetchError(
+                    _("not sent within {seconds} seconds").format(seconds=format_number(TIMEOUT_SECONDS))
+                )
         return bytes(data)
 
     def _check(self, url: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise CardFetchError(f"{parts.scheme or 'this'}: links are not fetched, only http and https")
+            if parts.scheme:
+                reason = _("{scheme}: links are not fetched, only http and https").format(scheme=parts.scheme)
+            else:
+                reason = _("this: links are not fetched, only http and https")
+            raise CardFetchError(reason)
         host = parts.hostname
         if not host:
-            raise CardFetchError("the link names no host")
+            raise CardFetchError(_("the link names no host"))
         if self.allow_private:
             return
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             addresses = self._resolve(host, port)
         except OSError:
-            raise CardFetchError(f"{host} does not resolve") from None
+            raise CardFetchError(_("{host} does not resolve").format(host=host)) from None
         for address in addresses:
             if not ipaddress.ip_address(address.split("%")[0]).is_global:
-                raise CardFetchError(f"{host} is a private or local address ({address}): not fetched")
+                reason = _("{host} is a private or local address ({address}): not fetched")
+                raise CardFetchError(reason.format(host=host, address=address))
 
     def _pace(self, url: str) -> None:
         host = (urlsplit(url).hostname or "").lower()
@@ -173,10 +198,10 @@ def _resolve(host: str, port: int) -> list[str]:
 
 
 def _media_type(header: str) -> tuple[str, str | None]:
-    kind, _, params = header.partition(";")
+    kind, _semicolon, params = header.partition(";")
     charset = None
     for param in params.split(";"):
-        name, _, value = param.strip().partition("=")
+        name, _equals, value = param.strip().partition("=")
         if name.lower() == "charset" and value:
             charset = value.strip().strip('"').lower()
     return kind.strip().lower(), charset

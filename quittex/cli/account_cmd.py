@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from quittex.accounts.secret import Secret
 from quittex.cli import console
 from quittex.cli.console import shown
 from quittex.errors import AuthError
+from quittex.i18n import N_, _, format_moment
 
 login_app = typer.Typer(
     name="login",
@@ -52,13 +54,23 @@ def login_bluesky(
     account = accounts.login_bluesky(handle, password, pds=pds)
     if not account.app_password:
         console.warn(
-            "Bluesky says this was the account's main password. quittex kept only the session, "
-            "but an app password is safer: it can be revoked on its own. " + shown(accounts.APP_PASSWORD_HELP)
+            _(
+                "Bluesky says this was the account's main password. quittex kept only the session, "
+                "but an app password is safer: it can be revoked on its own."
+            )
+            + " "
+            + shown(_(accounts.APP_PASSWORD_HELP))
         )
     console.out.print(
-        f"Logged in to Bluesky as [bold]@{shown(account.handle)}[/bold] ({shown(account.did)}) "
-        f"on {shown(account.pds)}. The session is saved in {shown(str(accounts.credentials_path()))}; "
-        "the password was not stored.",
+        _(
+            "Logged in to Bluesky as [bold]@{handle}[/bold] ({did}) on {server}. The session is saved in {path}; "
+            "the password was not stored."
+        ).format(
+            handle=shown(account.handle),
+            did=shown(account.did),
+            server=shown(account.pds),
+            path=shown(str(accounts.credentials_path())),
+        ),
         highlight=False,
     )
 
@@ -67,21 +79,28 @@ def _bluesky_password(handle: str) -> Secret:
     from_environment = accounts.bluesky_password_from_environment()
     if from_environment is not None:
         if not accounts.looks_like_app_password(from_environment):
-            console.warn(f"{ENV_PASSWORD} does not look like an app password (xxxx-xxxx-xxxx-xxxx).")
+            console.warn(
+                _("{variable} does not look like an app password (xxxx-xxxx-xxxx-xxxx).").format(variable=ENV_PASSWORD)
+            )
         return from_environment
     if not _stdin_is_terminal():
         raise AuthError(
-            "No terminal to ask for the app password.",
-            hint=f"Set {ENV_PASSWORD} to an app password (and {ENV_HANDLE}), or run this command in a terminal.",
+            _("No terminal to ask for the app password."),
+            hint=_(
+                "Set {password_variable} to an app password (and {handle_variable}), or run this command in a terminal."
+            ).format(password_variable=ENV_PASSWORD, handle_variable=ENV_HANDLE),
         )
-    console.info(shown(accounts.APP_PASSWORD_HELP))
-    password = Secret(typer.prompt(f"App password for @{handle.strip().removeprefix('@')}", hide_input=True, err=True))
+    console.info(shown(_(accounts.APP_PASSWORD_HELP)))
+    question = _("App password for @{handle}").format(handle=handle.strip().removeprefix("@"))
+    password = Secret(typer.prompt(question, hide_input=True, err=True))
     if not accounts.looks_like_app_password(password):
         console.warn(
-            "This does not look like an app password (xxxx-xxxx-xxxx-xxxx). " + shown(accounts.APP_PASSWORD_HELP)
+            _("This does not look like an app password (xxxx-xxxx-xxxx-xxxx).")
+            + " "
+            + shown(_(accounts.APP_PASSWORD_HELP))
         )
-        if not typer.confirm("Use it anyway?", default=False, err=True):
-            console.info("Nothing was changed.")
+        if not typer.confirm(_("Use it anyway?"), default=False, err=True):
+            console.info(_("Nothing was changed."))
             raise typer.Exit(1)
     return password
 
@@ -110,8 +129,11 @@ def login_mastodon(
     else:
         account = _authorize(instance)
     console.out.print(
-        f"Logged in to Mastodon as [bold]@{shown(account.account)}[/bold] on {shown(account.instance)}. "
-        f"The token is saved in {shown(str(accounts.credentials_path()))}.",
+        _("Logged in to Mastodon as [bold]@{account}[/bold] on {server}. The token is saved in {path}.").format(
+            account=shown(account.account),
+            server=shown(account.instance),
+            path=shown(str(accounts.credentials_path())),
+        ),
         highlight=False,
     )
 
@@ -120,27 +142,31 @@ def _token(value: str) -> Secret:
     if value != "-":
         return Secret(value)
     if _stdin_is_terminal():
-        return Secret(typer.prompt("Access token", hide_input=True, err=True))
+        return Secret(typer.prompt(_("Access token"), hide_input=True, err=True))
     line = sys.stdin.readline().strip()
     if not line:
-        raise AuthError("--token - read no token from standard input.")
+        raise AuthError(_("--token - read no token from standard input."))
     return Secret(line)
 
 
 def _authorize(instance: str) -> accounts.MastodonAccount:
     if not _stdin_is_terminal():
         raise AuthError(
-            "No terminal to paste the authorisation code into.",
-            hint=f"Give --token (an access token), or set {ENV_URL} and {ENV_TOKEN}, which quittex uses "
-            "without logging in.",
+            _("No terminal to paste the authorisation code into."),
+            hint=_(
+                "Give --token (an access token), or set {url_variable} and {token_variable}, which quittex uses "
+                "without logging in."
+            ).format(url_variable=ENV_URL, token_variable=ENV_TOKEN),
         )
     authorization = accounts.start_mastodon_authorization(instance)
     console.info(
-        "Open this address in a browser where you are logged in to your Mastodon account, "
-        f"approve quittex (it asks for: {', '.join(accounts.MASTODON_SCOPES)}), then paste the code shown:"
+        _(
+            "Open this address in a browser where you are logged in to your Mastodon account, "
+            "approve quittex (it asks for: {scopes}), then paste the code shown:"
+        ).format(scopes=", ".join(accounts.MASTODON_SCOPES))
     )
     typer.echo(authorization.url, err=True)  # plain: a wrapped address cannot be clicked
-    code = typer.prompt("Authorisation code", err=True)
+    code = typer.prompt(_("Authorisation code"), err=True)
     return accounts.finish_mastodon_authorization(authorization, Secret(code))
 
 
@@ -163,10 +189,13 @@ def logout(
     for warning in result.warnings:
         console.warn(shown(warning))
     if not result.removed:
-        console.out.print("No saved account to forget.", highlight=False)
+        console.out.print(_("No saved account to forget."), highlight=False)
     for summary in result.removed:
         name = shown(summary.account or "")
-        console.out.print(f"Logged out of {_platform_name(summary.platform)}: @{name}.", highlight=False)
+        console.out.print(
+            _("Logged out of {platform}: @{account}.").format(platform=_platform_name(summary.platform), account=name),
+            highlight=False,
+        )
 
 
 # --- whoami -------------------------------------------------------------------------
@@ -185,8 +214,10 @@ def whoami(
         )
     elif not summaries:
         console.out.print(
-            "No account is set up. Log in with: quittex login bluesky --handle NAME.bsky.social "
-            "or quittex login mastodon --instance https://your.instance",
+            _("No account is set up. Log in with: {bluesky} or {mastodon}").format(
+                bluesky="quittex login bluesky --handle NAME.bsky.social",
+                mastodon="quittex login mastodon --instance https://your.instance",
+            ),
             highlight=False,
         )
     else:
@@ -202,7 +233,12 @@ def _json_row(summary: accounts.AccountSummary, check: accounts.AccountCheck | N
     return row
 
 
-_SOURCES = {"login": "quittex login", "token": "a pasted token", "environment": "environment variables"}
+_SOURCES = {
+    # Translators: how an account was set up, in `whoami`; "quittex login" is the command's name.
+    "login": N_("from quittex login"),
+    "token": N_("from a pasted token"),
+    "environment": N_("from environment variables"),
+}
 
 
 def _print_accounts(summaries: list[accounts.AccountSummary], checks: list[accounts.AccountCheck] | None) -> None:
@@ -211,17 +247,28 @@ def _print_accounts(summaries: list[accounts.AccountSummary], checks: list[accou
     for index, summary in enumerate(summaries):
         check = checks[index] if checks else None
         name = summary.account or (check.account if check else None)
-        who = f"@{name}" if name else "(account known to the server)"
-        where = f" on {summary.server}" if summary.server else ""
+        who = shown(f"@{name}") if name else _("(account known to the server)")
+        where = " " + _("on {server}").format(server=shown(summary.server)) if summary.server else ""
         platform = _platform_name(summary.platform)
-        console.out.print(f"{platform:<9} [bold]{shown(who)}[/bold]{shown(where)}", highlight=False)
-        details = [f"from {_SOURCES.get(summary.source, summary.source)}"]
+        console.out.print(f"{platform:<9} [bold]{who}[/bold]{where}", highlight=False)
+        source = _SOURCES.get(summary.source)
+        details = [_(source) if source else _("from {source}").format(source=shown(summary.source))]
         if summary.saved_at:
-            details.append("saved " + summary.saved_at[:16].replace("T", " "))
-        details += list(summary.notes)
+            details.append(_("saved {moment}").format(moment=_saved_moment(summary.saved_at)))
+        details += [shown(note) for note in summary.notes]
         if check is not None:
-            details.append("check: ok" if check.ok else f"check failed: {check.message}")
-        console.out.print(Padding(shown("; ".join(details)), (0, 0, 0, 10)), highlight=False)
+            details.append(
+                _("check: ok") if check.ok else _("check failed: {reason}").format(reason=shown(check.message))
+            )
+        console.out.print(Padding("; ".join(details), (0, 0, 0, 10)), highlight=False)
+
+
+def _saved_moment(saved_at: str) -> str:
+    """When an account was saved, as people of the language write a day and an hour."""
+    try:
+        return format_moment(datetime.fromisoformat(saved_at))
+    except ValueError:
+        return shown(saved_at[:16].replace("T", " "))
 
 
 def _platform_name(platform: str) -> str:

@@ -20,8 +20,9 @@ from typer.core import TyperGroup
 
 from quittex.cli import console
 from quittex.cli.console import shown
-from quittex.cli.progress import archive_progress
+from quittex.cli.progress import READING, archive_progress
 from quittex.errors import BadInputError, PartialError
+from quittex.i18n import N_, _, format_day, format_number, ngettext
 from quittex.platforms import PLATFORMS, label, parse_platforms
 
 
@@ -69,7 +70,7 @@ def list_contacts(
     """Who the collective follows, is followed by and talked with on X, from the archive alone."""
     from quittex.contacts.extract import read_contacts
 
-    with archive_progress("Reading"):
+    with archive_progress(READING):
         contacts = read_contacts(archive)
     if as_json:
         console.print_json(contacts.to_json())
@@ -81,54 +82,96 @@ def _render_contacts(contacts, top: int) -> None:
     out = console.out
     named = contacts.named
     out.print(
-        f"{len(named)} accounts named by the tweets · following {contacts.following_count} · "
-        f"followers {contacts.follower_count}",
+        ngettext(
+            "{count} account named by the tweets · following {following} · followers {followers}",
+            "{count} accounts named by the tweets · following {following} · followers {followers}",
+            len(named),
+        ).format(
+            count=format_number(len(named)),
+            following=format_number(contacts.following_count),
+            followers=format_number(contacts.follower_count),
+        ),
         highlight=False,
     )
     table = Table(show_edge=False)
-    table.add_column("X account", no_wrap=True)
-    table.add_column("Name", overflow="fold")
-    table.add_column("Relation", no_wrap=True)
-    table.add_column("Talked with", overflow="fold")
-    table.add_column("Last", no_wrap=True)
+    table.add_column(_("X account"), no_wrap=True)
+    table.add_column(_("Name"), overflow="fold")
+    # Translators: column header: whether the collective follows the account, is followed by it, or both.
+    table.add_column(_("Relation"), no_wrap=True)
+    table.add_column(_("Talked with"), overflow="fold")
+    # Translators: column header: the day of the last exchange with the account.
+    table.add_column(_("Last"), no_wrap=True)
     for contact in named[:top]:
         last = contact.last_interaction
+        relation = _RELATIONS.get(contact.relation)
         table.add_row(
             shown(f"@{contact.screen_name}"),
             shown(contact.display_name or ""),
-            contact.relation or "—",
+            _(relation) if relation else shown(contact.relation or "—"),
             _talks(contact),
-            last.strftime("%Y-%m-%d") if last else "",
+            format_day(last) if last else "",
         )
     out.print(table)
     if len(named) > top:
-        out.print(f"… and {len(named) - top} more (--top N, or --json for all).", highlight=False)
+        out.print(
+            ngettext(
+                "… and {count} more (--top N, or --json for all).",
+                "… and {count} more (--top N, or --json for all).",
+                len(named) - top,
+            ).format(count=format_number(len(named) - top)),
+            highlight=False,
+        )
     unnamed = contacts.unnamed_following
     if unnamed:
         out.print(
-            f"\n{len(unnamed)} of the {contacts.following_count} accounts followed have no name in the archive: "
-            "open these links (logged in to X) to see who they are.",
+            "\n"
+            + ngettext(
+                "{count} of the {following} accounts followed has no name in the archive: "
+                "open this link (logged in to X) to see who it is.",
+                "{count} of the {following} accounts followed have no name in the archive: "
+                "open these links (logged in to X) to see who they are.",
+                len(unnamed),
+            ).format(count=format_number(len(unnamed)), following=format_number(contacts.following_count)),
             highlight=False,
         )
         for contact in unnamed[:top]:
             out.print(contact.x_url, highlight=False, soft_wrap=True)
         if len(unnamed) > top:
-            out.print(f"… and {len(unnamed) - top} more (--json lists them all).", highlight=False)
+            out.print(
+                ngettext(
+                    "… and {count} more (--json lists them all).",
+                    "… and {count} more (--json lists them all).",
+                    len(unnamed) - top,
+                ).format(count=format_number(len(unnamed) - top)),
+                highlight=False,
+            )
     for note in contacts.notes:
-        console.info(f"[dim]note:[/dim] {shown(note)}")
+        console.info("[dim]" + _("note:") + "[/dim] " + shown(note))
 
 
-_KIND_WORDS = {"mentions": "mention", "replies": "reply", "retweets": "retweet", "quotes": "quote"}
+_RELATIONS = {
+    # Translators: in the contacts table: the collective and the account follow each other.
+    "mutual": N_("mutual"),
+    # Translators: in the contacts table: the collective follows the account.
+    "following": N_("following"),
+    # Translators: in the contacts table: the account follows the collective.
+    "follower": N_("follower"),
+}
 
 
 def _talks(contact) -> str:
     """ "3: 2 replies, 1 quote"."""
-    parts = []
-    for kind, word in _KIND_WORDS.items():
-        count = getattr(contact, kind)
-        if count:
-            parts.append(f"{count} {word if count == 1 else kind}")
-    return f"{contact.interactions}: {', '.join(parts)}" if parts else "0"
+    kinds = (
+        (contact.mentions, ngettext("{count} mention", "{count} mentions", contact.mentions)),
+        (contact.replies, ngettext("{count} reply", "{count} replies", contact.replies)),
+        (contact.retweets, ngettext("{count} retweet", "{count} retweets", contact.retweets)),
+        (contact.quotes, ngettext("{count} quote", "{count} quotes", contact.quotes)),
+    )
+    parts = [form.format(count=format_number(count)) for count, form in kinds if count]
+    if not parts:
+        return format_number(0)
+    # Translators: the exchanges with a contact: their total, then the kinds ("3: 2 replies, 1 quote").
+    return _("{total}: {kinds}").format(total=format_number(contact.interactions), kinds=", ".join(parts))
 
 
 @contacts_app.command("find")
@@ -153,14 +196,14 @@ def find(
     from quittex.contacts.sheet import write_contacts_sheet
 
     if delimiter not in (";", ",", "\t"):
-        raise BadInputError("--delimiter takes ';', ',' or a tab.")
+        raise BadInputError(_("--delimiter takes ';', ',' or a tab."))
     platforms = parse_platforms(to or ",".join(PLATFORMS), option="--to")
     known = _known(handle_map)
-    with archive_progress("Reading"):
+    with archive_progress(READING):
         contacts = read_contacts(archive)
     publishers = _connect(platforms, {"bluesky": bluesky_account, "mastodon": mastodon_account})
     try:
-        with _bar("Looking up") as on_progress:
+        with _bar(LOOKING_UP) as on_progress:
             found = find_contacts(contacts, publishers, known=known, state_dir=state_dir, on_progress=on_progress)
     finally:
         for publisher in publishers.values():
@@ -168,12 +211,25 @@ def find(
     write_contacts_sheet(out, found, platforms, delimiter)
     marked = sum(1 for item in found if item.prefilled_follow())
     with_candidate = sum(1 for item in found if any(item.candidates.values()))
-    console.out.print(
-        f"Wrote {shown(out)}: {len(found)} contacts, {with_candidate} with a candidate, "
-        f"{marked} marked to follow (strong evidence only).",
-        highlight=False,
+    counts = ", ".join(
+        (
+            ngettext("{count} contact", "{count} contacts", len(found)).format(count=format_number(len(found))),
+            ngettext("{count} with a candidate", "{count} with a candidate", with_candidate).format(
+                count=format_number(with_candidate)
+            ),
+            ngettext(
+                "{count} marked to follow (strong evidence only)",
+                "{count} marked to follow (strong evidence only)",
+                marked,
+            ).format(count=format_number(marked)),
+        )
     )
-    console.info("Review the sheet (the follow column), then: quittex contacts follow " + shown(out))
+    console.out.print(_("Wrote {path}: {counts}.").format(path=shown(out), counts=counts), highlight=False)
+    console.info(
+        _("Review the sheet (the follow column), then: {command}").format(
+            command="quittex contacts follow " + shown(out)
+        )
+    )
 
 
 def _known(handle_map: Path | None) -> dict[str, dict[str, str]]:
@@ -204,21 +260,27 @@ def follow(
     platforms = parse_platforms(to or ",".join(PLATFORMS), option="--to")
     targets = follow_targets(sheet, platforms)
     counts = {name: sum(1 for t in targets if t.platform == name) for name in platforms}
-    summary = ", ".join(f"{counts[name]} on {label(name)}" for name in platforms)
+    summary = ", ".join(
+        # Translators: one item of "Would follow …" / "Follow …?": a number of accounts and a platform.
+        _("{count} on {platform}").format(count=format_number(counts[name]), platform=label(name))
+        for name in platforms
+    )
     if dry_run:
         for target in targets:
             console.out.print(f"{label(target.platform)}: {shown(target.address)}", highlight=False)
-        console.out.print(f"Would follow {summary}. Nothing was done (dry run).", highlight=False)
+        console.out.print(
+            _("Would follow {summary}. Nothing was done (dry run).").format(summary=summary), highlight=False
+        )
         return
     if not targets:
-        console.out.print("No row of the sheet is marked to follow: nothing to do.", highlight=False)
+        console.out.print(_("No row of the sheet is marked to follow: nothing to do."), highlight=False)
         return
-    _confirm(yes, f"Follow {summary}?")
+    _confirm(yes, _("Follow {summary}?").format(summary=summary))
     publishers = _connect(
         [n for n in platforms if counts[n]], {"bluesky": bluesky_account, "mastodon": mastodon_account}
     )
     try:
-        with _bar("Following") as on_progress:
+        with _bar(FOLLOWING) as on_progress:
             reports = follow_all(
                 targets,
                 publishers,
@@ -231,15 +293,23 @@ def follow(
     failed = 0
     for report in reports.values():
         console.out.print(
-            f"{label(report.platform)} · {shown(report.account)}: followed {len(report.followed)}, "
-            f"already followed {len(report.already)}, failed {len(report.failed)}",
+            _("{platform} · {account}: followed {followed}, already followed {already}, failed {failed}").format(
+                platform=label(report.platform),
+                account=shown(report.account),
+                followed=format_number(len(report.followed)),
+                already=format_number(len(report.already)),
+                failed=format_number(len(report.failed)),
+            ),
             highlight=False,
         )
         for address, reason in report.failed:
             console.warn(f"{shown(address)}: {shown(reason)}")
         failed += len(report.failed)
     if failed:
-        raise PartialError(f"{failed} follows failed.", hint="Run the same command again to try them again.")
+        raise PartialError(
+            ngettext("{count} follow failed.", "{count} follows failed.", failed).format(count=format_number(failed)),
+            hint=_("Run the same command again to try them again."),
+        )
 
 
 @contacts_app.command("export")
@@ -259,14 +329,16 @@ def export(
     from quittex.contacts.sheet import follow_targets
 
     if mastodon_csv is None and handle_map is None:
-        raise BadInputError("Say what to write: --mastodon-csv FILE, --handle-map FILE, or both.")
+        raise BadInputError(_("Say what to write: --mastodon-csv FILE, --handle-map FILE, or both."))
     targets = follow_targets(sheet, list(PLATFORMS))
     if mastodon_csv is not None:
         write_text(mastodon_csv, mastodon_following_csv(targets))
-        console.out.print(f"Wrote {shown(mastodon_csv)}: import it in Mastodon (Preferences → Import and export).")
+        console.out.print(
+            _("Wrote {path}: import it in Mastodon (Preferences → Import and export).").format(path=shown(mastodon_csv))
+        )
     if handle_map is not None:
         write_text(handle_map, handle_map_csv(targets))
-        console.out.print(f"Wrote {shown(handle_map)}: give it to quittex migrate --handle-map.")
+        console.out.print(_("Wrote {path}: give it to quittex migrate --handle-map.").format(path=shown(handle_map)))
 
 
 def _connect(platforms: list[str], accounts: dict[str, str | None]) -> dict:
@@ -278,16 +350,26 @@ def _connect(platforms: list[str], accounts: dict[str, str | None]) -> dict:
 
 def _confirm(yes: bool, question: str) -> None:
     console.confirm_or_stop(
-        yes, question, unattended="Add --yes to follow without a terminal.", declined="No one was followed."
+        yes,
+        question,
+        unattended=_("Add --yes to follow without a terminal."),
+        declined=_("No one was followed."),
     )
+
+
+# The labels of the look-up and follow bars (msgids: shown through _()).
+LOOKING_UP = N_("Looking up")
+# Translators: a progress bar's label: quittex is following accounts now.
+FOLLOWING = N_("Following")
 
 
 @contextmanager
 def _bar(label_text: str):
-    """An on_progress(done, total) with the time left, on stderr at a terminal."""
+    """An on_progress(done, total) with the time left, on stderr at a terminal; `label_text` in English."""
     if not console.err.is_terminal:
         yield None
         return
+    label_text = _(label_text)
     columns = (TextColumn(label_text), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console.err, transient=True) as progress:
         task = progress.add_task(label_text, total=None)

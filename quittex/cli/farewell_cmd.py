@@ -16,6 +16,7 @@ from quittex.cli.console import shown
 from quittex.config import ProjectConfig, load_config
 from quittex.errors import BadInputError
 from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
+from quittex.i18n import N_, _, format_number, ngettext
 from quittex.platforms import PLATFORMS, REGISTRY, label
 from quittex.vocabulary import LANGUAGES
 
@@ -23,9 +24,17 @@ LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type
 PostChoice = Enum("PostChoice", {name: name for name in PLATFORMS}, type=str)
 FormatChoice = Enum("FormatChoice", {name: name for name in (*FORMATS, "all")}, type=str)
 
-_PLATFORM_NAMES = {"x": "X", "web": "website / newsletter", "letter": "letter"} | {
-    name: spec.label for name, spec in REGISTRY.items()
+# Where each farewell text goes, in the panels' titles; the translated ones go through _().
+_PLACES = {
+    # Translators: where the long farewell text goes, in a panel's title ("long · website / newsletter").
+    "web": N_("website / newsletter"),
+    # Translators: the farewell text sent to elected officials, in a panel's title ("letter · letter").
+    "letter": N_("letter"),
 }
+_PLATFORM_NAMES = {"x": "X"} | {name: spec.label for name, spec in REGISTRY.items()}
+
+# How much a text was cut to fit its platform (the `detail` of a FarewellText).
+_DETAILS = {"short": N_("short form, to fit"), "minimal": N_("minimal form, to fit")}
 
 
 def farewell(
@@ -72,13 +81,13 @@ def farewell(
 ) -> None:
     """Write the farewell announcements, each within its platform's limit, in your language."""
     if plain and as_json:
-        raise BadInputError("--plain and --json are two different outputs: choose one.")
+        raise BadInputError(_("--plain and --json are two different outputs: choose one."))
     project = _project(config_file, mastodon_limit)
     if post_to is not None:
         _post_intro(project, post_to.value, lang.value if lang else None, yes=yes, force=force, pin=pin)
         return
     if pin:
-        raise BadInputError("--pin goes with --post: it pins the introduction once posted.")
+        raise BadInputError(_("--pin goes with --post: it pins the introduction once posted."))
     formats = FORMATS if fmt.value == "all" else (fmt.value,)
     custom = read_template(template) if template else None
     kit = render_farewell(project, formats=formats, lang=lang.value if lang else None, template=custom)
@@ -95,28 +104,45 @@ def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes:
     kit = render_farewell(project, formats=("intro",), lang=lang)
     intro = next((text for text in kit.texts if text.platform == platform), None)
     if intro is None:
-        raise BadInputError(f"The project file gives no {label(platform)} address, so there is no intro post for it.")
+        raise BadInputError(
+            _("The project file gives no {platform} address, so there is no intro post for it.").format(
+                platform=label(platform)
+            )
+        )
     _show_panels(intro)
     if not yes:
         if not sys.stdin.isatty():
-            raise BadInputError("Add --yes to publish the intro post without a terminal.")
-        if not typer.confirm(f"Publish this post on {label(platform)}?", default=False, err=True):
-            console.info("Nothing was published.")
+            raise BadInputError(_("Add --yes to publish the intro post without a terminal."))
+        question = _("Publish this post on {platform}?").format(platform=label(platform))
+        if not typer.confirm(question, default=False, err=True):
+            console.info(_("Nothing was published."))
             return
     account, url = post_intro(intro, force=force)
-    console.out.print(f"Published on {label(platform)} as {shown(account)}: {url}")
+    console.out.print(
+        _("Published on {platform} as {account}: {url}").format(
+            platform=label(platform), account=shown(account), url=shown(url)
+        )
+    )
     if pin:
         from quittex.profile.run import pin_intro
 
         pinned = pin_intro(platform)
-        console.out.print(f"Pinned to the {label(platform)} profile of {shown(pinned.account)}.")
+        console.out.print(
+            _("Pinned to the {platform} profile of {account}.").format(
+                platform=label(platform), account=shown(pinned.account)
+            )
+        )
 
 
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:
     given = {"farewell": {"mastodon_limit": mastodon_limit}}
     project = load_config(config_file).merged(given, options={"farewell.mastodon_limit": "--mastodon-limit"})
     for section in project.unknown_sections():
-        console.warn(shown(f"[{section}]") + " in the project file is unknown to this quittex: kept, but ignored.")
+        console.warn(
+            _("{section} in the project file is unknown to this quittex: kept, but ignored.").format(
+                section=shown(f"[{section}]")
+            )
+        )
     return project
 
 
@@ -128,13 +154,16 @@ def _show(kit: FarewellKit, *, plain: bool, as_json: bool) -> None:
     else:
         for text in kit.texts:
             _show_panels(text)
-        console.info("[dim]--plain prints the texts without frames, ready to paste; --copy copies them.[/dim]")
+        tip = _("--plain prints the texts without frames, ready to paste; --copy copies them.")
+        console.info(f"[dim]{tip}[/dim]")
     for note in kit.skipped:
-        console.info(f"[dim]skipped {shown(note)}[/dim]")
+        skipped = _("skipped {note}").format(note=shown(note))
+        console.info(f"[dim]{skipped}[/dim]")
 
 
 def _show_panels(text: FarewellText) -> None:
-    title = f"{text.format} · {_PLATFORM_NAMES.get(text.platform, text.platform)}"
+    place = _(_PLACES[text.platform]) if text.platform in _PLACES else _PLATFORM_NAMES.get(text.platform, text.platform)
+    title = f"{text.format} · {place}"
     for number, post in enumerate(text.posts, start=1):
         part = f" · {number}/{len(text.posts)}" if len(text.posts) > 1 else ""
         subtitle = shown(_subtitle(text, post))
@@ -142,11 +171,15 @@ def _show_panels(text: FarewellText) -> None:
 
 
 def _subtitle(text: FarewellText, post) -> str:
-    parts = [post.measure.describe() + (" ✓" if post.measure.fits else " ✗ too long")]
+    # Translators: after a text's length against its platform's limit ("312/280 characters ✗ too long").
+    parts = [post.measure.describe() + (" ✓" if post.measure.fits else " ✗ " + _("too long"))]
     if text.detail != "full":
-        parts.append(f"{text.detail} form, to fit")
+        detail = _DETAILS.get(text.detail)
+        parts.append(_(detail) if detail else _("{detail} form, to fit").format(detail=text.detail))
     if post.facets:
-        parts.append(f"{len(post.facets)} link facets")
+        count = len(post.facets)
+        # Translators: Bluesky "facets" are the marks that make links clickable in a post.
+        parts.append(ngettext("{count} link facet", "{count} link facets", count).format(count=format_number(count)))
     return " · ".join(parts)
 
 
@@ -154,9 +187,9 @@ def _copy(text: str) -> None:
     try:
         pyperclip.copy(text)
     except pyperclip.PyperclipException:
-        console.warn("No clipboard is available here; the texts are printed above.")
+        console.warn(_("No clipboard is available here; the texts are printed above."))
         return
-    console.info("Copied to the clipboard.")
+    console.info(_("Copied to the clipboard."))
 
 
 def register(app: typer.Typer) -> None:

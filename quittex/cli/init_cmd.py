@@ -26,6 +26,7 @@ from quittex.config import (
 )
 from quittex.errors import ConfigError
 from quittex.farewell.presets import reason_presets
+from quittex.i18n import _
 from quittex.vocabulary import LANGUAGES
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
@@ -65,7 +66,9 @@ def init(
 ) -> None:
     """Create the project file (quittex.toml) by answering a few questions."""
     if path.exists() and not force:
-        raise ConfigError(f"{path} already exists.", hint="Use --force to replace it, or edit it by hand.")
+        raise ConfigError(
+            _("{path} already exists.").format(path=path), hint=_("Use --force to replace it, or edit it by hand.")
+        )
     given = {
         "name": name,
         "language": lang.value if lang else None,
@@ -82,11 +85,12 @@ def init(
     }
     answers = given if no_input else _ask_missing(given)
     if not answers["name"]:
-        raise ConfigError("The collective's name is needed.", hint="Give --name.")
-    config = config_from_data(_as_sections(answers), origin="your answers")
+        raise ConfigError(_("The collective's name is needed."), hint=_("Give --name."))
+    # Translators: completes "Problems in {origin}:" when the answers to `quittex init` do not fit.
+    config = config_from_data(_as_sections(answers), origin=_("your answers"))
     save_config(config, path, overwrite=force)
-    console.out.print(f"Wrote {shown(str(path))}.", highlight=False)
-    console.info("Next: [bold]quittex farewell[/bold] prints your farewell texts, ready to paste.")
+    console.out.print(_("Wrote {path}.").format(path=shown(str(path))), highlight=False)
+    console.info(_("Next: [bold]quittex farewell[/bold] prints your farewell texts, ready to paste."))
 
 
 def _as_sections(answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -108,7 +112,7 @@ def _as_sections(answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _ask_missing(given: dict[str, Any]) -> dict[str, Any]:
     answers = dict(given)
-    console.info("A few questions about your collective; press Enter to skip an optional one.")
+    console.info(_("A few questions about your collective; press Enter to skip an optional one."))
     for key, question in _QUESTIONS:
         if answers[key] is None:
             answers[key] = question(answers)
@@ -116,7 +120,8 @@ def _ask_missing(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ask(label: str, parse: Callable[[str], Any] = str, default: str = "") -> Any:
-    """Ask again, with the reason, until the answer is usable; empty means none."""
+    """Ask again, with the reason, until the answer is usable; empty means none.
+    `label` is the question already in the person's language."""
 
     def checked(value: str) -> Any:
         if not value.strip():
@@ -129,34 +134,36 @@ def _ask(label: str, parse: Callable[[str], Any] = str, default: str = "") -> An
     return typer.prompt(label, default=default, show_default=bool(default), value_proc=checked, err=True)
 
 
-def _ask_name(_: dict[str, Any]) -> str:
-    while not (name := _ask("Name of the collective")):
-        console.warn("The name is needed: it signs every text.")
+def _ask_name(_answers: dict[str, Any]) -> str:
+    while not (name := _ask(_("Name of the collective"))):
+        console.warn(_("The name is needed: it signs every text."))
     return name
 
 
-def _ask_language(_: dict[str, Any]) -> str:
-    return _ask(f"Language of your texts ({', '.join(LANGUAGES)})", _parse_language, default_language())
+def _ask_language(_answers: dict[str, Any]) -> str:
+    question = _("Language of your texts ({languages})").format(languages=", ".join(LANGUAGES))
+    return _ask(question, _parse_language, default_language())
 
 
 def _ask_reasons(answers: dict[str, Any]) -> list[str]:
     presets = list(reason_presets(answers["language"] or default_language()).values())
     for number, reason in enumerate(presets, start=1):
         console.info(f"  {number}. {shown(reason.title)}")
-    return _ask("Your reasons (numbers, e.g. 1 3 5; Enter for none)", lambda v: _parse_numbers(v, presets)) or []
+    question = _("Your reasons (numbers, e.g. 1 3 5; Enter for none)")
+    return _ask(question, lambda v: _parse_numbers(v, presets)) or []
 
 
 def _parse_language(value: str) -> str:
     code = parse_language(value)
     if code not in LANGUAGES:
-        raise ValueError(f"choose one of {', '.join(LANGUAGES)}")
+        raise ValueError(_("choose one of {languages}").format(languages=", ".join(LANGUAGES)))
     return code
 
 
 def _parse_numbers(value: str, presets: list) -> list[str]:
     numbers = re.findall(r"\d+", value)
     if not numbers or any(not 1 <= int(n) <= len(presets) for n in numbers):
-        raise ValueError(f"give numbers between 1 and {len(presets)}")
+        raise ValueError(_("give numbers between 1 and {last}").format(last=len(presets)))
     return list(dict.fromkeys(presets[int(n) - 1].key for n in numbers))
 
 
@@ -164,28 +171,33 @@ def _parse_date(value: str) -> str:
     try:
         return datetime.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise ValueError("write the date as YYYY-MM-DD, e.g. 2026-01-20") from None
+        raise ValueError(_("write the date as YYYY-MM-DD, e.g. 2026-01-20")) from None
 
 
 def _parse_account(value: str) -> str:
     if value.strip().lower() not in ("closed", "dormant"):
-        raise ValueError("answer closed or dormant")
+        # Translators: "closed" and "dormant" are the words to type: keep them in English.
+        raise ValueError(_("answer closed or dormant"))
     return value.strip().lower()
 
 
 _QUESTIONS: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("name", _ask_name),
     ("language", _ask_language),
-    ("description", lambda _: _ask("Who are you, in one sentence (for the intro post)")),
-    ("mastodon", lambda _: _ask("New Mastodon address (@user@instance)", parse_mastodon_address)),
-    ("bluesky", lambda _: _ask("New Bluesky handle (name.bsky.social)", parse_bluesky_handle)),
-    ("website", lambda _: _ask("Website (https://…)", parse_web_url)),
-    ("newsletter", lambda _: _ask("Newsletter page (https://…)", parse_web_url)),
-    ("newsletter_subscribe", lambda _: _ask("How do people subscribe to it, in your words")),
-    ("date", lambda _: _ask("Leaving date (YYYY-MM-DD)", _parse_date)),
+    ("description", lambda __: _ask(_("Who are you, in one sentence (for the intro post)"))),
+    ("mastodon", lambda __: _ask(_("New Mastodon address (@user@instance)"), parse_mastodon_address)),
+    ("bluesky", lambda __: _ask(_("New Bluesky handle (name.bsky.social)"), parse_bluesky_handle)),
+    ("website", lambda __: _ask(_("Website (https://…)"), parse_web_url)),
+    ("newsletter", lambda __: _ask(_("Newsletter page (https://…)"), parse_web_url)),
+    ("newsletter_subscribe", lambda __: _ask(_("How do people subscribe to it, in your words"))),
+    ("date", lambda __: _ask(_("Leaving date (YYYY-MM-DD)"), _parse_date)),
     ("presets", _ask_reasons),
-    ("own", lambda _: _ask("Your own reason, in your words")),
-    ("x_account", lambda _: _ask("Then the X account is closed, or dormant (kept silent)", _parse_account, "dormant")),
+    ("own", lambda __: _ask(_("Your own reason, in your words"))),
+    (
+        "x_account",
+        # Translators: "closed" and "dormant" are the words to type (the default is dormant): keep them in English.
+        lambda __: _ask(_("Then the X account is closed, or dormant (kept silent)"), _parse_account, "dormant"),
+    ),
 )
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from quittex.cli import console
 from quittex.cli.console import shown
 from quittex.errors import BadInputError
+from quittex.i18n import _, format_number, ngettext
 from quittex.platforms import PLATFORMS, label, parse_platforms, platform
 
 StateDir = Annotated[
@@ -31,23 +32,41 @@ def status(
         console.print_json({"journals": [s.to_json() for s in statuses]})
         return
     if not statuses:
-        console.out.print("No migration yet: run 'quittex migrate ARCHIVE --to mastodon,bluesky'.")
+        console.out.print(
+            _("No migration yet: run {command}.").format(command="'quittex migrate ARCHIVE --to mastodon,bluesky'")
+        )
         return
-    table = Table("platform", "account", "done", "failed", "left", "last post", "time left")
+    table = Table(
+        # Translators: the headers of the `status` table (lower case, as today's English).
+        _("platform"),
+        _("account"),
+        # Translators: a column header in `status`: the number of posts published.
+        _("done"),
+        # Translators: a column header in `status`: the number of posts that failed.
+        _("failed"),
+        # Translators: a column header in `status`: the number of posts still to publish.
+        _("left"),
+        _("last post"),
+        _("time left"),
+    )
     for s in statuses:
         table.add_row(
             s.platform,
             shown(s.target_account),
-            f"{s.done:,}",
-            f"{s.failed:,}",
-            f"{s.left:,}",
+            format_number(s.done),
+            format_number(s.failed),
+            format_number(s.left),
             shown(s.last_post_url or "—"),
             human_duration(s.eta) if s.left else "—",
         )
     console.out.print(table)
     for s in statuses:
         for tweet_id, part, reason in s.failures[:20]:
-            console.warn(f"{s.platform}: tweet {tweet_id} part {part + 1} failed: {shown(reason)}")
+            console.warn(
+                _("{platform}: tweet {tweet} part {part} failed: {reason}").format(
+                    platform=s.platform, tweet=tweet_id, part=part + 1, reason=shown(_(reason))
+                )
+            )
         _media_notes(s)
 
 
@@ -57,13 +76,28 @@ def _media_notes(status) -> None:
     if not notes:
         return
     console.info(
-        f"{status.platform}: videos linked to X: {status.linked_media:,}, media left out: {status.media_left_out:,}"
+        _("{platform}: videos linked to X: {linked}, media left out: {left_out}").format(
+            platform=status.platform,
+            linked=format_number(status.linked_media),
+            left_out=format_number(status.media_left_out),
+        )
     )
     for note in notes[:20]:
-        what = "linked to X" if note.outcome == "linked" else "left out"
-        console.info(f"  tweet {note.tweet_id}: {shown(note.media_path)} {what}: {shown(note.reason)}")
+        if note.outcome == "linked":
+            line = _("tweet {tweet}: {path} linked to X: {reason}")
+        else:
+            line = _("tweet {tweet}: {path} left out: {reason}")
+        console.info("  " + line.format(tweet=note.tweet_id, path=shown(note.media_path), reason=shown(note.reason)))
     if len(notes) > 20:
-        console.info(f"  … and {len(notes) - 20:,} more (see 'quittex status --json')")
+        more = len(notes) - 20
+        console.info(
+            "  "
+            + ngettext(
+                "… and {count} more (see 'quittex status --json')",
+                "… and {count} more (see 'quittex status --json')",
+                more,
+            ).format(count=format_number(more))
+        )
 
 
 def report(
@@ -78,7 +112,7 @@ def report(
     from quittex.publish.ledger import report_csv, report_rows
 
     if format not in ("csv", "json"):
-        raise BadInputError(f"--format takes csv or json, not {format!r}.")
+        raise BadInputError(_("--format takes csv or json, not {value}.").format(value=repr(format)))
     if to is not None:
         to = _one_platform(to)
     rows = report_rows(state_dir, to)
@@ -94,8 +128,14 @@ def report(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise BadInputError(f"Cannot write {output}: {error.strerror or error}.") from None
-    console.info(f"{len(rows):,} posts listed in {output}.")
+        raise BadInputError(
+            _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror or error)
+        ) from None
+    console.info(
+        ngettext("{count} post listed in {path}.", "{count} posts listed in {path}.", len(rows)).format(
+            count=format_number(len(rows)), path=shown(output)
+        )
+    )
 
 
 def undo(
@@ -115,11 +155,24 @@ def undo(
         target.close()
     if deleted is None:
         return
-    console.out.print(f"{label(to)}: {deleted:,} posts deleted" + (f", {failed:,} could not be" if failed else ""))
+    done = ngettext("{platform}: {count} post deleted", "{platform}: {count} posts deleted", deleted).format(
+        platform=label(to), count=format_number(deleted)
+    )
+    if failed:
+        # Translators: {deleted} is "Bluesky: 12 posts deleted"; the count is of the posts not deleted.
+        done = ngettext("{deleted}, {count} could not be", "{deleted}, {count} could not be", failed).format(
+            deleted=done, count=format_number(failed)
+        )
+    console.out.print(done)
     if failed:
         from quittex.errors import PartialError
 
-        raise PartialError(f"{failed:,} posts could not be deleted.", hint="Run the same command again to retry.")
+        raise PartialError(
+            ngettext("{count} post could not be deleted.", "{count} posts could not be deleted.", failed).format(
+                count=format_number(failed)
+            ),
+            hint=_("Run the same command again to retry."),
+        )
 
 
 def _undo_with(target, to: str, yes: bool, state_dir: Path | None) -> tuple[int | None, int]:
@@ -135,19 +188,28 @@ def _undo_with(target, to: str, yes: bool, state_dir: Path | None) -> tuple[int 
             counts.append(journal.counts().get("done", 0))
     total = sum(counts)
     if total == 0:
-        console.out.print(f"quittex has no post to delete on {label(to)} for {shown(target.label)}.")
+        console.out.print(
+            _("quittex has no post to delete on {platform} for {account}.").format(
+                platform=label(to), account=shown(target.label)
+            )
+        )
         return None, 0
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError(
-                f"Ready to delete {total:,} posts from {target.label}. Add --yes to do it without a terminal."
+                ngettext(
+                    "Ready to delete {count} post from {account}. Add --yes to do it without a terminal.",
+                    "Ready to delete {count} posts from {account}. Add --yes to do it without a terminal.",
+                    total,
+                ).format(count=format_number(total), account=target.label)
             )
-        if not typer.confirm(
-            f"Delete the {total:,} posts quittex made for {target.label} on {label(to)}? This cannot be reversed.",
-            default=False,
-            err=True,
-        ):
-            console.info("Nothing was deleted.")
+        question = ngettext(
+            "Delete the {count} post quittex made for {account} on {platform}? This cannot be reversed.",
+            "Delete the {count} posts quittex made for {account} on {platform}? This cannot be reversed.",
+            total,
+        ).format(count=format_number(total), account=target.label, platform=label(to))
+        if not typer.confirm(question, default=False, err=True):
+            console.info(_("Nothing was deleted."))
             return None, 0
     deleted = failed = 0
     for path in paths:
@@ -160,7 +222,11 @@ def _undo_with(target, to: str, yes: bool, state_dir: Path | None) -> tuple[int 
 def _one_platform(value: str) -> str:
     names = parse_platforms(value)
     if len(names) != 1:
-        raise BadInputError(f"--to takes one platform here ({', '.join(PLATFORMS)}), not {value!r}.")
+        raise BadInputError(
+            _("--to takes one platform here ({platforms}), not {value}.").format(
+                platforms=", ".join(PLATFORMS), value=repr(value)
+            )
+        )
     return names[0]
 
 

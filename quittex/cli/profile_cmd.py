@@ -11,6 +11,7 @@ from rich.table import Table
 from quittex.cli import console
 from quittex.cli.console import shown
 from quittex.errors import AuthError, BadInputError
+from quittex.i18n import N_, _, format_number
 from quittex.platforms import PLATFORMS, label, parse_platforms
 
 FIELDS = "Fields (override the archive and the project file)"
@@ -97,9 +98,9 @@ def profile(
     from quittex.config import load_config, parse_language
 
     if restore and dry_run:
-        raise BadInputError("--restore changes the profiles back: it does not go with --dry-run.")
+        raise BadInputError(_("--restore changes the profiles back: it does not go with --dry-run."))
     if (as_json or html) and not dry_run:
-        raise BadInputError("--json and --html go with --dry-run: preview first, then apply.")
+        raise BadInputError(_("--json and --html go with --dry-run: preview first, then apply."))
     project = load_config(config).merged({})
     platforms = parse_platforms(to or project.migrate.to or ",".join(PLATFORMS), option="--to")
     accounts = {"bluesky": bluesky_account, "mastodon": mastodon_account}
@@ -108,7 +109,7 @@ def profile(
         return
     language = parse_language(lang) if lang else None
     if language is not None and language not in ("fr", "en", "es", "it", "de"):
-        raise BadInputError(f"--lang: {lang!r} is not one of fr, en, es, it, de.")
+        raise BadInputError(_("--lang: {value} is not one of fr, en, es, it, de.").format(value=repr(lang)))
     from quittex.profile.build import ProfileOverrides
 
     overrides = ProfileOverrides(
@@ -152,7 +153,7 @@ def _website(value: str | None) -> str | None:
     try:
         return parse_web_url(value)
     except ValueError as error:
-        raise BadInputError(f"--website: {error}") from None
+        raise BadInputError(_("--website: {reason}").format(reason=error)) from None
 
 
 def _dry_run(drafts, rebuild, accounts, state_dir, *, offline: bool, as_json: bool, html: Path | None) -> None:
@@ -179,13 +180,14 @@ def _dry_run(drafts, rebuild, accounts, state_dir, *, offline: bool, as_json: bo
         from quittex.output.html import write_profile_preview
 
         write_profile_preview(html, shown_drafts, outcomes)
-        console.info(f"Wrote {shown(html)}.")
+        console.info(_("Wrote {path}.").format(path=shown(html)))
     if as_json:
         console.print_json({"profiles": [_json(d, o) for d, o in zip(shown_drafts, outcomes, strict=True)]})
         return
     for draft, outcome in zip(shown_drafts, outcomes, strict=True):
         _render(draft, outcome)
-    console.info("[dim]Nothing was changed (dry run). Without --dry-run, quittex saves each profile first.[/dim]")
+    unchanged = _("Nothing was changed (dry run). Without --dry-run, quittex saves each profile first.")
+    console.info(f"[dim]{unchanged}[/dim]")
 
 
 def _connect_if_logged_in(platform_name: str, account: str | None):
@@ -194,7 +196,10 @@ def _connect_if_logged_in(platform_name: str, account: str | None):
     try:
         return platform(platform_name).connect(account)
     except AuthError as error:
-        console.info(f"[dim]{label(platform_name)}: {shown(error.message)} Showing the new profile only.[/dim]")
+        message = _("{platform}: {reason} Showing the new profile only.").format(
+            platform=label(platform_name), reason=shown(error.message)
+        )
+        console.info(f"[dim]{message}[/dim]")
         return None
 
 
@@ -203,7 +208,9 @@ def _apply(drafts, rebuild, accounts, state_dir, yes: bool) -> None:
 
     for draft in drafts:
         _render(draft, None)
-    _confirm(yes, f"Change the profiles on {', '.join(label(d.platform) for d in drafts)}?")
+    _confirm(
+        yes, _("Change the profiles on {platforms}?").format(platforms=", ".join(label(d.platform) for d in drafts))
+    )
     for draft in drafts:
         outcome = apply_profile(
             draft,
@@ -212,13 +219,18 @@ def _apply(drafts, rebuild, accounts, state_dir, yes: bool) -> None:
             rebuild=lambda rules, name=draft.platform: rebuild(name, {name: rules}),
         )
         if outcome.saved_before:
-            console.info(f"{label(draft.platform)}: the profile as it was is saved (--restore puts it back).")
+            console.info(
+                _("{platform}: the profile as it was is saved (--restore puts it back).").format(
+                    platform=label(draft.platform)
+                )
+            )
         for note in outcome.notes:
             console.info(shown(note))
         if outcome.done:
             console.out.print(
-                f"{label(draft.platform)} · {shown(outcome.account)}: changed "
-                + shown(", ".join(outcome.change.names())),
+                _("{platform} · {account}: changed {changes}").format(
+                    platform=label(draft.platform), account=shown(outcome.account), changes=_changes(outcome.change)
+                ),
                 highlight=False,
             )
 
@@ -226,18 +238,26 @@ def _apply(drafts, rebuild, accounts, state_dir, yes: bool) -> None:
 def _restore(platforms: list[str], accounts, state_dir, yes: bool) -> None:
     from quittex.profile.run import restore_profile
 
-    _confirm(yes, f"Put back the profiles on {', '.join(label(p) for p in platforms)} as they were before quittex?")
+    question = _("Put back the profiles on {platforms} as they were before quittex?").format(
+        platforms=", ".join(label(p) for p in platforms)
+    )
+    _confirm(yes, question)
     for name in platforms:
         outcome = restore_profile(name, accounts.get(name), state_dir=state_dir)
-        console.out.print(f"{label(name)} · {shown(outcome.account)}: the profile is back as it was.", highlight=False)
+        console.out.print(
+            _("{platform} · {account}: the profile is back as it was.").format(
+                platform=label(name), account=shown(outcome.account)
+            ),
+            highlight=False,
+        )
 
 
 def _confirm(yes: bool, question: str) -> None:
     console.confirm_or_stop(
         yes,
         question,
-        unattended="Add --yes to change the profiles without a terminal.",
-        declined="Nothing was changed.",
+        unattended=_("Add --yes to change the profiles without a terminal."),
+        declined=_("Nothing was changed."),
     )
 
 
@@ -250,49 +270,76 @@ def _json(draft, outcome) -> dict:
 
 
 def _render(draft, outcome) -> None:
-    table = Table(title=f"{label(draft.platform)} profile", title_justify="left", show_lines=True)
-    table.add_column("Field", style="bold")
-    table.add_column("New")
-    table.add_column("From", style="dim")
+    table = Table(
+        title=_("{platform} profile").format(platform=label(draft.platform)), title_justify="left", show_lines=True
+    )
+    # Translators: the headers of the profile table: the field, its new value, where it comes from, today's value.
+    table.add_column(_("Field"), style="bold")
+    table.add_column(_("New"))
+    table.add_column(_("From"), style="dim")
     now = outcome.current if outcome is not None else None
     if now is not None:
-        table.add_column("Now", style="dim")
+        # Translators: a header of the profile table: the value the profile has today.
+        table.add_column(_("Now"), style="dim")
     for row in _rows(draft, now):
         table.add_row(*[shown(cell) for cell in row[: 4 if now is not None else 3]])
     console.out.print(table)
     if outcome is not None:
-        names = outcome.change.names()
         console.out.print(
-            f"Would change: {shown(', '.join(names))}" if names else "Nothing to change: the profile says all this.",
+            _("Would change: {changes}").format(changes=_changes(outcome.change))
+            if outcome.change.names()
+            else _("Nothing to change: the profile says all this."),
             highlight=False,
         )
     for note in draft.notes:
-        console.info(f"[dim]note:[/dim] {shown(note)}")
+        console.info("[dim]" + _("note:") + "[/dim] " + shown(note))
+
+
+# What a change touches (ProfileChange.names(), identifiers), as the table names it.
+_CHANGE_NAMES = {
+    # Translators: the parts of a profile quittex changes, listed after "Would change:" / "changed".
+    "display_name": N_("name"),
+    "description": N_("bio"),
+    "fields": N_("links"),
+    "bot": N_("automated (bot)"),
+    "avatar": N_("avatar"),
+    "banner": N_("banner"),
+    "pinned post": N_("pinned post"),
+}
+
+
+def _changes(change) -> str:
+    return ", ".join(_(_CHANGE_NAMES[name]) if name in _CHANGE_NAMES else shown(name) for name in change.names())
 
 
 def _rows(draft, now) -> list[tuple[str, str, str, str]]:
     def text(built) -> tuple[str, str]:
         if built.value is None:
-            return "(left as it is)", built.source
-        cut = f" — shortened from {built.shortened_from}" if built.shortened_from else ""
-        return built.value, built.source + cut
+            return _("(left as it is)"), built.source
+        if built.shortened_from:
+            # Translators: in the profile table's "From" column: where a text comes from, and its length before.
+            source = _("{source} — shortened from {length}").format(
+                source=built.source, length=format_number(built.shortened_from)
+            )
+            return built.value, source
+        return built.value, built.source
 
     rows = [
-        ("Name", *text(draft.display_name), now.display_name if now else ""),
-        ("Bio", *text(draft.description), now.description if now else ""),
+        (_("Name"), *text(draft.display_name), now.display_name if now else ""),
+        (_("Bio"), *text(draft.description), now.description if now else ""),
     ]
     if draft.fields is not None:
         listed = "\n".join(f"{n}: {v}" for n, v in draft.fields)
-        rows.append(("Links", listed, "quittex.toml [addresses], the X username", _fields(now)))
-    for kind, built in (("Avatar", draft.avatar), ("Banner", draft.banner)):
-        image = getattr(now, kind.lower()) if now else None
-        current = "" if now is None else ("none" if image is None or image.default else "an image")
+        rows.append((_("Links"), listed, _("quittex.toml [addresses], the X username"), _fields(now)))
+    for kind, name, built in (("avatar", _("Avatar"), draft.avatar), ("banner", _("Banner"), draft.banner)):
+        image = getattr(now, kind) if now else None
+        current = "" if now is None else (_("none") if image is None or image.default else _("an image"))
         if built is None:
-            rows.append((kind, "(left as it is)", "no image given", current))
+            rows.append((name, _("(left as it is)"), _("no image given"), current))
         else:
-            rows.append((kind, built.picture.describe(), built.source, current))
+            rows.append((name, built.picture.describe(), built.source, current))
     if draft.bot is not None:
-        rows.append(("Automated (bot)", "yes" if draft.bot else "no", "--bot / [profile] bot", _yes_no(now)))
+        rows.append((_("Automated (bot)"), _yes(draft.bot), "--bot / [profile] bot", _yes_no(now)))
     return rows
 
 
@@ -300,10 +347,15 @@ def _fields(now) -> str:
     return "\n".join(f"{n}: {v}" for n, v in now.fields) if now else ""
 
 
+def _yes(value: bool) -> str:
+    # Translators: in the profile table, whether the account is marked as automated.
+    return _("yes") if value else _("no")
+
+
 def _yes_no(now) -> str:
     if now is None or now.bot is None:
         return ""
-    return "yes" if now.bot else "no"
+    return _yes(now.bot)
 
 
 def register(app: typer.Typer) -> None:

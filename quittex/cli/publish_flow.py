@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from quittex.cli import console
 from quittex.cli.console import shown
 from quittex.errors import BadInputError, ExitCode, PartialError
+from quittex.i18n import _, format_day, format_number, ngettext
 from quittex.migrate.select import SelectOptions
 from quittex.platforms import label as platform_label
 from quittex.publish.runner import RunReport
@@ -36,7 +37,7 @@ class PublishRequest:
 
 def publish(request: PublishRequest) -> None:
     """Conduct the run (quittex.migrate.run_migration) with a terminal around it."""
-    from quittex.cli.progress import archive_progress
+    from quittex.cli.progress import READING, archive_progress
     from quittex.migrate import RunSettings, run_migration
 
     settings = RunSettings(
@@ -46,7 +47,7 @@ def publish(request: PublishRequest) -> None:
         allow_private_links=request.allow_private_links,
     )
     display = _ProgressDisplay()
-    with archive_progress("Reading") as stages:
+    with archive_progress(READING) as stages:
         try:
             outcome = run_migration(
                 request.archive,
@@ -61,14 +62,14 @@ def publish(request: PublishRequest) -> None:
             )
         except KeyboardInterrupt:
             display.stop()
-            console.err.print(
-                "[red]Interrupted.[/red] Every post sent so far is recorded: run the same command again to resume."
-            )
+            interrupted = _("Interrupted.")
+            recorded = _("Every post sent so far is recorded: run the same command again to resume.")
+            console.err.print(f"[red]{interrupted}[/red] {recorded}")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         finally:
             display.stop()
     if not outcome.published:
-        console.info("Nothing was published.")
+        console.info(_("Nothing was published."))
         raise typer.Exit(int(ExitCode.OK))
     _conclude(outcome.reports)
 
@@ -78,7 +79,9 @@ def _deadline(stop_after: str | None) -> float | None:
         return None
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", stop_after)
     if not match:
-        raise BadInputError(f"--stop-after takes a duration like 90m, 2h or 1d, not {stop_after!r}.")
+        raise BadInputError(
+            _("--stop-after takes a duration like 90m, 2h or 1d, not {value}.").format(value=repr(stop_after))
+        )
     seconds = float(match.group(1)) * {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
     return time.time() + seconds
 
@@ -91,12 +94,18 @@ def _confirm(plan, targets, yes: bool, stages, display: _ProgressDisplay) -> boo
         stages.progress.stop()  # the reading bar gives way to the plan and the question
     console.err.print(dry_run.summary_table(plan))
     posts = ", ".join(
-        f"{len(plan.platforms[p].drafts):,} to {t.label} on {platform_label(p)}" for p, t in targets.items()
+        # Translators: one item of "Publish …?": a number of posts, the account, the platform.
+        _("{count} to {account} on {platform}").format(
+            count=format_number(len(plan.platforms[p].drafts)), account=t.label, platform=platform_label(p)
+        )
+        for p, t in targets.items()
     )
     if not yes:
         if not sys.stdin.isatty():
-            raise BadInputError(f"Ready to publish {posts}. Add --yes to publish without a terminal.")
-        if not typer.confirm(f"Publish {posts}?", default=False, err=True):
+            raise BadInputError(
+                _("Ready to publish {posts}. Add --yes to publish without a terminal.").format(posts=posts)
+            )
+        if not typer.confirm(_("Publish {posts}?").format(posts=posts), default=False, err=True):
             return False
     display.start(plan, targets)
     return True
@@ -125,37 +134,69 @@ class _ProgressDisplay:
         self.progress.stop()
 
     def update(self, state) -> None:
-        status = f"{state.current.created_at:%Y-%m-%d}" if state.current else ""
+        status = format_day(state.current.created_at) if state.current else ""
         if state.waiting_seconds > 0:
             minutes, seconds = divmod(int(state.waiting_seconds), 60)
-            status = f"waiting {minutes}:{seconds:02d} ({state.waiting_reason})"
+            # Translators: in the publishing bar; {time} is minutes:seconds, {reason} why quittex waits.
+            status = _("waiting {time} ({reason})").format(
+                time=f"{minutes}:{seconds:02d}", reason=shown(state.waiting_reason)
+            )
         self.progress.update(self.tasks[state.platform], completed=state.done, status=status)
 
 
 def _conclude(reports: dict[str, RunReport]) -> None:
     failed = 0
     for platform, report in reports.items():
-        line = f"{platform_label(platform)}: {report.created:,} published, {report.already_done:,} already there"
+        name = platform_label(platform)
+        counts = [
+            # Translators: the counts after a run, "Bluesky: 3 published, 11 already there, 1 failed, 2 left".
+            ngettext("{count} published", "{count} published", report.created).format(
+                count=format_number(report.created)
+            ),
+            ngettext("{count} already there", "{count} already there", report.already_done).format(
+                count=format_number(report.already_done)
+            ),
+        ]
         if report.failed:
-            line += f", {report.failed:,} failed"
+            counts.append(
+                ngettext("{count} failed", "{count} failed", report.failed).format(count=format_number(report.failed))
+            )
         if report.left:
-            line += f", {report.left:,} left"
-        console.out.print(line, highlight=False)
+            counts.append(
+                ngettext("{count} left", "{count} left", report.left).format(count=format_number(report.left))
+            )
+        shown_counts = ", ".join(counts)
+        # Translators: a platform's name, then the counts of its run (punctuate the colon as your language does).
+        console.out.print(_("{platform}: {counts}").format(platform=name, counts=shown_counts), highlight=False)
         for warning in report.media_warnings:
             console.warn(shown(warning))
         if report.cards_missing:
+            missing = len(report.cards_missing)
             examples = "; ".join(f"{url}: {why}" for url, why in list(report.cards_missing.items())[:3])
-            more = f" (and {len(report.cards_missing) - 3} more)" if len(report.cards_missing) > 3 else ""
+            more = ""
+            if missing > 3:
+                more = " " + ngettext("(and {count} more)", "(and {count} more)", missing - 3).format(
+                    count=format_number(missing - 3)
+                )
             console.info(
-                f"{platform_label(platform)}: {len(report.cards_missing):,} links got no card, their posts went out "
-                f"without one: {shown(examples)}{more}"
+                # Translators: the English says "links" even for one (a test reads it); use your singular.
+                ngettext(
+                    "{platform}: {count} links got no card, their posts went out without one: {examples}",
+                    "{platform}: {count} links got no card, their posts went out without one: {examples}",
+                    missing,
+                ).format(platform=name, count=format_number(missing), examples=shown(examples))
+                + more
             )
         if report.stopped_because and report.stopped_because != "interrupted":
             reason = report.stopped_because.rstrip(".")
-            console.info(f"{platform_label(platform)} stopped: {reason}. Run the same command again to continue.")
+            console.info(
+                _("{platform} stopped: {reason}. Run the same command again to continue.").format(
+                    platform=name, reason=shown(reason)
+                )
+            )
         failed += report.failed
     if failed:
         raise PartialError(
-            f"{failed:,} posts failed.",
-            hint="'quittex status' lists them with the platform's reasons; run migrate again to retry.",
+            ngettext("{count} post failed.", "{count} posts failed.", failed).format(count=format_number(failed)),
+            hint=_("'quittex status' lists them with the platform's reasons; run migrate again to retry."),
         )

@@ -29,6 +29,7 @@ from quittex.archive.reader import _read_account, _read_manifest, read_ahead, re
 from quittex.archive.source import ArchiveSource
 from quittex.archive.tweets import _created_at
 from quittex.errors import NotAnXArchiveError
+from quittex.i18n import _
 
 _RETWEET = re.compile(r"RT @(\w{1,50}):")
 _STATUS_LINK = re.compile(r"https?://(?:mobile\.)?(?:twitter|x)\.com/(\w{1,50})/status(?:es)?/\d+", re.IGNORECASE)
@@ -174,14 +175,19 @@ def _contacts(source: ArchiveSource, label: str) -> ContactList:
     manifest = _read_manifest(source, names)
     layout = plan_layout(names, "", manifest)
     if not layout.tweet_files:
-        raise NotAnXArchiveError(f"{label} has no tweets file (tweets.js): it is not an X archive.")
+        raise NotAnXArchiveError(
+            _("{archive} has no tweets file (tweets.js): it is not an X archive.").format(archive=label)
+        )
     account = _read_account(source, names, layout, manifest)
     book = _AddressBook(account.account_id, account.username)
     notes = []
     for kind, entry in (("following", _Following), ("follower", _Follower)):
         name = layout.data_path(f"{kind}.js")
         if name not in names:
-            notes.append(f"The archive has no {kind}.js: only the accounts the tweets name are listed.")
+            notes.append(
+                # Translators: {file} is following.js or follower.js.
+                _("The archive has no {file}: only the accounts the tweets name are listed.").format(file=f"{kind}.js")
+            )
             continue
         for account_id in _ids(source, name, entry, kind):
             setattr(book.by_id(account_id), kind, True)

@@ -28,6 +28,7 @@ from typing import Any
 from quittex import paths
 from quittex.contacts.sheet import FollowTarget
 from quittex.errors import AuthError, RateLimitedError
+from quittex.i18n import _
 from quittex.publish.base import Publisher, PublishError, RefusedError
 from quittex.publish.bluesky import SwapError
 from quittex.publish.mastodon import read_field
@@ -151,7 +152,7 @@ class BlueskyFollower:
         answer = self.publisher.query_json("com.atproto.identity.resolveHandle", {"handle": handle.lstrip("@")})
         did = answer.get("did")
         if not isinstance(did, str) or not did.startswith("did:"):
-            raise RefusedError(f"Bluesky: @{handle} could not be resolved")
+            raise RefusedError(_("Bluesky: @{handle} could not be resolved").format(handle=handle))
         return did
 
 
@@ -173,13 +174,17 @@ class MastodonFollower:
         account_id = self._account_id(address)
         client = self.publisher.client
         [relation] = self.publisher.call(
-            "request", f"reading the relationship with {address}", lambda: client.account_relationships(account_id)
+            "request",
+            _("reading the relationship with {address}").format(address=address),
+            lambda: client.account_relationships(account_id),
         ) or [{}]
         if read_field(relation, "following") or read_field(relation, "requested"):
             self.journal.mark(address, state="done")
             return False
         self.journal.mark(address, state="sending")
-        self.publisher.call("follow", f"following {address}", lambda: client.account_follow(account_id))
+        self.publisher.call(
+            "follow", _("following {address}").format(address=address), lambda: client.account_follow(account_id)
+        )
         self.journal.mark(address, state="done")
         return True
 
@@ -188,19 +193,20 @@ class MastodonFollower:
         through the instance's search (which asks the other server by Webfinger)."""
         client = self.publisher.client
         domain = self.publisher.account.rsplit("@", 1)[-1].lower()
-        user, _, host = address.partition("@")
+        user, _at, host = address.partition("@")
+        what = _("looking up {address}").format(address=address)
         if host == domain:
-            found = self.publisher.call("request", f"looking up {address}", lambda: client.account_lookup(user))
+            found = self.publisher.call("request", what, lambda: client.account_lookup(user))
             return str(read_field(found, "id"))
         answer = self.publisher.call(
-            "request", f"looking up {address}", lambda: client.search_v2(address, resolve=True, result_type="accounts")
+            "request", what, lambda: client.search_v2(address, resolve=True, result_type="accounts")
         )
         accounts = answer.get("accounts") if isinstance(answer, dict) else getattr(answer, "accounts", None)
         for account in accounts or []:
             acct = str(read_field(account, "acct") or "").lower()
             if acct == address or f"{acct}@{domain}" == address:
                 return str(read_field(account, "id"))
-        raise RefusedError(f"Mastodon: {address} was not found from {domain}")
+        raise RefusedError(_("Mastodon: {address} was not found from {domain}").format(address=address, domain=domain))
 
 
 _FOLLOWERS = {"bluesky": BlueskyFollower, "mastodon": MastodonFollower}

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from quittex.contacts.match import Profile, bluesky_handles
+from quittex.i18n import _
 from quittex.publish.base import RefusedError
 from quittex.publish.bluesky import BlueskyPublisher
 from quittex.publish.mastodon import MastodonPublisher, html_to_text, read_field
@@ -132,7 +133,7 @@ class MastodonFinder:
         client = self.publisher.client
         answer = self.publisher.call(
             "request",
-            "searching accounts",
+            _("searching accounts"),
             lambda: client.search_v2(term, resolve=resolve, result_type="accounts"),
         )
         accounts = answer.get("accounts") if isinstance(answer, dict) else getattr(answer, "accounts", None)

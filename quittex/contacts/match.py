@@ -21,8 +21,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from quittex.i18n import N_, _
+
 STRONG, LIKELY, WEAK = "strong", "likely", "weak"
 POINTS = {"names the X account": 60, "links to": 60, "same handle": 30, "same name": 20}
+# How the sheet's evidence column says each (keys stay English: they are identifiers).
+_EVIDENCE_WORDS = {
+    "names the X account": N_("its bio names the X account"),
+    "links to": N_("linked from or to the other platform"),
+    "same handle": N_("same handle"),
+    "same name": N_("same display name"),
+}
 MAX_CANDIDATES = 3
 
 
@@ -108,13 +117,8 @@ def best(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def describe(candidate: Candidate) -> str:
-    words = {
-        "names the X account": "its bio names the X account",
-        "links to": "linked from or to the other platform",
-        "same handle": "same handle",
-        "same name": "same display name",
-    }
-    return ", ".join(words[item] for item in candidate.evidence)
+    """The evidence, for the person reviewing the sheet (in the run's language)."""
+    return ", ".join(_(_EVIDENCE_WORDS[item]) for item in candidate.evidence)
 
 
 def normalized_name(name: str) -> str:
@@ -144,6 +148,6 @@ def _links(source: Profile, target: Profile) -> bool:
     if target.platform == "bluesky":
         marks = [f"bsky.app/profile/{target.address.lower()}", f"@{target.address.lower()}", target.ref.lower()]
     else:
-        user, _, host = target.address.lower().partition("@")
+        user, _at, host = target.address.lower().partition("@")
         marks = [f"{host}/@{user}", f"@{user}@{host}", target.ref.lower()]
     return any(mark and mark in text for mark in marks)

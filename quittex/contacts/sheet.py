@@ -16,6 +16,7 @@ from pathlib import Path
 from quittex.contacts.extract import Contact
 from quittex.contacts.match import STRONG, Candidate, describe
 from quittex.errors import BadInputError
+from quittex.i18n import N_, _
 from quittex.sheets import SheetKind, read_sheet, uncell, write_sheet
 
 FOLLOW = "follow"
@@ -24,13 +25,16 @@ PLATFORM_COLUMNS = ("", "_id", "_name", "_confidence", "_evidence", "_others")
 YES = {"yes", "y", "oui", "o", "sí", "si", "s", "ja", "j", "x", "1", "true"}
 NO = {"", "no", "n", "non", "nein", "0", "false"}
 _SPLIT = re.compile(r"[\s,;/+]+")
+# Marked for the catalog; `quittex.sheets` shows them through `_()`.
 SHEET = SheetKind(
-    name="a contacts sheet",
+    name=N_("a contacts sheet"),
     required=("x_handle", FOLLOW),
     max_bytes=64 * 1024 * 1024,
-    redo_hint="Write it again with `quittex contacts find`.",
-    header_hint="Write it again with `quittex contacts find`, and fill in the follow column without renaming columns.",
-    too_large_hint="Give the sheet `quittex contacts find` wrote.",
+    redo_hint=N_("Write it again with `quittex contacts find`."),
+    header_hint=N_(
+        "Write it again with `quittex contacts find`, and fill in the follow column without renaming columns."
+    ),
+    too_large_hint=N_("Give the sheet `quittex contacts find` wrote."),
 )
 
 
@@ -105,14 +109,18 @@ def follow_targets(path: Path, platforms: list[str]) -> list[FollowTarget]:
             address, ref = row.get(name, ""), row.get(f"{name}_id", "")
             if not address and not ref:
                 if row.get(FOLLOW, "").lower() not in YES:
-                    problems.append(f"line {line}: follow says {name}, but the row has no {name} account")
+                    problems.append(
+                        _("line {line}: follow says {platform}, but the row has no {platform} account").format(
+                            line=line, platform=name
+                        )
+                    )
                 continue
             targets.append(FollowTarget(name, address, ref, row.get("x_handle", ""), line))
     if problems:
         shown = "\n".join(f"  {problem}" for problem in problems[:20])
         raise BadInputError(
-            f"{path} cannot be followed as it is:\n{shown}",
-            hint="Correct these lines in your spreadsheet, save as CSV and run again.",
+            _("{path} cannot be followed as it is:").format(path=path) + "\n" + shown,
+            hint=_("Correct these lines in your spreadsheet, save as CSV and run again."),
         )
     return targets
 
@@ -129,7 +137,10 @@ def _wanted(value: str, platforms: list[str], line: int, problems: list[str]) ->
     names = [part for part in _SPLIT.split(word) if part]
     if any(name not in PLATFORMS for name in names):
         problems.append(
-            f"line {line}: follow is {value!r}; write yes, no, or platform names among {', '.join(PLATFORMS)}"
+            # Translators: yes and no are the words of the follow column (it also takes oui, non, ja, sí…).
+            _("line {line}: follow is {value}; write yes, no, or platform names among {platforms}").format(
+                line=line, value=repr(value), platforms=", ".join(PLATFORMS)
+            )
         )
         return []
     return [name for name in names if name in platforms]

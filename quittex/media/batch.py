@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from quittex.errors import QuittexError
+from quittex.i18n import _, current_language, set_language
 from quittex.media.errors import MediaError
 from quittex.media.images import PreparedImage, TargetLike, prepare_image_for, read_media_file
 
@@ -77,7 +78,14 @@ def prepare_images_parallel(
         yield from map(run_image_job, jobs)
         return
     limit = max(workers, max_pending or workers * 4)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    # A spawned worker starts in English: it speaks the run's language, so that
+    # the MediaError it sends back reads as every other message.
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=set_language,
+        initargs=(current_language(),),
+    )
     try:
         yield from _feed(pool, iter(jobs), limit)
     finally:
@@ -104,6 +112,6 @@ def _outcome(future: Future) -> ImageJobResult:
         return future.result()
     except BrokenProcessPool:
         raise QuittexError(
-            "an image worker process died (out of memory?)",
-            hint="Run again with fewer worker processes.",
+            _("an image worker process died (out of memory?)"),
+            hint=_("Run again with fewer worker processes."),
         ) from None

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps, ImageStat, JpegImagePlugin, UnidentifiedImageError
 
+from quittex.i18n import _, format_number
 from quittex.media.errors import MediaError
 from quittex.media.limits import MIME_JPEG, MIME_PNG, BlueskyLimits, ImageTarget, MastodonLimits
 from quittex.media.sniff import describe_bytes
@@ -103,7 +104,9 @@ def read_media_file(path: str | Path, *, name: str | None = None) -> bytes:
         _check_size(Path(path).stat().st_size, label)
         return Path(path).read_bytes()
     except OSError as error:
-        raise MediaError(f"cannot read the file ({error.strerror or error})", problem="missing", name=label) from None
+        raise MediaError(
+            _("cannot read the file ({reason})").format(reason=error.strerror or error), problem="missing", name=label
+        ) from None
 
 
 def _as_target(target: TargetLike) -> ImageTarget:
@@ -115,7 +118,9 @@ def _prepare(source: _Source, target: ImageTarget) -> PreparedImage:
         return _unchanged_pixels(source, target) or _reencoded(source, target)
     except (OSError, ValueError) as error:  # pillow's encoders report failure so
         raise MediaError(
-            f"the image could not be re-encoded ({_explain(error)})", problem="corrupt", name=source.name
+            _("the image could not be re-encoded ({reason})").format(reason=_explain(error)),
+            problem="corrupt",
+            name=source.name,
         ) from None
 
 
@@ -197,7 +202,7 @@ def _decode(data: bytes, name: str | None) -> Image.Image:
     _check_dimensions(image, name)
     if image.format in ("GIF", "WEBP", "PNG") and getattr(image, "is_animated", False):
         raise MediaError(
-            "an animated image cannot be published as a photo",
+            _("an animated image cannot be published as a photo"),
             problem="animated",
             name=name,
         )
@@ -205,17 +210,19 @@ def _decode(data: bytes, name: str | None) -> Image.Image:
         image.load()
     except Exception as error:  # pillow's decoders raise many kinds on bad data
         raise MediaError(
-            f"the image is damaged or truncated ({_explain(error)})", problem="corrupt", name=name
+            _("the image is damaged or truncated ({reason})").format(reason=_explain(error)),
+            problem="corrupt",
+            name=name,
         ) from None
     return image
 
 
 def _check_size(size: int, name: str | None) -> None:
     if not size:
-        raise MediaError("the file is empty", problem="empty", name=name)
+        raise MediaError(_("the file is empty"), problem="empty", name=name)
     if size > MAX_SOURCE_BYTES:
         raise MediaError(
-            f"the file is {size:,} bytes, more than we accept for a photo",
+            _("the file is {size} bytes, more than we accept for a photo").format(size=format_number(size)),
             problem="too_large",
             name=name,
         )
@@ -229,38 +236,48 @@ def _open(data: bytes, name: str | None) -> Image.Image:
     except UnidentifiedImageError:
         raise _not_an_image(data, name) from None
     except Exception as error:
-        raise MediaError(f"the image header is damaged ({_explain(error)})", problem="corrupt", name=name) from None
+        raise MediaError(
+            _("the image header is damaged ({reason})").format(reason=_explain(error)), problem="corrupt", name=name
+        ) from None
 
 
 def _check_dimensions(image: Image.Image, name: str | None) -> None:
     width, height = image.size
     if width < 1 or height < 1:
-        raise MediaError("the image has no pixels", problem="corrupt", name=name)
+        raise MediaError(_("the image has no pixels"), problem="corrupt", name=name)
     if width * height > MAX_SOURCE_PIXELS:
         raise _too_many_pixels(name, image.size)
 
 
 def _too_many_pixels(name: str | None, size: tuple[int, int] | None = None) -> MediaError:
-    dimensions = f" ({size[0]:,} x {size[1]:,})" if size else ""
-    return MediaError(
-        f"the image has too many pixels{dimensions}: refused as a possible decompression bomb",
-        problem="too_large",
-        name=name,
-    )
+    if size:
+        message = _(
+            "the image has too many pixels ({width} x {height}): refused as a possible decompression bomb"
+        ).format(width=format_number(size[0]), height=format_number(size[1]))
+    else:
+        message = _("the image has too many pixels: refused as a possible decompression bomb")
+    return MediaError(message, problem="too_large", name=name)
 
 
 def _not_an_image(data: bytes, name: str | None) -> MediaError:
-    what = describe_bytes(data[:64])
+    what = describe_bytes(data[:64])  # English, compared here; shown translated
     if what in ("a JPEG image", "a PNG image", "a GIF image"):
-        return MediaError(f"{what} too damaged to read", problem="corrupt", name=name)
+        # Translators: {what} is what the file is, such as "a JPEG image".
+        return MediaError(_("{what} too damaged to read").format(what=_(what)), problem="corrupt", name=name)
     if what.endswith(("image", "photo", "sequence")):
         return MediaError(
-            f"the file is {what}, which cannot be published",
+            # Translators: {what} is what the file is, such as "a HEIC photo".
+            _("the file is {what}, which cannot be published").format(what=_(what)),
             problem="unsupported",
             name=name,
-            hint="Convert it to JPEG or PNG.",
+            hint=_("Convert it to JPEG or PNG."),
         )
-    return MediaError(f"not an image: the file is {what}", problem="not_an_image", name=name)
+    return MediaError(
+        # Translators: {what} is what the file is, such as "a PDF document".
+        _("not an image: the file is {what}").format(what=_(what)),
+        problem="not_an_image",
+        name=name,
+    )
 
 
 def _explain(error: Exception) -> str:
@@ -386,7 +403,7 @@ def _shrunk_until_fits(
         image = _resize(image, scale)
         if min(image.size) < _MIN_SIDE:
             raise MediaError(
-                f"no JPEG encoding fits within {target.max_bytes:,} bytes",
+                _("no JPEG encoding fits within {limit} bytes").format(limit=format_number(target.max_bytes)),
                 problem="cannot_fit",
                 name=name,
             )

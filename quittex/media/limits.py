@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from quittex.i18n import _
+
 MIME_JPEG = "image/jpeg"
 MIME_PNG = "image/png"
 MIME_MP4 = "video/mp4"
@@ -43,10 +45,12 @@ class ImageTarget:
 
     def __post_init__(self) -> None:
         if self.max_bytes < _MIN_IMAGE_BYTES:
-            raise ValueError(f"{self.name}: an image limit of {self.max_bytes} bytes is too small")
+            raise ValueError(
+                _("{name}: an image limit of {limit} bytes is too small").format(name=self.name, limit=self.max_bytes)
+            )
         for value in (self.max_pixels, self.reencode_max_pixels):
             if value is not None and value < 64 * 64:
-                raise ValueError(f"{self.name}: a pixel limit of {value} is too small")
+                raise ValueError(_("{name}: a pixel limit of {limit} is too small").format(name=self.name, limit=value))
 
     @property
     def pixel_budget(self) -> int | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from quittex.i18n import _, format_number
 from quittex.media.images import PreparedImage, _pillow_quietly, prepare_image, read_image
 from quittex.media.limits import ImageTarget
 
@@ -31,7 +32,9 @@ class ImageShape:
 
     @property
     def label(self) -> str:
-        return f"{self.ratio[0]}:{self.ratio[1]}, up to {self.max_size[0]} x {self.max_size[1]}"
+        return _("{ratio}, up to {width} x {height}").format(
+            ratio=f"{self.ratio[0]}:{self.ratio[1]}", width=self.max_size[0], height=self.max_size[1]
+        )
 
 
 # Bluesky: blobs of at most 1,000,000 bytes; the app shows the banner 3:1.
@@ -58,14 +61,25 @@ class ProfilePicture:
         return hashlib.sha256(self.image.data).hexdigest()
 
     def describe(self) -> str:
-        steps = []
-        if self.cropped:
-            steps.append("cropped")
-        if self.scaled:
-            steps.append("scaled down")
-        done = f", {' and '.join(steps)}" if steps else ""
-        width, height = self.source_size
-        return f"{self.image.width} x {self.image.height} from {width} x {height}{done}, {self.image.size:,} bytes"
+        """ "400 x 400 from 800 x 600, cropped and scaled down, 51,234 bytes"."""
+        if self.cropped and self.scaled:
+            sentence = _(
+                "{width} x {height} from {source_width} x {source_height}, cropped and scaled down, {size} bytes"
+            )
+        elif self.cropped:
+            sentence = _("{width} x {height} from {source_width} x {source_height}, cropped, {size} bytes")
+        elif self.scaled:
+            sentence = _("{width} x {height} from {source_width} x {source_height}, scaled down, {size} bytes")
+        else:
+            sentence = _("{width} x {height} from {source_width} x {source_height}, {size} bytes")
+        source_width, source_height = self.source_size
+        return sentence.format(
+            width=self.image.width,
+            height=self.image.height,
+            source_width=source_width,
+            source_height=source_height,
+            size=format_number(self.image.size),
+        )
 
 
 def prepare_profile_image(data: bytes, shape: ImageShape, *, name: str | None = None) -> ProfilePicture:

@@ -4,58 +4,62 @@ identify image file"."""
 
 from __future__ import annotations
 
+from quittex.i18n import N_
+
 # ISO base media (MP4, QuickTime, HEIF, AVIF) brands at offset 8 of an
 # `ftyp` box, and what to call them.
 _FTYP_BRANDS = {
-    b"qt  ": "a QuickTime video",
-    b"heic": "a HEIC photo",
-    b"heix": "a HEIC photo",
-    b"mif1": "a HEIF photo",
-    b"msf1": "a HEIF image sequence",
-    b"avif": "an AVIF image",
-    b"avis": "an AVIF image sequence",
-    b"M4A ": "an M4A audio file",
-    b"3gp4": "a 3GP video",
-    b"3gp5": "a 3GP video",
+    b"qt  ": N_("a QuickTime video"),
+    b"heic": N_("a HEIC photo"),
+    b"heix": N_("a HEIC photo"),
+    b"mif1": N_("a HEIF photo"),
+    b"msf1": N_("a HEIF image sequence"),
+    b"avif": N_("an AVIF image"),
+    b"avis": N_("an AVIF image sequence"),
+    b"M4A ": N_("an M4A audio file"),
+    b"3gp4": N_("a 3GP video"),
+    b"3gp5": N_("a 3GP video"),
 }
 
 _PREFIXES = (
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive or office document"),
-    (b"\x1aE\xdf\xa3", "a WebM/Matroska video"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"BM", "a BMP image"),
-    (b"ID3", "an MP3 audio file"),
-    (b"OggS", "an Ogg audio or video file"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"\x00\x00\x01\xba", "an MPEG video"),
-    (b"8BPS", "a Photoshop document"),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"%PDF", N_("a PDF document")),
+    (b"PK\x03\x04", N_("a ZIP archive or office document")),
+    (b"\x1aE\xdf\xa3", N_("a WebM/Matroska video")),
+    (b"II*\x00", N_("a TIFF image")),
+    (b"MM\x00*", N_("a TIFF image")),
+    (b"BM", N_("a BMP image")),
+    (b"ID3", N_("an MP3 audio file")),
+    (b"OggS", N_("an Ogg audio or video file")),
+    (b"\x1f\x8b", N_("a gzip-compressed file")),
+    (b"\x00\x00\x01\xba", N_("an MPEG video")),
+    (b"8BPS", N_("a Photoshop document")),
 )
 
 _TEXT_STARTS = (
-    (b"<!doctype html", "an HTML page"),
-    (b"<html", "an HTML page"),
-    (b"<svg", "an SVG drawing"),
-    (b"<?xml", "an XML file"),
-    (b"{", "a JSON or text file"),
-    (b"[", "a JSON or text file"),
+    (b"<!doctype html", N_("an HTML page")),
+    (b"<html", N_("an HTML page")),
+    (b"<svg", N_("an SVG drawing")),
+    (b"<?xml", N_("an XML file")),
+    (b"{", N_("a JSON or text file")),
+    (b"[", N_("a JSON or text file")),
 )
 
 
 def describe_bytes(head: bytes) -> str:
     """What `head` (the first bytes of a file, 64 are plenty) looks like,
-    as a noun phrase: "a PDF document", "an MP4 video", "an empty file"."""
+    as a noun phrase: "a PDF document", "an MP4 video", "an empty file".
+    It is English whatever the language of the run (code compares it: see
+    `looks_truncated`, `image_mime_type`): show it through `_()`."""
     if not head:
-        return "an empty file"
+        return N_("an empty file")
     if head[4:8] == b"ftyp":
-        return _FTYP_BRANDS.get(head[8:12], "an MP4 video")
+        return _FTYP_BRANDS.get(head[8:12], N_("an MP4 video"))
     if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"AVI ", b"WAVE"):
-        return {b"WEBP": "a WebP image", b"AVI ": "an AVI video", b"WAVE": "a WAV audio file"}[head[8:12]]
+        return {b"WEBP": N_("a WebP image"), b"AVI ": N_("an AVI video"), b"WAVE": N_("a WAV audio file")}[head[8:12]]
     for prefix, what in _PREFIXES:
         if head.startswith(prefix):
             return what
@@ -63,7 +67,7 @@ def describe_bytes(head: bytes) -> str:
     for prefix, what in _TEXT_STARTS:
         if text.startswith(prefix):
             return what
-    return "unrecognised data"
+    return N_("unrecognised data")
 
 
 def looks_like_iso_media(head: bytes) -> bool:

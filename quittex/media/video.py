@@ -30,6 +30,7 @@ import mutagen
 from mutagen.mp4 import MP4 as MutagenMP4
 from mutagen.mp4 import Atoms
 
+from quittex.i18n import _, babel_locale, format_number
 from quittex.media.errors import MediaError
 from quittex.media.limits import MIME_MP4, MIME_QUICKTIME, BlueskyLimits, MastodonLimits
 from quittex.media.sniff import describe_bytes, looks_like_iso_media
@@ -73,8 +74,8 @@ class VideoInfo:
 class VideoDecision:
     """Whether to upload a video to one platform, and if not, why.
 
-    `reason` is an English sentence for logs and reports; `reason_code`
-    lets the caller write its own, translated note. `temporary` is True when
+    `reason` is a sentence for people, in the language of the run;
+    `reason_code` is what code branches on. `temporary` is True when
     waiting (a daily quota) would make the upload possible. `presentation`
     is Bluesky's hint for `app.bsky.embed.video` ("gif" for X's GIFs);
     Mastodon turns a silent MP4 into a gifv by itself.
@@ -94,7 +95,12 @@ def probe_video(source: VideoSource, *, name: str | None = None) -> VideoInfo:
     with _opened(source, name) as (stream, size):
         head = stream.read(64)
         if not looks_like_iso_media(head):
-            raise MediaError(f"not a video: the file is {describe_bytes(head)}", problem="not_a_video", name=name)
+            raise MediaError(
+                # Translators: {what} is what the file is, such as "a PDF document".
+                _("not a video: the file is {what}").format(what=_(describe_bytes(head))),
+                problem="not_a_video",
+                name=name,
+            )
         atoms = _parse_boxes(stream, size, name)
         length = _mutagen_length(stream)
         track = _video_track(atoms, stream)
@@ -109,7 +115,7 @@ def probe_video(source: VideoSource, *, name: str | None = None) -> VideoInfo:
             has_audio=_has_track(atoms, stream, b"soun"),
         )
     if track is None:
-        raise MediaError("the file has no video track", problem="not_a_video", name=name)
+        raise MediaError(_("the file has no video track"), problem="not_a_video", name=name)
     return _completed_by_ffprobe(info, source)
 
 
@@ -164,52 +170,53 @@ def check_video(
 def _bluesky_refusal(info: VideoInfo, limits: BlueskyLimits) -> tuple[VideoRefusal, str] | None:
     duration = info.duration_seconds
     if duration is not None and duration > limits.video_max_seconds + 0.5:
-        return "too_long", (
-            f"the video lasts {duration_text(duration)}; Bluesky accepts at most "
-            f"{duration_text(limits.video_max_seconds)}"
+        return "too_long", _("the video lasts {duration}; Bluesky accepts at most {limit}").format(
+            duration=duration_text(duration), limit=duration_text(limits.video_max_seconds)
         )
     if info.size_bytes > limits.video_upload_max_bytes:
-        route = "" if limits.video_service else " on a server without a video service"
-        return "too_big", (
-            f"the video is {size_text(info.size_bytes)}; Bluesky accepts at most "
-            f"{size_text(limits.video_upload_max_bytes)}{route}"
+        if limits.video_service:
+            sentence = _("the video is {size}; Bluesky accepts at most {limit}")
+        else:
+            sentence = _("the video is {size}; Bluesky accepts at most {limit} on a server without a video service")
+        return "too_big", sentence.format(
+            size=size_text(info.size_bytes), limit=size_text(limits.video_upload_max_bytes)
         )
     if not limits.can_upload_video:
-        because = f": {limits.upload_refusal}" if limits.upload_refusal else ""
-        return "uploads_disabled", f"this Bluesky account may not upload videos{because}"
+        if limits.upload_refusal:
+            # Translators: {reason} is Bluesky's own words.
+            return "uploads_disabled", _("this Bluesky account may not upload videos: {reason}").format(
+                reason=limits.upload_refusal
+            )
+        return "uploads_disabled", _("this Bluesky account may not upload videos")
     return _bluesky_quota_refusal(info, limits)
 
 
 def _bluesky_quota_refusal(info: VideoInfo, limits: BlueskyLimits) -> tuple[VideoRefusal, str] | None:
     if limits.remaining_daily_videos == 0:
-        return "daily_quota", "the daily number of Bluesky video uploads is used up"
+        return "daily_quota", _("the daily number of Bluesky video uploads is used up")
     remaining = limits.remaining_daily_bytes
     if remaining is not None and info.size_bytes > remaining:
-        return "daily_quota", (
-            f"the video is {size_text(info.size_bytes)} and only {size_text(remaining)} "
-            "of today's Bluesky video allowance is left"
-        )
+        return "daily_quota", _(
+            "the video is {size} and only {remaining} of today's Bluesky video allowance is left"
+        ).format(size=size_text(info.size_bytes), remaining=size_text(remaining))
     return None
 
 
 def _mastodon_refusal(info: VideoInfo, limits: MastodonLimits) -> tuple[VideoRefusal, str] | None:
     if not limits.accepts(info.mime_type):
-        return "unsupported_type", f"this Mastodon server does not accept {info.mime_type} files"
+        return "unsupported_type", _("this Mastodon server does not accept {type} files").format(type=info.mime_type)
     if info.size_bytes > limits.video_max_bytes:
-        return "too_big", (
-            f"the video is {size_text(info.size_bytes)}; this Mastodon server accepts at most "
-            f"{size_text(limits.video_max_bytes)}"
+        return "too_big", _("the video is {size}; this Mastodon server accepts at most {limit}").format(
+            size=size_text(info.size_bytes), limit=size_text(limits.video_max_bytes)
         )
     if info.pixels is not None and info.pixels > limits.video_max_pixels:
-        return "too_many_pixels", (
-            f"the video is {info.width} x {info.height} pixels; this Mastodon server accepts "
-            f"at most {limits.video_max_pixels:,} pixels per frame"
-        )
+        return "too_many_pixels", _(
+            "the video is {width} x {height} pixels; this Mastodon server accepts at most {limit} pixels per frame"
+        ).format(width=info.width, height=info.height, limit=format_number(limits.video_max_pixels))
     if info.frame_rate is not None and info.frame_rate > limits.video_max_frame_rate + 0.5:
-        return "frame_rate_too_high", (
-            f"the video has {info.frame_rate:.0f} frames per second; this Mastodon server "
-            f"accepts at most {limits.video_max_frame_rate:.0f}"
-        )
+        return "frame_rate_too_high", _(
+            "the video has {rate} frames per second; this Mastodon server accepts at most {limit}"
+        ).format(rate=f"{info.frame_rate:.0f}", limit=f"{limits.video_max_frame_rate:.0f}")
     return None
 
 
@@ -218,34 +225,42 @@ def duration_text(seconds: float) -> str:
     whole = round(seconds)
     minutes, rest = divmod(whole, 60)
     if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min" if not rest else f"{minutes} min {rest} s"
+        return _("{seconds} s").format(seconds=rest)
+    if not rest:
+        return _("{minutes} min").format(minutes=minutes)
+    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=rest)
 
 
 def size_text(size: int) -> str:
-    """Decimal units, as the platforms state their limits: "112.4 MB"."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    """Decimal units, as the platforms state their limits: "112.4 MB"
+    ("112,4 Mo" in French: the unit is translated)."""
+    from babel.numbers import format_decimal
+
+    # Translators: decimal units of size; French writes them "Go", "Mo", "ko".
+    for unit, scale in ((_("{size} GB"), 1e9), (_("{size} MB"), 1e6), (_("{size} kB"), 1e3)):
         if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
+            return unit.format(size=format_decimal(round(size / scale, 1), format="0.0", locale=babel_locale()))
+    return _("{size} bytes").format(size=size)
 
 
 @contextlib.contextmanager
 def _opened(source: VideoSource, name: str | None) -> Iterator[tuple[BinaryIO, int]]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         if not source:
-            raise MediaError("the file is empty", problem="empty", name=name)
+            raise MediaError(_("the file is empty"), problem="empty", name=name)
         yield io.BytesIO(source), len(source)
         return
     label = name or str(source)
     try:
         stream = open(source, "rb")  # noqa: SIM115 - closed below, after the yield
     except OSError as error:
-        raise MediaError(f"cannot read the file ({error.strerror or error})", problem="missing", name=label) from None
+        raise MediaError(
+            _("cannot read the file ({reason})").format(reason=error.strerror or error), problem="missing", name=label
+        ) from None
     with stream:
         size = os.fstat(stream.fileno()).st_size
         if not size:
-            raise MediaError("the file is empty", problem="empty", name=label)
+            raise MediaError(_("the file is empty"), problem="empty", name=label)
         yield stream, size
 
 
@@ -257,9 +272,9 @@ def _parse_boxes(stream: BinaryIO, size: int, name: str | None) -> Atoms:
         raise _damaged(name, error) from None
     last = atoms.atoms[-1] if atoms.atoms else None
     if last is None or b"moov" not in atoms:
-        raise MediaError("the video has no index (moov box)", problem="corrupt", name=name)
+        raise MediaError(_("the video has no index (moov box)"), problem="corrupt", name=name)
     if last.offset + last.length > size:
-        raise MediaError("the video file is truncated", problem="corrupt", name=name)
+        raise MediaError(_("the video file is truncated"), problem="corrupt", name=name)
     return atoms
 
 
@@ -276,7 +291,7 @@ def _mutagen_length(stream: BinaryIO) -> float:
 
 def _damaged(name: str | None, error: Exception) -> MediaError:
     detail = str(error).strip() or type(error).__name__
-    return MediaError(f"the video is damaged ({detail[:160]})", problem="corrupt", name=name)
+    return MediaError(_("the video is damaged ({reason})").format(reason=detail[:160]), problem="corrupt", name=name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from quittex.errors import BadInputError
+from quittex.i18n import _
 from quittex.platforms.base import Budgets, PlatformName, PlatformOptions, PlatformSpec, Window
 from quittex.platforms.bluesky import BLUESKY
 from quittex.platforms.mastodon import MASTODON
@@ -25,7 +26,11 @@ def platform(name: str) -> PlatformSpec:
     """The platform of this name; BadInputError naming the known ones otherwise."""
     spec = REGISTRY.get(name)
     if spec is None:
-        raise BadInputError(f"Unknown platform {name!r}: choose among {', '.join(PLATFORMS)}.")
+        raise BadInputError(
+            _("Unknown platform {name}: choose among {platforms}.").format(
+                name=repr(name), platforms=", ".join(PLATFORMS)
+            )
+        )
     return spec
 
 
@@ -34,7 +39,11 @@ def parse_platforms(value: str | Iterable[str], option: str = "--to") -> list[Pl
     items = value.split(",") if isinstance(value, str) else list(value)
     chosen = [item.strip().lower() for item in items if item.strip()]
     if not chosen or any(name not in REGISTRY for name in chosen):
-        raise BadInputError(f"{option} takes {', '.join(PLATFORMS)}, one or several (comma-separated), not {value!r}.")
+        raise BadInputError(
+            _("{option} takes {platforms}, one or several (comma-separated), not {value}.").format(
+                option=option, platforms=", ".join(PLATFORMS), value=repr(value)
+            )
+        )
     return list(dict.fromkeys(chosen))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from quittex.errors import PlatformError
+from quittex.i18n import _
 from quittex.media.profile_images import BLUESKY_AVATAR, BLUESKY_BANNER
 from quittex.profile.build import ProfileDraft, ProfileRules, TextLimits
 from quittex.profile.remote import Change, CurrentProfile, RemoteImage
@@ -95,10 +96,10 @@ class BlueskyProfile:
         for kind, data in images.items():  # same bytes, same CID: the very blob it had
             mime = (record.get(kind) or {}).get("mimeType") or "image/jpeg"
             record[kind] = publisher.upload(MediaFile("photo", data, mime)).ref
-        self._write(publisher, current, lambda _: dict(record), keep_current=False)
+        self._write(publisher, current, lambda _record: dict(record), keep_current=False)
 
     def _write(self, publisher: BlueskyPublisher, current: CurrentProfile, edit, *, keep_current: bool = True) -> None:
-        for _ in range(SWAP_ATTEMPTS):
+        for _attempt in range(SWAP_ATTEMPTS):
             record = edit(dict(current.raw) if keep_current else {})
             record["$type"] = PROFILE
             try:
@@ -107,7 +108,7 @@ class BlueskyProfile:
             except SwapError:
                 current = self.read(publisher)  # someone edited it meanwhile: build on theirs
         raise PlatformError(
-            "Bluesky: the profile kept changing while quittex wrote it; nothing was lost, run it again."
+            _("Bluesky: the profile kept changing while quittex wrote it; nothing was lost, run it again.")
         )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from quittex.archive.profile import ProfileImage, XProfile
 from quittex.config import ProjectConfig, bluesky_profile_url, pick_language
 from quittex.errors import BadInputError
+from quittex.i18n import _, ngettext
 from quittex.media.errors import MediaError
 from quittex.media.images import read_media_file
 from quittex.media.profile_images import ImageShape, ProfilePicture, prepare_profile_image
@@ -61,7 +62,9 @@ class TextLimits:
 
     def describe(self) -> str:
         limit = self.max_graphemes or self.max_characters
-        return f"{limit} characters" if limit else "no limit"
+        if not limit:
+            return _("no limit")
+        return ngettext("{count} character", "{count} characters", limit).format(count=limit)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class Built:
     """One text of the profile: its value (None: left as it is) and where it came from."""
 
     value: str | None
-    source: str
+    source: str  # as a person reads it (in the run's language)
     shortened_from: int | None = None  # its length before it was shortened
 
     def to_json(self) -> dict[str, Any]:
@@ -183,12 +186,19 @@ def build_profiles(
 
 def _refuse_problems(x_profile: XProfile, project: ProjectConfig, overrides: ProfileOverrides) -> None:
     bio_given = overrides.bio or project.profile.bio
-    problems = [p for p in x_profile.problems if not (bio_given and " bio " in p)]
+    # A bio given by the collective replaces the archive's, whatever was wrong with it.
+    problems = [
+        sentence
+        for sentence, about in zip(x_profile.problems, x_profile.problem_fields, strict=True)
+        if not (bio_given and about == "bio")
+    ]
     if problems:
         raise BadInputError(
             " ".join(problems),
-            hint="Give the field yourself (--bio, --avatar FILE, or [profile] in quittex.toml), "
-            "or leave the image out with --no-avatar / --no-banner.",
+            hint=_(
+                "Give the field yourself (--bio, --avatar FILE, or [profile] in quittex.toml), "
+                "or leave the image out with --no-avatar / --no-banner."
+            ),
         )
 
 
@@ -200,14 +210,14 @@ def _draft(
     overrides: ProfileOverrides,
     images: dict,
 ) -> ProfileDraft:
-    notes = list(x_profile.notes) if x_profile else ["No archive given: everything comes from the project file."]
+    notes = list(x_profile.notes) if x_profile else [_("No archive given: everything comes from the project file.")]
     website = _website(x_profile, project, overrides)
     draft = ProfileDraft(
         rules.platform,
         rules.label,
         lang,
         display_name=_display_name(x_profile, project, overrides, rules),
-        description=Built(None, "nothing: left as it is"),
+        description=Built(None, _("nothing: left as it is")),
         bot=_bot(project, overrides, rules),
         pin_intro=overrides.pin_intro if overrides.pin_intro is not None else project.profile.pin_intro,
         notes=notes,
@@ -224,30 +234,31 @@ def _draft(
 # -- texts -------------------------------------------------------------------------
 def _display_name(x_profile, project: ProjectConfig, overrides: ProfileOverrides, rules: ProfileRules) -> Built:
     candidates = [
-        (overrides.display_name, "the --name option"),
-        (project.profile.display_name, "quittex.toml [profile] display_name"),
-        (x_profile.display_name if x_profile else None, "the X profile (account.js)"),
-        (project.collective.name, "quittex.toml [collective] name"),
-        (x_profile.username if x_profile else None, "the X username"),
+        (overrides.display_name, _("the --name option")),
+        (project.profile.display_name, _("quittex.toml [profile] display_name")),
+        (x_profile.display_name if x_profile else None, _("the X profile (account.js)")),
+        (project.collective.name, _("quittex.toml [collective] name")),
+        (x_profile.username if x_profile else None, _("the X username")),
     ]
     for value, source in candidates:
         if value and value.strip():
             return _fitted(_one_line(value), source, rules.name)
-    return Built(None, "nothing: left as it is")
+    return Built(None, _("nothing: left as it is"))
 
 
 def _bio(x_profile, project, overrides, lang, website, notes) -> Built:
     own = pick_language(project.profile.bio, lang, project.collective.language)
     if overrides.bio:
-        return Built(overrides.bio.strip(), "the --bio option")
+        return Built(overrides.bio.strip(), _("the --bio option"))
     if own:
-        return Built(own, "quittex.toml [profile] bio")
+        return Built(own, _("quittex.toml [profile] bio"))
     if x_profile is not None and x_profile.bio:
-        return Built(_x_bio(x_profile, project, website, notes), "the X bio (profile.js)")
+        return Built(_x_bio(x_profile, project, website, notes), _("the X bio (profile.js)"))
     described = pick_language(project.collective.description, lang, project.collective.language)
     if described:
-        return Built(described, "quittex.toml [collective] description")
-    return Built(None, "nothing")
+        return Built(described, _("quittex.toml [collective] description"))
+    # Translators: where a profile text comes from: none of the sources gives it.
+    return Built(None, _("nothing"))
 
 
 def _x_bio(x_profile: XProfile, project: ProjectConfig, website: str | None, notes: list[str]) -> str:
@@ -260,7 +271,8 @@ def _x_bio(x_profile: XProfile, project: ProjectConfig, website: str | None, not
             return x_profile.links[link]
         if link == x_profile.website and website:
             return website
-        notes.append(f"The X bio's link {link} leads to a page the archive does not name: left out.")
+        note = _("The X bio's link {link} leads to a page the archive does not name: left out.")
+        notes.append(note.format(link=link))
         return ""
 
     text = _TCO.sub(expand, x_profile.bio or "")
@@ -276,12 +288,12 @@ def _x_bio(x_profile: XProfile, project: ProjectConfig, website: str | None, not
 
 def _website(x_profile, project: ProjectConfig, overrides: ProfileOverrides) -> Built:
     if overrides.website:
-        return Built(overrides.website, "the --website option")
+        return Built(overrides.website, _("the --website option"))
     if project.addresses.website:
-        return Built(project.addresses.website, "quittex.toml [addresses] website")
+        return Built(project.addresses.website, _("quittex.toml [addresses] website"))
     if x_profile is not None and x_profile.website in x_profile.links:
-        return Built(x_profile.links[x_profile.website], "the X profile's website")
-    return Built(None, "nothing")
+        return Built(x_profile.links[x_profile.website], _("the X profile's website"))
+    return Built(None, _("nothing"))
 
 
 @dataclass
@@ -304,9 +316,11 @@ def _links(
             (texts.field_label(lang, "newsletter"), addresses.newsletter),
         ]
         fields = [(name, value[: rules.field_max_characters]) for name, value in wanted if value]
-        for name, _ in fields[rules.max_fields :]:
+        for name, _value in fields[rules.max_fields :]:
             notes.append(
-                f"{rules.label}: the server allows {rules.max_fields} profile fields, so “{name}” is left out."
+                _("{platform}: the server allows {count} profile fields, so “{field}” is left out.").format(
+                    platform=rules.label, count=rules.max_fields, field=name
+                )
             )
         return _Links([], fields[: rules.max_fields] or None)
     lines = []
@@ -319,21 +333,26 @@ def _links(
 
 def _description(bio: Built, lines: list[str], rules: ProfileRules, notes: list[str]) -> Built:
     if bio.value is None and not lines:
-        return Built(None, "nothing: left as it is")
+        return Built(None, _("nothing: left as it is"))
     limits = rules.description
     tail = "\n".join(lines)
     while lines and not limits.fits(tail):  # an address longer than the whole bio: keep what fits
-        notes.append(f"{rules.label}: “{lines.pop()}” does not fit in the bio: left out.")
+        notes.append(
+            _("{platform}: “{line}” does not fit in the bio: left out.").format(platform=rules.label, line=lines.pop())
+        )
         tail = "\n".join(lines)
-    source = bio.source + (" and quittex.toml [addresses]" if lines else "")
+    source = _("{source} and quittex.toml [addresses]").format(source=bio.source) if lines else bio.source
     if not bio.value:
-        return Built(tail, "quittex.toml [addresses]")
+        return Built(tail, _("quittex.toml [addresses]"))
     whole = f"{bio.value}\n\n{tail}" if tail else bio.value
     if limits.fits(whole):
         return Built(whole, source)
     room = _room_for(bio.value, tail, limits)
     shortened = Built(f"{room}\n\n{tail}" if tail else room, source, shortened_from=limits.length(bio.value))
-    notes.append(f"{rules.label}: the bio was shortened to fit {limits.describe()}.")
+    notes.append(
+        # Translators: {limit} is "500 characters" or "no limit".
+        _("{platform}: the bio was shortened to fit {limit}.").format(platform=rules.label, limit=limits.describe())
+    )
     return shortened
 
 
@@ -385,23 +404,28 @@ def _image(kind, shape, x_profile, project, overrides, images, notes) -> BuiltIm
         try:
             images[key] = prepare_profile_image(data, shape, name=name)
         except MediaError as error:
-            what = "avatar" if kind == "avatar" else "banner"
+            if kind == "avatar":
+                message = _("The avatar cannot be used: {reason}.")
+            else:
+                message = _("The banner cannot be used: {reason}.")
             raise BadInputError(
-                f"The {what} cannot be used: {error.message}.",
-                hint=f"Give another image with --{kind} FILE, or leave it out with --no-{kind}.",
+                message.format(reason=error.message),
+                # Translators: {kind} is part of the option names (--avatar, --no-avatar): keep it as is.
+                hint=_("Give another image with --{kind} FILE, or leave it out with --no-{kind}.").format(kind=kind),
             ) from None
     return BuiltImage(kind, label, images[key])
 
 
 def _image_source(kind, x_profile, project, overrides) -> tuple[str, bytes, str] | None:
     given = overrides.avatar if kind == "avatar" else overrides.banner
-    option = f"the --{kind} option"
+    # Translators: where a profile image comes from; {kind} is avatar or banner, an option or setting name.
+    source = _("the --{kind} option ({file})")
     if given is None:
         given = project.profile.path(getattr(project.profile, kind), project.source)
-        option = f"quittex.toml [profile] {kind}"
+        source = _("quittex.toml [profile] {kind} ({file})")
     if given is not None:
-        return f"{option} ({given.name})", read_media_file(given, name=str(given)), str(given)
+        return source.format(kind=kind, file=given.name), read_media_file(given, name=str(given)), str(given)
     image: ProfileImage | None = getattr(x_profile, kind) if x_profile else None
     if image is None:
         return None
-    return f"the X profile ({image.path.rsplit('/', 1)[-1]})", image.data, image.path
+    return _("the X profile ({file})").format(file=image.path.rsplit("/", 1)[-1]), image.data, image.path

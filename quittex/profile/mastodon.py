@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from quittex.i18n import _
 from quittex.media.profile_images import MASTODON_AVATAR, MASTODON_HEADER
 from quittex.media.sniff import image_mime_type
 from quittex.profile.build import ProfileDraft, ProfileRules, TextLimits
@@ -52,12 +53,12 @@ class MastodonProfile:
 
     def read(self, publisher: MastodonPublisher) -> CurrentProfile:
         client = publisher.client
-        me = publisher.call("request", "reading the profile", client.account_verify_credentials)
+        me = publisher.call("request", _("reading the profile"), client.account_verify_credentials)
         source = read_field(me, "source") or {}
         pinned = publisher.call(
-            "request", "reading the pinned posts", lambda: client.account_statuses(read_field(me, "id"), pinned=True)
+            "request", _("reading the pinned posts"), lambda: client.account_statuses(read_field(me, "id"), pinned=True)
         )
-        instance = publisher.call("request", "reading the instance's limits", client.instance_v2)
+        instance = publisher.call("request", _("reading the instance's limits"), client.instance_v2)
         accounts = read_field(read_field(instance, "configuration"), "accounts")
         max_fields = read_field(accounts, "max_profile_fields")
         return CurrentProfile(
@@ -96,7 +97,7 @@ class MastodonProfile:
             fields = _padded(change.fields, current.fields) if change.fields is not None else None
             answer = publisher.call(
                 "request",
-                "updating the profile",
+                _("updating the profile"),
                 lambda: publisher.client.account_update_credentials(**texts, fields=fields, **files),
             )
         if change.pin is not None:
@@ -117,7 +118,7 @@ class MastodonProfile:
         client = publisher.client
         publisher.call(
             "request",
-            "putting the profile back",
+            _("putting the profile back"),
             lambda: client.account_update_credentials(
                 display_name=before.get("display_name", ""),
                 note=before.get("description", ""),
@@ -126,15 +127,16 @@ class MastodonProfile:
                 **files,
             ),
         )
+        removing = {"avatar": _("removing the avatar"), "banner": _("removing the banner")}
         for kind, remove in (("avatar", client.account_delete_avatar), ("banner", client.account_delete_header)):
             if before.get(kind) is None and kind not in images and not _is_default(getattr(current, kind)):
-                publisher.call("request", f"removing the {kind}", remove)
+                publisher.call("request", removing[kind], remove)
         for status_id in set(current.pinned) - set(before.get("pinned") or []):
-            publisher.call("request", "unpinning a post", lambda s=status_id: client.status_unpin(s))
+            publisher.call("request", _("unpinning a post"), lambda s=status_id: client.status_unpin(s))
 
     def _pin(self, publisher: MastodonPublisher, status_id: str) -> None:
         try:
-            publisher.call("request", "pinning the introduction", lambda: publisher.client.status_pin(status_id))
+            publisher.call("request", _("pinning the introduction"), lambda: publisher.client.status_pin(status_id))
         except RefusedError as error:
             if error.status != 422:  # 422: already pinned
                 raise
@@ -167,12 +169,18 @@ def _download(url: str, publisher: MastodonPublisher) -> bytes:
     try:
         with httpx.stream("GET", url, timeout=30, follow_redirects=True) as response:
             if response.status_code != 200:
-                raise TransientError(f"Mastodon: the current image {url} answered {response.status_code}")
+                message = _("Mastodon: the current image {url} answered {status}")
+                raise TransientError(message.format(url=url, status=response.status_code))
             data = bytearray()
             for chunk in response.iter_bytes():
                 data += chunk
                 if len(data) > MAX_SAVED_IMAGE_BYTES:
-                    raise RefusedError(f"Mastodon: the current image {url} is larger than quittex saves")
+                    message = _("Mastodon: the current image {url} is larger than quittex saves")
+                    raise RefusedError(message.format(url=url))
             return bytes(data)
     except httpx.HTTPError as error:
-        raise TransientError(f"Mastodon: the current image {url} could not be saved ({type(error).__name__})") from None
+        raise TransientError(
+            _("Mastodon: the current image {url} could not be saved ({reason})").format(
+                url=url, reason=type(error).__name__
+            )
+        ) from None

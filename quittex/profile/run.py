@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from quittex.errors import BadInputError
 from quittex.farewell.post import SOURCE as FAREWELL_SOURCE
 from quittex.farewell.post import farewell_dir
+from quittex.i18n import _
 from quittex.platforms import platform
 from quittex.profile.build import ProfileDraft, ProfileRules
 from quittex.profile.platforms import profile_side
@@ -88,11 +89,11 @@ def apply_profile(
     with _publisher(draft.platform, account, publisher) as target:
         draft, outcome = preview_profile(draft, target, state_dir=state_dir, rebuild=rebuild)
         if not outcome.change:
-            outcome.notes.append("The profile already says all this: nothing changed.")
+            outcome.notes.append(_("The profile already says all this: nothing changed."))
             return outcome
         side, state = profile_side(draft.platform), ProfileState(draft.platform, target.account, state_dir)
         if state.interrupted():
-            outcome.notes.append("The last change was interrupted; it is made again now.")
+            outcome.notes.append(_("The last change was interrupted; it is made again now."))
         if state.saved() is None:
             outcome.saved_before = state.save_before(*_retrying(lambda: side.snapshot(target, outcome.current)))
         state.begin("apply", outcome.change.names())
@@ -115,12 +116,13 @@ def restore_profile(
         saved = state.saved()
         if saved is None:
             raise BadInputError(
-                f"quittex has not changed the {platform(platform_name).label} profile of {target.label}: "
-                "there is nothing to put back."
+                _("quittex has not changed the {platform} profile of {account}: there is nothing to put back.").format(
+                    platform=platform(platform_name).label, account=target.label
+                )
             )
         side = profile_side(platform_name)
         current = _retrying(lambda: side.read(target))
-        state.begin("restore", ["the profile as it was"])
+        state.begin("restore", ["the profile as it was"])  # the state file's words: not translated
         _retrying(lambda: side.restore(target, saved[0], saved[1], current))
         state.done(forget_images=True)
         return ProfileOutcome(platform_name, target.label, current, done=True)
@@ -139,15 +141,17 @@ def pin_intro(
         intro = intro_post(platform_name, target.account, state_dir)
         if intro is None:
             raise BadInputError(
-                f"No introduction was posted on {platform(platform_name).label} as {target.label}.",
-                hint=f"Post it first: quittex farewell --post {platform_name}",
+                _("No introduction was posted on {platform} as {account}.").format(
+                    platform=platform(platform_name).label, account=target.label
+                ),
+                hint=_("Post it first: quittex farewell --post {platform}").format(platform=platform_name),
             )
         side, state = profile_side(platform_name), ProfileState(platform_name, target.account, state_dir)
         current = _retrying(lambda: side.read(target))
         outcome = ProfileOutcome(platform_name, target.label, current, Change(pin=intro))
         if intro.id in current.pinned:
             outcome.change = Change()
-            outcome.notes.append("The introduction is pinned already.")
+            outcome.notes.append(_("The introduction is pinned already."))
             return outcome
         if state.saved() is None:
             outcome.saved_before = state.save_before(*_retrying(lambda: side.snapshot(target, current)))

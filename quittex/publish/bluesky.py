@@ -51,6 +51,7 @@ from pydantic import ValidationError
 
 from quittex.alttext import clip_alt_text
 from quittex.errors import AuthError
+from quittex.i18n import N_, _
 from quittex.media import BlueskyLimits
 from quittex.platforms.bluesky import BlueskyOptions, bluesky_budgets
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
@@ -65,7 +66,7 @@ if TYPE_CHECKING:
 POST = "app.bsky.feed.post"
 DEFAULT_VIDEO_SERVICE = "https://video.bsky.app"
 WEB_APP = "https://bsky.app"
-LOGIN_HINT = "Log in again with `quittex login bluesky`."
+LOGIN_HINT = N_("Log in again with `quittex login bluesky`.")  # shown as _(LOGIN_HINT)
 
 MAX_IMAGES = 4
 VIDEO_KINDS = ("video", "animated_gif")
@@ -275,7 +276,9 @@ class BlueskyPublisher:
         body = response.content if isinstance(response.content, dict) else {}
         value = body.get("value")
         if not isinstance(value, dict):
-            raise TransientError(f"Bluesky: unexpected answer to getRecord for {collection}/{rkey}")
+            raise TransientError(
+                _("Bluesky: unexpected answer to getRecord for {record}").format(record=f"{collection}/{rkey}")
+            )
         cid = body.get("cid")
         return value, cid if isinstance(cid, str) else None
 
@@ -312,7 +315,7 @@ class BlueskyPublisher:
         send = partial(self.client.invoke_query, "com.atproto.sync.getBlob", params=params)
         response = self._send("com.atproto.sync.getBlob", "read", 1, send)
         if not isinstance(response.content, bytes):
-            raise TransientError(f"Bluesky: blob {cid} came back as something else than bytes")
+            raise TransientError(_("Bluesky: blob {cid} came back as something else than bytes").format(cid=cid))
         return response.content
 
     # -- posts ----------------------------------------------------------------------
@@ -327,7 +330,7 @@ class BlueskyPublisher:
         """The record key of a post of this account; never touch anyone else's."""
         uri = AtUri.from_str(remote.id) if remote.id.startswith("at://") else None
         if uri is None or uri.host != self.did or uri.collection != POST or not uri.rkey:
-            raise RefusedError(f"{remote.id} is not a post of {self.did}: not deleting it")
+            raise RefusedError(_("{post} is not a post of {did}: not deleting it").format(post=remote.id, did=self.did))
         return uri.rkey
 
     # -- blobs ------------------------------------------------------------------------
@@ -356,7 +359,7 @@ class BlueskyPublisher:
         try:
             return self._send_video(media)
         except _NoVideoService as error:  # it answered a moment ago: a blip
-            raise TransientError(f"Bluesky's video service: {error}") from None
+            raise TransientError(_("Bluesky's video service: {reason}").format(reason=error)) from None
 
     def _send_video(self, media: MediaFile) -> dict[str, Any]:
         token = self._service_token(self._pds_service_did(), "com.atproto.repo.uploadBlob", VIDEO_TOKEN_SECONDS)
@@ -383,29 +386,37 @@ class BlueskyPublisher:
         )
         limits = BlueskyLimits().with_upload_limits(answer)
         if not limits.can_upload_video:
-            reason = _redact(limits.upload_refusal or "the account may not upload videos")
-            raise RefusedError(f"Bluesky does not accept a video from this account now: {reason}")
+            reason = _redact(limits.upload_refusal or _("the account may not upload videos"))
+            raise RefusedError(
+                _("Bluesky does not accept a video from this account now: {reason}").format(reason=reason)
+            )
         bytes_left = limits.remaining_daily_bytes
         if limits.remaining_daily_videos == 0 or (bytes_left is not None and bytes_left < size):
-            raise RefusedError("Bluesky's daily video quota for this account is spent; a later run can send this post")
+            raise RefusedError(
+                _("Bluesky's daily video quota for this account is spent; a later run can send this post")
+            )
 
     def _await_job(self, job: dict[str, Any]) -> dict[str, Any]:
         job_id = job.get("jobId")
         if not job_id:
-            raise RefusedError(f"Bluesky's video service refused the video: {_job_reason(job)}")
+            raise RefusedError(_("Bluesky's video service refused the video: {reason}").format(reason=_job_reason(job)))
         deadline = time.monotonic() + self.video_wait_seconds
         while True:
             if job.get("state") == JOB_FAILED:
-                raise RefusedError(f"Bluesky's video service could not process the video: {_job_reason(job)}")
+                raise RefusedError(
+                    _("Bluesky's video service could not process the video: {reason}").format(reason=_job_reason(job))
+                )
             if time.monotonic() > deadline:
-                raise TransientError(f"Bluesky's video service was still processing video job {job_id}")
+                raise TransientError(
+                    _("Bluesky's video service was still processing video job {job}").format(job=job_id)
+                )
             self.pacer.sleep(self.video_poll_seconds)
             answer = self._video_request("getJobStatus", "GET", "app.bsky.video.getJobStatus", params={"jobId": job_id})
             job = _job_status(answer)
             if blob := _job_blob(job):
                 return blob
             if job.get("state") == JOB_COMPLETED:
-                raise TransientError(f"Bluesky's video job {job_id} finished without a blob")
+                raise TransientError(_("Bluesky's video job {job} finished without a blob").format(job=job_id))
 
     def _pds_service_did(self) -> str:
         """The PDS's own DID: the audience of the token the video service uses."""
@@ -431,13 +442,19 @@ class BlueskyPublisher:
         except httpx.ConnectError as error:
             raise _NoVideoService(_describe(error)) from None
         except httpx.TransportError as error:
-            raise TransientError(f"Bluesky's video service: {action} failed: {_describe(error)}") from None
+            raise TransientError(
+                # Translators: {action} is the name of a request of the protocol (uploadVideo, putRecord…).
+                _("Bluesky's video service: {action} failed: {reason}").format(action=action, reason=_describe(error))
+            ) from None
         body = _json_object(response)
         if response.is_success or (accept_conflict and body.get("error") == "already_exists"):
             return body
         failure = _Failure(response.status_code, _lower(response.headers), *_xrpc_fields(body))
         if failure.status in (401, 403):  # the PDS session is fine: only this upload is refused
-            raise RefusedError(f"Bluesky's video service refused {action}: {failure.reason}", status=failure.status)
+            raise RefusedError(
+                _("Bluesky's video service refused {action}: {reason}").format(action=action, reason=failure.reason),
+                status=failure.status,
+            )
         raise self._failure_error(action, failure)
 
     def _video_http(self) -> httpx.Client:
@@ -471,15 +488,17 @@ class BlueskyPublisher:
         try:
             return get_response_model(response, model)
         except (AtProtocolError, ValidationError):
-            unexpected = f"Bluesky: unexpected answer to {_action(nsid)} (HTTP {response.status_code})"
+            unexpected = _("Bluesky: unexpected answer to {action} (HTTP {status})").format(
+                action=_action(nsid), status=response.status_code
+            )
             raise TransientError(unexpected) from None
 
     def _sdk_error(self, action: str, error: Exception) -> Exception:
         if isinstance(error, LoginRequiredError):
-            return AuthError("Bluesky: this session is not logged in.", hint=LOGIN_HINT)
+            return AuthError(_("Bluesky: this session is not logged in."), hint=_(LOGIN_HINT))
         response = error.response if isinstance(error, RequestErrorBase) else None
         if response is None:  # timeouts, dropped connections, DNS: nothing arrived
-            return TransientError(f"Bluesky: {action} failed: {_describe(error)}")
+            return TransientError(_failed(action, _describe(error)))
         self.pacer.observe(response.headers)
         error_name, message = _xrpc_fields(response.content)
         return self._failure_error(action, _Failure(response.status_code, response.headers or {}, error_name, message))
@@ -489,24 +508,40 @@ class BlueskyPublisher:
         if status == 429:
             return self._rate_limited(action, failure)
         if status in (401, 403) or (status == 400 and failure.error in TOKEN_ERRORS):
-            return AuthError(f"Bluesky refused the session ({failure.reason}).", hint=LOGIN_HINT)
+            return AuthError(
+                _("Bluesky refused the session ({reason}).").format(reason=failure.reason), hint=_(LOGIN_HINT)
+            )
         if status >= 500 or status in RETRYABLE_STATUSES:
-            return TransientError(f"Bluesky: {action} failed: {failure.reason}")
+            return TransientError(_failed(action, failure.reason))
         if status == 400 and failure.error == RECORD_NOT_FOUND:
-            return RecordNotFoundError(f"Bluesky: no such record ({failure.reason})", status=status)
+            return RecordNotFoundError(
+                _("Bluesky: no such record ({reason})").format(reason=failure.reason), status=status
+            )
         if status == 400 and failure.error == INVALID_SWAP:
-            return SwapError(f"Bluesky: the record changed meanwhile ({failure.reason})", status=status)
-        return RefusedError(f"Bluesky refused it ({action}): {failure.reason}", status=status)
+            return SwapError(
+                _("Bluesky: the record changed meanwhile ({reason})").format(reason=failure.reason), status=status
+            )
+        return RefusedError(
+            _("Bluesky refused it ({action}): {reason}").format(action=action, reason=failure.reason), status=status
+        )
 
     def _rate_limited(self, action: str, failure: _Failure) -> RateLimitError:
         reset_at = _reset_at(failure.headers, self.pacer.clock())
         self.pacer.rate_limited_until(reset_at)
         policy = failure.headers.get("ratelimit-policy")
-        limit = f" (limit {policy})" if policy else ""
-        return RateLimitError(f"Bluesky rate limit reached on {action}{limit}: {failure.reason}", reset_at=reset_at)
+        if policy:
+            message = _("Bluesky rate limit reached on {action} (limit {policy}): {reason}")
+        else:
+            message = _("Bluesky rate limit reached on {action}: {reason}")
+        return RateLimitError(message.format(action=action, policy=policy, reason=failure.reason), reset_at=reset_at)
 
 
 # -- the record ----------------------------------------------------------------------
+def _failed(action: str, reason: str) -> str:
+    # Translators: {action} is the name of a request of the protocol (putRecord, uploadBlob…).
+    return _("Bluesky: {action} failed: {reason}").format(action=action, reason=reason)
+
+
 def post_record(
     draft: BlueskyDraft,
     media: list[UploadedMedia],
@@ -561,7 +596,9 @@ def reply_ref(parent: Remote | None, root: Remote | None) -> dict[str, Any] | No
 
 def strong_ref(remote: Remote) -> dict[str, str]:
     if not (remote.id.startswith("at://") and remote.cid):
-        raise RefusedError(f"cannot reply to {remote.id}: the journal holds no Bluesky URI and CID for it")
+        raise RefusedError(
+            _("cannot reply to {post}: the journal holds no Bluesky URI and CID for it").format(post=remote.id)
+        )
     return {"uri": remote.id, "cid": remote.cid}
 
 
@@ -578,11 +615,13 @@ def media_embed_of(media: list[UploadedMedia]) -> dict[str, Any] | None:
         return None
     videos = [item for item in media if item.kind in VIDEO_KINDS]
     if videos and len(media) > 1:
-        raise RefusedError("a Bluesky post carries up to 4 images or one video, not both")
+        raise RefusedError(_("a Bluesky post carries up to 4 images or one video, not both"))
     if videos:
         return video_embed(videos[0])
     if len(media) > MAX_IMAGES:
-        raise RefusedError(f"a Bluesky post carries at most {MAX_IMAGES} images, not {len(media)}")
+        raise RefusedError(
+            _("a Bluesky post carries at most {limit} images, not {count}").format(limit=MAX_IMAGES, count=len(media))
+        )
     return {"$type": "app.bsky.embed.images", "images": [image_entry(item) for item in media]}
 
 
@@ -658,7 +697,7 @@ def _job_blob(job: dict[str, Any]) -> dict[str, Any] | None:
 
 def _job_reason(job: dict[str, Any]) -> str:
     parts = [part for part in (job.get("message"), job.get("error")) if isinstance(part, str) and part]
-    return _redact(" — ".join(parts) or "no reason given")
+    return _redact(" — ".join(parts) or _("no reason given"))
 
 
 def _video_name(media: MediaFile) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from quittex.i18n import N_, _, format_number, ngettext
+
 # Bluesky: repo writes cost points; putRecord costs 2 of the 5,000 an hour
 # and 35,000 a day; uploadBlob is limited to 1,000 a day.
 BLUESKY_POINTS_PER_HOUR = 5_000
@@ -27,7 +29,7 @@ BLUESKY_SECONDS_PER_POST = 0.3
 # (200 an hour at most, against 2,500), for accounts new to the network.
 GENTLE_BATCH = 50
 GENTLE_PAUSE_SECONDS = 15 * 60
-GENTLE_WORDS = "the gentle pace: 50 posts every 15 minutes"
+GENTLE_WORDS = N_("the gentle pace: 50 posts every 15 minutes")
 MASTODON_SECONDS_PER_POST = 1.0
 
 
@@ -37,7 +39,7 @@ class Estimate:
     posts: int
     media: int
     duration: timedelta
-    bound_by: str  # what sets the pace
+    bound_by: str  # what sets the pace, as a person reads it (in the run's language)
 
     def to_json(self) -> dict:
         return {
@@ -70,14 +72,16 @@ def estimate_bluesky(posts: int, blobs: int, settings: Any = None) -> Estimate:
         by_pace = _windows_waited(posts, GENTLE_BATCH, GENTLE_PAUSE_SECONDS / 3600)
         if by_pace >= max(by_points, by_blobs):
             hours = by_pace + posts * BLUESKY_SECONDS_PER_POST / 3600
-            return Estimate("bluesky", posts, blobs, timedelta(hours=hours), GENTLE_WORDS)
+            return Estimate("bluesky", posts, blobs, timedelta(hours=hours), _(GENTLE_WORDS))
     hours = max(by_points, by_blobs) + posts * BLUESKY_SECONDS_PER_POST / 3600
     if by_blobs > by_points:
-        bound = "1,000 uploads a day"
+        bound = _("{count} uploads a day").format(count=format_number(BLUESKY_BLOBS_PER_DAY))
     elif points > BLUESKY_POINTS_PER_DAY:
-        bound = f"{BLUESKY_POINTS_PER_DAY // BLUESKY_PUT_RECORD_POINTS // (1 + gates):,} posts a day"
+        count = BLUESKY_POINTS_PER_DAY // BLUESKY_PUT_RECORD_POINTS // (1 + gates)
+        bound = ngettext("{count} post a day", "{count} posts a day", count).format(count=format_number(count))
     else:
-        bound = f"{BLUESKY_POINTS_PER_HOUR // BLUESKY_PUT_RECORD_POINTS // (1 + gates):,} posts an hour"
+        count = BLUESKY_POINTS_PER_HOUR // BLUESKY_PUT_RECORD_POINTS // (1 + gates)
+        bound = ngettext("{count} post an hour", "{count} posts an hour", count).format(count=format_number(count))
     return Estimate("bluesky", posts, blobs, timedelta(hours=hours), bound)
 
 
@@ -85,7 +89,7 @@ def estimate_mastodon(posts: int, media: int, settings: Any = None) -> Estimate:
     by_posts = _windows_waited(posts, MASTODON_STATUSES_PER_WINDOW, 3.0)
     by_media = _windows_waited(media, MASTODON_MEDIA_PER_WINDOW, 0.5)
     hours = max(by_posts, by_media) + posts * MASTODON_SECONDS_PER_POST / 3600
-    bound = "30 media uploads per 30 minutes" if by_media > by_posts else "300 posts per 3 hours"
+    bound = _("30 media uploads per 30 minutes") if by_media > by_posts else _("300 posts per 3 hours")
     return Estimate("mastodon", posts, media, timedelta(hours=hours), bound)
 
 
@@ -99,7 +103,10 @@ def human_duration(duration: timedelta) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return f"{days} d {hours} h"
+        # Translators: a duration, abbreviated: days and hours ("2 d 2 h").
+        return _("{days} d {hours} h").format(days=days, hours=hours)
     if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{max(minutes, 1)} min" if duration.total_seconds() > 0 else "0 min"
+        # Translators: a duration, abbreviated: hours and minutes ("1 h 05 min").
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=f"{minutes:02d}")
+    # Translators: a duration in minutes, abbreviated ("5 min").
+    return _("{minutes} min").format(minutes=max(minutes, 1) if duration.total_seconds() > 0 else 0)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from quittex import paths
 from quittex.errors import QuittexError
+from quittex.i18n import _
 
 SCHEMA_VERSION = 1
 STATES = ("pending", "sending", "done", "failed", "skipped", "undone")
@@ -160,7 +161,7 @@ class Journal:
             )
             journal.platform = journal.meta()["platform"]
         except (sqlite3.Error, KeyError):
-            raise QuittexError(f"{path} is not a quittex journal.") from None
+            raise QuittexError(_("{path} is not a quittex journal.").format(path=path)) from None
         return journal
 
     def close(self) -> None:
@@ -341,11 +342,18 @@ class Journal:
             existing = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
             if existing.get("schema_version", str(SCHEMA_VERSION)) != str(SCHEMA_VERSION):
                 raise QuittexError(
-                    f"{self.path} was written by another version of quittex (schema {existing['schema_version']})."
+                    _("{path} was written by another version of quittex (schema {schema}).").format(
+                        path=self.path, schema=existing["schema_version"]
+                    )
                 )
             for key, value in wanted.items():
                 if key in existing and existing[key] != value:
-                    raise QuittexError(f"{self.path} belongs to {key} {existing[key]!r}, not {value!r}.")
+                    raise QuittexError(
+                        # Translators: {key} is a field of the journal, left in English: platform, source_account…
+                        _("{path} belongs to {key} {found}, not {wanted}.").format(
+                            path=self.path, key=key, found=repr(existing[key]), wanted=repr(value)
+                        )
+                    )
             self._db.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", wanted.items())
             self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", (_now(),))
 
@@ -383,7 +391,7 @@ def _acquire_lock(path: Path):
     except BlockingIOError:
         handle.close()
         raise JournalBusyError(
-            "Another quittex run is publishing to this account right now.",
-            hint="Wait for it to finish, or stop it (Ctrl-C) and run again.",
+            _("Another quittex run is publishing to this account right now."),
+            hint=_("Wait for it to finish, or stop it (Ctrl-C) and run again."),
         ) from None
     return handle

@@ -44,6 +44,7 @@ from mastodon._url_regex import url_regex
 from mastodon.versions import parse_version_string
 
 from quittex.errors import AuthError, QuittexError
+from quittex.i18n import _, format_number
 from quittex.media import MastodonLimits
 from quittex.platforms.mastodon import mastodon_budgets
 from quittex.publish.base import (
@@ -205,7 +206,7 @@ class MastodonPublisher:
     def limits(self) -> InstanceLimits:
         """The instance's limits, read once from `instance_v2()`."""
         if self._limits is None:
-            answer = self._call("request", "reading the instance's limits", self.client.instance_v2)
+            answer = self._call("request", _("reading the instance's limits"), self.client.instance_v2)
             self._limits = InstanceLimits.from_instance_v2(answer)
         return self._limits
 
@@ -228,7 +229,10 @@ class MastodonPublisher:
         root: Remote | None = None,  # Mastodon threads need only the parent
     ) -> Remote:
         self._check_status(draft, len(media))
-        what = f"posting tweet {draft.tweet_id} ({draft.part + 1}/{draft.parts})"
+        # Translators: what quittex was doing, at the start of an error ("posting tweet 123 (1/2): …").
+        what = _("posting tweet {tweet_id} ({part}/{parts})").format(
+            tweet_id=draft.tweet_id, part=draft.part + 1, parts=draft.parts
+        )
         status = self._call(
             "status",
             what,
@@ -252,14 +256,28 @@ class MastodonPublisher:
         """Refuse here what the server would refuse, without spending a status
         from the 300-per-3-hours budget."""
         limits = self.limits()
-        where = f"tweet {draft.tweet_id} ({draft.part + 1}/{draft.parts})"
+        where = _("tweet {tweet_id} ({part}/{parts})").format(
+            tweet_id=draft.tweet_id, part=draft.part + 1, parts=draft.parts
+        )
         if draft.visibility not in VISIBILITIES:
-            raise RefusedError(f"{where}: unknown visibility {draft.visibility!r} (one of {', '.join(VISIBILITIES)}).")
+            raise RefusedError(
+                _("{where}: unknown visibility {visibility} (one of {choices}).").format(
+                    where=where, visibility=repr(draft.visibility), choices=", ".join(VISIBILITIES)
+                )
+            )
         if media_count > limits.max_media_attachments:
-            raise RefusedError(f"{where}: {media_count} media, the instance allows {limits.max_media_attachments}.")
+            raise RefusedError(
+                _("{where}: {count} media, the instance allows {limit}.").format(
+                    where=where, count=media_count, limit=limits.max_media_attachments
+                )
+            )
         length = mastodon_length(draft.text, draft.spoiler_text, url_weight=limits.characters_reserved_per_url)
         if length > limits.max_characters:
-            raise RefusedError(f"{where}: {length} characters, the instance allows {limits.max_characters}.")
+            raise RefusedError(
+                _("{where}: {count} characters, the instance allows {limit}.").format(
+                    where=where, count=length, limit=limits.max_characters
+                )
+            )
 
     # -- media -------------------------------------------------------------------
     def upload(self, media: MediaFile) -> UploadedMedia:
@@ -267,7 +285,7 @@ class MastodonPublisher:
         wait until the server has processed it: video and GIFs (sent as mp4)
         come back as 202 with no URL, and a status cannot attach them before."""
         limits = self.limits()
-        what = f"uploading {media.path or media.kind}"
+        what = _("uploading {file}").format(file=media.path or media.kind)
         self._check_media(media, limits.media, what)
         alt = clamp_description(media.alt, limits.description_limit)
         self._ensure_version_known()
@@ -285,11 +303,17 @@ class MastodonPublisher:
 
     def _check_media(self, media: MediaFile, limits: MastodonLimits, what: str) -> None:
         if not limits.accepts(media.mime):
-            raise RefusedError(f"{what}: the instance does not accept {media.mime} files.")
+            raise RefusedError(
+                _("{what}: the instance does not accept {mime_type} files.").format(what=what, mime_type=media.mime)
+            )
         image = media.mime.startswith("image/")
         most = limits.image_max_bytes if image else limits.video_max_bytes
         if len(media.data) > most:
-            raise RefusedError(f"{what}: {len(media.data):,} bytes, the instance accepts at most {most:,}.")
+            raise RefusedError(
+                _("{what}: {size} bytes, the instance accepts at most {limit}.").format(
+                    what=what, size=format_number(len(media.data)), limit=format_number(most)
+                )
+            )
 
     def _ensure_version_known(self) -> None:
         """Mastodon.py uploads to /api/v2/media (processed asynchronously, as
@@ -309,7 +333,11 @@ class MastodonPublisher:
         while not read_field(attachment, "url"):
             if self.pacer.clock() + delay - started > self.media_timeout:
                 minutes = self.media_timeout / 60
-                raise TransientError(f"{what}: the server was still processing it after {minutes:g} min.")
+                raise TransientError(
+                    _("{what}: the server was still processing it after {minutes} min.").format(
+                        what=what, minutes=f"{minutes:g}"
+                    )
+                )
             self.pacer.sleep(delay)
             attachment = self._call("request", what, lambda: self.client.media(media_id))
             delay = min(delay * 2, MEDIA_POLL_MAX_SECONDS)
@@ -355,7 +383,9 @@ class MastodonPublisher:
         wanted = _Wanted.of(draft, parent)
         lookback = CLOCK_SKEW if entry.attempts <= 1 else CLOCK_SKEW + IDEMPOTENCY_WINDOW
         since = _aware(entry.sent_at) - lookback
-        what = f"looking for tweet {draft.tweet_id} ({draft.part + 1}/{draft.parts}) among the account's statuses"
+        what = _("looking for tweet {tweet_id} ({part}/{parts}) among the account's statuses").format(
+            tweet_id=draft.tweet_id, part=draft.part + 1, parts=draft.parts
+        )
         for status in self._candidates(wanted, since, what):
             if self._confirmed(status, wanted, what):
                 remote = _remote(status, what)
@@ -366,7 +396,7 @@ class MastodonPublisher:
     def _candidates(self, wanted: _Wanted, since: datetime, what: str) -> Iterator[Any]:
         me = self._verified_account()
         max_id = None
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             page = self._call(
                 "request",
                 what,
@@ -385,10 +415,10 @@ class MastodonPublisher:
             if not page:
                 return
             max_id = page[-1]["id"]
+        message = _("{what}: more than {count} statuses since it was sent; quittex cannot tell whether it was posted.")
         raise PublishError(
-            f"{what}: more than {MAX_PAGES * STATUSES_PER_PAGE:,} statuses since it was sent; "
-            "quittex cannot tell whether it was posted.",
-            hint="Check the account by hand, then run `quittex migrate` again.",
+            message.format(what=what, count=format_number(MAX_PAGES * STATUSES_PER_PAGE)),
+            hint=_("Check the account by hand, then run `quittex migrate` again."),
         )
 
     def _confirmed(self, status: Any, wanted: _Wanted, what: str) -> bool:
@@ -401,13 +431,15 @@ class MastodonPublisher:
     def _verified_account(self) -> Any:
         """The token's account, checked once against the account we publish to."""
         if self._me is None:
-            me = self._call("request", "checking the account", self.client.account_verify_credentials)
+            me = self._call("request", _("checking the account"), self.client.account_verify_credentials)
             expected = self.account.lstrip("@").split("@")[0].lower()
             username = str(read_field(me, "username") or "")
             if expected and username.lower() != expected:
                 raise AuthError(
-                    f"The Mastodon token belongs to @{username}, not to {self.account}.",
-                    hint="Log in again with `quittex login mastodon` for the right account.",
+                    _("The Mastodon token belongs to @{username}, not to {account}.").format(
+                        username=username, account=self.account
+                    ),
+                    hint=_("Log in again with `quittex login mastodon` for the right account."),
                 )
             self._me = me
         return self._me
@@ -416,7 +448,8 @@ class MastodonPublisher:
     def delete(self, remote: Remote) -> None:
         """Delete a status quittex made; one already gone counts as deleted."""
         try:
-            self._call("delete", f"deleting status {remote.id}", lambda: self.client.status_delete(remote.id))
+            what = _("deleting status {id}").format(id=remote.id)
+            self._call("delete", what, lambda: self.client.status_delete(remote.id))
         except RefusedError as error:
             if error.status != 404:
                 raise
@@ -424,7 +457,8 @@ class MastodonPublisher:
     # -- every request goes through here -------------------------------------------
     def call(self, bucket: str, what: str, request: Callable[[], T], *, cost: int = 1) -> T:
         """Any other request to this account's server (the profile, pins), paced
-        and with its failures translated like the publisher's own."""
+        and with its failures translated like the publisher's own. `what` says
+        what the request does, for a person ("reading the profile"): translated."""
         return self._call(bucket, what, request, cost=cost)
 
     def _call(self, bucket: str, what: str, request: Callable[[], T], *, cost: int = 1) -> T:
@@ -457,32 +491,47 @@ class MastodonPublisher:
         if isinstance(error, MastodonAPIError):
             return self._answer_error(error, what)
         if isinstance(error, MastodonNetworkError | requests.RequestException | OSError):
-            return TransientError(f"{what}: no answer from Mastodon ({self._clean(error)}).")
+            return TransientError(
+                _("{what}: no answer from Mastodon ({reason}).").format(what=what, reason=self._clean(error))
+            )
         if isinstance(error, MastodonIllegalArgumentError | MastodonVersionError):
-            return RefusedError(f"{what}: {self._clean(error)}")
-        return PublishError(f"{what}: {self._clean(error)}")
+            return RefusedError(_("{what}: {reason}").format(what=what, reason=self._clean(error)))
+        return PublishError(_("{what}: {reason}").format(what=what, reason=self._clean(error)))
 
     def _answer_error(self, error: MastodonAPIError, what: str) -> QuittexError:
         code, reason = _error_details(error)
         detail = self._clean(reason)
         if code is None:  # a 2xx whose body is not JSON: the request may have worked
-            return TransientError(f"{what}: unreadable answer from Mastodon ({detail}).")
+            return TransientError(
+                _("{what}: unreadable answer from Mastodon ({reason}).").format(what=what, reason=detail)
+            )
         if code == 429:
             return self._rate_limited(what)
         if code in (401, 403):
             return AuthError(
-                f"Mastodon refused the access token of {self.account} ({code}: {detail}) while {what}.",
-                hint="Log in again: quittex login mastodon --instance URL",
+                # Translators: {what} is what quittex was doing: "posting tweet 123 (1/2)", "reading the profile"…
+                _("Mastodon refused the access token of {account} ({code}: {reason}) while {what}.").format(
+                    account=self.account, code=code, reason=detail, what=what
+                ),
+                hint=_("Log in again: quittex login mastodon --instance URL"),
             )
         if code >= 500 or code == 408:
-            return TransientError(f"{what}: Mastodon answered {code} ({detail}).")
-        return RefusedError(f"{what}: Mastodon refused it ({code}: {detail}).", status=code)
+            return TransientError(
+                _("{what}: Mastodon answered {code} ({reason}).").format(what=what, code=code, reason=detail)
+            )
+        return RefusedError(
+            _("{what}: Mastodon refused it ({code}: {reason}).").format(what=what, code=code, reason=detail),
+            status=code,
+        )
 
     def _rate_limited(self, what: str) -> RateLimitError:
         reset = server_reset(self._last_headers or {}, self.pacer.clock())
         self.pacer.rate_limited_until(reset)
         until = datetime.fromtimestamp(self.pacer.blocked_until or 0, UTC).strftime("%H:%M:%S UTC")
-        return RateLimitError(f"{what}: Mastodon's rate limit is reached; next request after {until}.", reset_at=reset)
+        return RateLimitError(
+            _("{what}: Mastodon's rate limit is reached; next request after {time}.").format(what=what, time=until),
+            reset_at=reset,
+        )
 
     def _clean(self, value: object) -> str:
         """A message fit for a terminal and a journal: no secret, no control
@@ -651,7 +700,7 @@ def _id_of(answer: Any, what: str) -> str:
     it was made: transient, so the next attempt goes through `find()`."""
     found = read_field(answer, "id")
     if found in (None, ""):
-        raise TransientError(f"{what}: Mastodon answered without an id.")
+        raise TransientError(_("{what}: Mastodon answered without an id.").format(what=what))
     return str(found)
 
 
@@ -672,7 +721,7 @@ def _error_details(error: MastodonAPIError) -> tuple[int | None, str]:
     args = error.args
     if len(args) >= 4 and isinstance(args[1], int):
         message = args[3] if isinstance(args[3], str) and args[3] else args[2]
-        return args[1], str(message or "no reason given")
+        return args[1], str(message or _("no reason given"))
     return None, " ".join(str(arg) for arg in args)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from quittex.archive import Archive
 from quittex.errors import ArchiveError
+from quittex.i18n import _
 from quittex.media import BlueskyLimits, MastodonLimits, MediaError, check_video, prepare_image
 from quittex.publish.base import MediaFile, Publisher
 from quittex.publish.journal import Journal
@@ -53,7 +54,7 @@ def media_preparer(archive: Archive, limits: BlueskyLimits | MastodonLimits) -> 
         decision = check_video(data, limits, kind=media.kind, name=media.path)  # type: ignore[arg-type]
         if not decision.upload:
             raise MediaError(
-                decision.reason or "the video is over the platform's limits", problem="too_large", name=media.path
+                decision.reason or _("the video is over the platform's limits"), problem="too_large", name=media.path
             )
         info = decision.info
         duration = int(info.duration_seconds * 1000) if info.duration_seconds else None

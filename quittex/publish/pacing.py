@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quittex.errors import QuittexError
+from quittex.i18n import _, format_number
 from quittex.platforms.base import Window
 
 # Without a reset time after a 429, wait this long before trying again.
@@ -94,12 +95,12 @@ class Pacer:
 
     def _delay(self, bucket: str, cost: int) -> tuple[float, str]:
         now = self.clock()
-        delays = [(w.wait_for(c, now), f"{w.limit} per {_span(w.seconds)}") for w, c in self._windows(bucket, cost)]
+        delays = [(w.wait_for(c, now), _budget(w)) for w, c in self._windows(bucket, cost)]
         if self.blocked_until and self.blocked_until > now:
-            delays.append((self.blocked_until - now, "rate-limited by the server"))
+            delays.append((self.blocked_until - now, _("rate-limited by the server")))
         server = self.server
         if server.remaining is not None and server.remaining < cost and server.reset_at and server.reset_at > now:
-            delays.append((server.reset_at - now + 1, "server budget spent"))
+            delays.append((server.reset_at - now + 1, _("server budget spent")))
         return max(delays, default=(0.0, ""))
 
     def _windows(self, bucket: str, cost: int) -> list[tuple[Window, int]]:
@@ -110,7 +111,11 @@ class Pacer:
 
     def _wait(self, delay: float, reason: str) -> None:
         if self.deadline is not None and self.clock() + delay > self.deadline:
-            raise StopRequested(f"Stopping: the next post would wait {_span(delay)} ({reason}), past --stop-after.")
+            raise StopRequested(
+                _("Stopping: the next post would wait {wait} ({reason}), past --stop-after.").format(
+                    wait=_span(delay), reason=reason
+                )
+            )
         end = self.clock() + delay
         while (left := end - self.clock()) > 0:
             if self.on_wait:
@@ -130,9 +135,18 @@ def _reset_epoch(value: str) -> float:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
+def _budget(window: Window) -> str:
+    """Why a wait: the budget it waits for, as a person reads it ("300 per 3 h")."""
+    # Translators: a rate limit, e.g. "300 per 3 h" (requests allowed per span of time).
+    return _("{limit} per {span}").format(limit=window.limit, span=_span(window.seconds))
+
+
 def _span(seconds: float) -> str:
     if seconds >= 3600:
-        return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
+        # Translators: hours, abbreviated ("1.5 h").
+        return _("{hours} h").format(hours=format_number(round(seconds / 3600, 1)))
     if seconds >= 60:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds:.0f} s"
+        # Translators: minutes, abbreviated ("5 min").
+        return _("{minutes} min").format(minutes=format_number(round(seconds / 60)))
+    # Translators: seconds, abbreviated ("30 s").
+    return _("{seconds} s").format(seconds=format_number(round(seconds)))

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from quittex.i18n import N_, _
 from quittex.publish.base import MediaFile, Publisher, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.journal import Journal, MediaNote, PlannedPost, Remote
 from quittex.publish.pacing import StopRequested
@@ -31,6 +32,10 @@ from quittex.rewrite.publish import MigratedPost, PublishContext
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 120.0
+# Written in the journal in English (its contents are not translated); shown through `_()`.
+PARENT_MISSING = N_("the post it replies to was not published; a later run retries")
+# `RunReport.stopped_because` when the user stopped the run: a marker, compared, never shown as is.
+INTERRUPTED = "interrupted"
 
 # (draft media) → the file prepared for this platform; raises MediaError.
 MediaPreparer = Callable[[DraftMedia], MediaFile]
@@ -50,7 +55,7 @@ class RunReport:
     failed: int = 0
     left: int = 0
     media_warnings: list[str] = field(default_factory=list)
-    stopped_because: str | None = None
+    stopped_because: str | None = None  # a sentence for people, or INTERRUPTED
     cards_missing: dict[str, str] = field(default_factory=dict)  # link → why its post has no card
 
     @property
@@ -144,9 +149,7 @@ class PlatformRun:
             return
         parent, root = self._thread_refs(draft)
         if draft.parent is not None and parent is None:
-            self.journal.mark_failed(
-                draft.tweet_id, draft.part, "the post it replies to was not published; a later run retries"
-            )
+            self.journal.mark_failed(draft.tweet_id, draft.part, PARENT_MISSING)
             return
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
@@ -155,14 +158,17 @@ class PlatformRun:
             except TransientError as error:
                 if attempt == MAX_ATTEMPTS:
                     raise TransientError(
-                        f"{self.publisher.platform}: {error.message} ({MAX_ATTEMPTS} attempts). "
-                        "Run again later to resume.",
+                        _("{platform}: {reason} ({attempts} attempts). Run again later to resume.").format(
+                            platform=self.publisher.platform, reason=error.message, attempts=MAX_ATTEMPTS
+                        ),
                     ) from None
                 self._backoff(attempt)
             except RateLimitError as error:
                 if attempt == MAX_ATTEMPTS:
                     raise RateLimitError(
-                        f"{self.publisher.platform} keeps answering 429 after {MAX_ATTEMPTS} waits: {error.message}"
+                        _("{platform} keeps answering 429 after {attempts} waits: {reason}").format(
+                            platform=self.publisher.platform, attempts=MAX_ATTEMPTS, reason=error.message
+                        )
                     ) from None
                 continue  # the pacer now waits for the server's reset
             except RefusedError as error:
@@ -197,7 +203,11 @@ class PlatformRun:
                 uploaded.append(self.publisher.upload(self.prepare_media(media)))
             except MediaError as error:
                 left_out.append(MediaNote(draft.tweet_id, draft.part, media.path, "left_out", error.message))
-                self.report.media_warnings.append(f"tweet {draft.tweet_id}: {media.path} not attached: {error.message}")
+                self.report.media_warnings.append(
+                    _("tweet {tweet_id}: {path} not attached: {reason}").format(
+                        tweet_id=draft.tweet_id, path=media.path, reason=error.message
+                    )
+                )
         return uploaded, left_out
 
     def _thread_refs(self, draft: Draft) -> tuple[Remote | None, Remote | None]:
@@ -208,10 +218,10 @@ class PlatformRun:
     # -- pacing, stopping, progress ---------------------------------------------
     def _should_stop(self) -> bool:
         if self.limits.stop.is_set():
-            self.report.stopped_because = "interrupted"
+            self.report.stopped_because = INTERRUPTED
             return True
         if self.limits.max_posts is not None and self.report.created >= self.limits.max_posts:
-            self.report.stopped_because = f"--max-posts {self.limits.max_posts} reached"
+            self.report.stopped_because = _("--max-posts {count} reached").format(count=self.limits.max_posts)
             return True
         return False
 
@@ -221,7 +231,7 @@ class PlatformRun:
 
     def _interruptible_sleep(self, seconds: float) -> None:
         if self.limits.stop.wait(seconds):
-            raise StopRequested("interrupted")
+            raise StopRequested(INTERRUPTED)
 
     def _waiting(self, seconds: float, reason: str) -> None:
         self.progress.waiting_seconds, self.progress.waiting_reason = seconds, reason

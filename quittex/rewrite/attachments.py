@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from quittex.i18n import _
 from quittex.models import Media
 from quittex.rewrite.draft import DraftMedia, DraftWarning, LinkedMedia
 from quittex.rewrite.videolink import OversizedVideo
@@ -43,7 +44,10 @@ def plan_media(
             plan.linked.append((LinkedMedia(item.path, item.kind, video.reason), video))  # type: ignore[arg-type]
             plan.warnings.append(
                 DraftWarning(
-                    "video_linked", f"{item.path}: {video.reason}; the post links to the original tweet instead"
+                    "video_linked",
+                    _("{path}: {reason}; the post links to the original tweet instead").format(
+                        path=item.path, reason=video.reason
+                    ),
                 )
             )
         else:
@@ -53,7 +57,9 @@ def plan_media(
         plan.warnings.append(
             DraftWarning(
                 "media_overflow",
-                f"{sum(map(len, plan.groups))} media need {len(plan.groups)} posts here: the rest follow as replies",
+                _("{count} media need {posts} posts here: the rest follow as replies").format(
+                    count=sum(map(len, plan.groups)), posts=len(plan.groups)
+                ),
             )
         )
     return plan
@@ -64,15 +70,29 @@ def _draft_media(
 ) -> DraftMedia | None:
     if not media.path:
         warnings.append(
-            DraftWarning("media_missing", f"{media.kind} {media.media_id} is missing from the archive and is left out")
+            DraftWarning(
+                "media_missing",
+                # Translators: {kind} is photo, video or animated_gif (the archive's words).
+                _("{kind} {id} is missing from the archive and is left out").format(kind=media.kind, id=media.media_id),
+            )
         )
         return None
     if media.kind not in _KINDS:
-        warnings.append(DraftWarning("media_unknown", f"{media.path}: unknown media kind {media.kind!r}, left out"))
+        warnings.append(
+            DraftWarning(
+                "media_unknown",
+                _("{path}: unknown media kind {kind}, left out").format(path=media.path, kind=repr(media.kind)),
+            )
+        )
         return None
     alt = alt_texts.get(media.path, "").strip()
     if grapheme_count(alt) > alt_limit:
-        warnings.append(DraftWarning("alt_truncated", f"alt text of {media.path} cut to {alt_limit} characters"))
+        warnings.append(
+            DraftWarning(
+                "alt_truncated",
+                _("alt text of {path} cut to {limit} characters").format(path=media.path, limit=alt_limit),
+            )
+        )
         alt = clip_text(alt, max_graphemes=alt_limit)
     return DraftMedia(path=media.path, kind=media.kind, alt=alt, source=media)
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from quittex.i18n import _
 from quittex.models import Tweet
 from quittex.rewrite.draft import BlueskyDraft, Draft, DraftFields, DraftWarning, Facet, Feature, QuoteEmbed
 from quittex.rewrite.links import display_url, facet_uri, profile_url
@@ -168,7 +169,9 @@ class BlueskyRules(PlatformRules):
             return with_text(piece, piece.text, Feature("mention", did)), None
         warning = DraftWarning(
             "mention_unresolved",
-            f"@{handle} did not resolve to an account: written as {safe_mention(piece.pending.original)}",
+            _("@{handle} did not resolve to an account: written as {written}").format(
+                handle=handle, written=safe_mention(piece.pending.original)
+            ),
         )
         return with_text(piece, safe_mention(piece.pending.original), None), warning
 
@@ -192,7 +195,10 @@ def card_link(fields: DraftFields) -> str | None:
 
 
 def _not_migrated(tweet_id: str) -> DraftWarning:
-    return DraftWarning("link_not_migrated", f"your tweet {tweet_id} has no migrated post: the link points to X")
+    return DraftWarning(
+        "link_not_migrated",
+        _("your tweet {tweet_id} has no migrated post: the link points to X").format(tweet_id=tweet_id),
+    )
 
 
 def web_url(url: str) -> str:

@@ -33,7 +33,8 @@ class PostRef:
 
 @dataclass(frozen=True, slots=True)
 class DraftWarning:
-    """Something a user should know about this post. `code` is stable, `message` is English."""
+    """Something a user should know about this post. `code` is stable (for
+    machines), `message` is for people, in the run's language."""
 
     code: str
     message: str

@@ -13,10 +13,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from quittex.errors import BadInputError
+from quittex.i18n import N_, _
 from quittex.rewrite.options import HandleEntry, normalize_x_handle
 
 MAX_FILE_BYTES = 10_000_000
-_HINT = "Each line is: x_handle,mastodon,bluesky (e.g. laquadrature,LaQuadrature@mamot.fr,laquadrature.net)"
+_HINT = N_("Each line is: x_handle,mastodon,bluesky (e.g. laquadrature,LaQuadrature@mamot.fr,laquadrature.net)")
 _HEADER_NAMES = {"x_handle", "x", "twitter", "handle", "x handle"}
 
 
@@ -25,20 +26,26 @@ def load_handle_map(path: str | Path) -> dict[str, HandleEntry]:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInputError(f"{path} is too large for a handle map.", hint=_HINT)
+            raise BadInputError(_("{path} is too large for a handle map.").format(path=path), hint=_(_HINT))
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise BadInputError(f"Handle map not found: {path}") from None
+        raise BadInputError(_("Handle map not found: {path}").format(path=path)) from None
     except IsADirectoryError:
-        raise BadInputError(f"{path} is a folder, not a handle map file.") from None
+        raise BadInputError(_("{path} is a folder, not a handle map file.").format(path=path)) from None
     except UnicodeDecodeError:
-        raise BadInputError(f"{path} is not UTF-8 text.", hint="Save the CSV as UTF-8.") from None
+        raise BadInputError(
+            _("{path} is not UTF-8 text.").format(path=path), hint=_("Save the CSV as UTF-8.")
+        ) from None
     except OSError as exc:
-        raise BadInputError(f"Cannot read the handle map {path}: {exc.strerror}") from None
+        raise BadInputError(
+            _("Cannot read the handle map {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     return parse_handle_map(text, source=str(path))
 
 
-def parse_handle_map(text: str, source: str = "handle map") -> dict[str, HandleEntry]:
+def parse_handle_map(text: str, source: str | None = None) -> dict[str, HandleEntry]:
+    """`source` names the map in messages (its path; "handle map" when None)."""
+    source = source if source is not None else _("handle map")
     entries: dict[str, HandleEntry] = {}
     rows = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
     for row in rows:
@@ -48,22 +55,27 @@ def parse_handle_map(text: str, source: str = "handle map") -> dict[str, HandleE
             continue
         if line_no == _first_line(text) and cells[0].lower().lstrip("@") in _HEADER_NAMES:
             continue
-        handle, entry = _parse_row(cells, f"{source}, line {line_no}")
+        where = _("{source}, line {line}").format(source=source, line=line_no)
+        handle, entry = _parse_row(cells, where)
         if handle in entries:
-            raise BadInputError(f"{source}, line {line_no}: @{handle} is listed twice.", hint=_HINT)
+            raise BadInputError(
+                _("{where}: @{handle} is listed twice.").format(where=where, handle=handle), hint=_(_HINT)
+            )
         entries[handle] = entry
     return entries
 
 
 def _parse_row(cells: list[str], where: str) -> tuple[str, HandleEntry]:
     if len(cells) > 3:
-        raise BadInputError(f"{where}: {len(cells)} columns, expected at most 3.", hint=_HINT)
+        raise BadInputError(
+            _("{where}: {count} columns, expected at most 3.").format(where=where, count=len(cells)), hint=_(_HINT)
+        )
     cells += [""] * (3 - len(cells))
     try:
         handle = normalize_x_handle(cells[0])
         entry = HandleEntry(mastodon=cells[1] or None, bluesky=cells[2] or None)
     except ValueError as exc:
-        raise BadInputError(f"{where}: {_reason(exc)}", hint=_HINT) from None
+        raise BadInputError(_("{where}: {reason}").format(where=where, reason=_reason(exc)), hint=_(_HINT)) from None
     return handle, entry
 
 

@@ -15,6 +15,7 @@ from itertools import accumulate
 
 from quittex.clusters import joining_count
 from quittex.errors import BadInputError
+from quittex.i18n import _
 from quittex.rewrite.pieces import Piece, Rendered, join_stripped, render
 from quittex.rewrite.split import Body, split_body
 
@@ -128,8 +129,8 @@ class LayoutPlanner:
         """The date note, content warning and numbering must leave room for text."""
         if not self.fits(self.part(0, (Piece("x" * MIN_ROOM),), 99)):
             raise BadInputError(
-                f"The date note or content warning is too long for a {platform_name} post.",
-                hint="Shorten the date note template or the content warning, or turn the note off.",
+                _("The date note or content warning is too long for a {platform} post.").format(platform=platform_name),
+                hint=_("Shorten the date note template or the content warning, or turn the note off."),
             )
 
     def fits_alone(self, piece: Piece) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from quittex.i18n import _
 from quittex.models import Tweet
 from quittex.rewrite.datenote import spoiler_text
 from quittex.rewrite.draft import Draft, DraftFields, DraftWarning, MastodonDraft
@@ -141,4 +142,7 @@ class MastodonRules(PlatformRules):
 
 
 def _not_migrated(tweet_id: str) -> DraftWarning:
-    return DraftWarning("link_not_migrated", f"your tweet {tweet_id} has no migrated post: the link points to X")
+    return DraftWarning(
+        "link_not_migrated",
+        _("your tweet {tweet_id} has no migrated post: the link points to X").format(tweet_id=tweet_id),
+    )

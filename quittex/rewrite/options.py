@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from quittex.i18n import _
 from quittex.platforms import PLATFORMS, REGISTRY, PlatformName
 from quittex.platforms.bluesky import BlueskyLabel, BlueskyOptions
 from quittex.platforms.mastodon import MastodonOptions
@@ -29,7 +30,7 @@ _BLUESKY_HANDLE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-
 def normalize_x_handle(value: str) -> str:
     handle = value.strip().lstrip("@＠")
     if not _X_HANDLE.match(handle):
-        raise ValueError(f"{value!r} is not an X handle")
+        raise ValueError(_("{value} is not an X handle").format(value=repr(value)))
     return handle.lower()
 
 
@@ -38,7 +39,7 @@ def _normalize_mastodon(value: str | None) -> str | None:
         return None
     match = _MASTODON_ACCOUNT.match(value.strip().lstrip("@"))
     if not match:
-        raise ValueError(f"{value!r} is not a Mastodon address like user@instance.social")
+        raise ValueError(_("{value} is not a Mastodon address like user@instance.social").format(value=repr(value)))
     return f"{match[1]}@{match[2].lower()}"
 
 
@@ -47,7 +48,7 @@ def _normalize_bluesky(value: str | None) -> str | None:
         return None
     handle = value.strip().lstrip("@").lower()
     if len(handle) > 253 or not _BLUESKY_HANDLE.match(handle):
-        raise ValueError(f"{value!r} is not a Bluesky handle like name.bsky.social")
+        raise ValueError(_("{value} is not a Bluesky handle like name.bsky.social").format(value=repr(value)))
     return handle
 
 
@@ -103,7 +104,9 @@ class _RewriteOptions(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use a name like Europe/Paris)") from None
+            raise ValueError(
+                _("unknown time zone {value} (use a name like Europe/Paris)").format(value=repr(value))
+            ) from None
         return value
 
     def platform(self, name: Platform) -> Any:

@@ -16,6 +16,7 @@ from functools import cached_property
 import regex
 
 from quittex.errors import BadInputError
+from quittex.i18n import _
 from quittex.models import Thread, Tweet
 from quittex.platforms import PLATFORMS, REGISTRY
 from quittex.rewrite.attachments import MediaPlan, plan_media
@@ -122,7 +123,7 @@ class Rewriter:
         oversized_videos: Mapping[str, Mapping[str, OversizedVideo]] | None = None,
     ) -> None:
         if not username or not username.strip():
-            raise BadInputError("The archive's username is needed to recognise links to its own tweets.")
+            raise BadInputError(_("The archive's username is needed to recognise links to its own tweets."))
         self.username = username.strip().lstrip("@")
         self.options = options or RewriteOptions()
         self.migrated_ids = frozenset(migrated_ids) if migrated_ids is not None else None
@@ -162,7 +163,11 @@ class Rewriter:
 
     def _rules(self, platform: Platform) -> PlatformRules:
         if platform not in self.rules:
-            raise BadInputError(f"Unknown platform {platform!r}: choose among {', '.join(PLATFORMS)}.")
+            raise BadInputError(
+                _("Unknown platform {platform}: choose among {platforms}.").format(
+                    platform=repr(platform), platforms=", ".join(PLATFORMS)
+                )
+            )
         return self.rules[platform]
 
 
@@ -306,7 +311,7 @@ class _PlatformWriter:
         layout = self._shrink_oversized(self._planner(tweet, locale, blocks), warnings).plan()
         if layout.note_omitted:
             warnings.append(
-                DraftWarning("date_note_omitted", "the date note is left out so that the tweet fits in one post")
+                DraftWarning("date_note_omitted", _("the date note is left out so that the tweet fits in one post"))
             )
         return self._drafts(tweet, locale, layout, media, parent, warnings)
 
@@ -335,7 +340,7 @@ class _PlatformWriter:
         """A paragraph per video this platform cannot take, linking to the tweet on X."""
         url = status_url(self.rewriter.username, tweet.id)
         tokens: list[Token] = []
-        for _, video in media.linked:
+        for _linked, video in media.linked:
             tokens += video_link_tokens(video, locale=locale, platform=self.rules.name, url=url)
         return tokens
 
@@ -428,7 +433,10 @@ class _PlatformWriter:
         while piece.atomic and not planner.fits_alone(piece):
             piece = self.rules.degrade(piece)
             warnings.append(
-                DraftWarning("entity_shortened", f"{piece.text[:40]}… is too long for one post and was shortened")
+                DraftWarning(
+                    "entity_shortened",
+                    _("{start}… is too long for one post and was shortened").format(start=piece.text[:40]),
+                )
             )
         return piece
 
@@ -450,7 +458,7 @@ class _PlatformWriter:
             part_warnings = list(warnings) if k == 0 else []
             if layout.overflow:
                 part_warnings.append(
-                    DraftWarning("over_limit", "a part could not be cut small enough for the platform")
+                    DraftWarning("over_limit", _("a part could not be cut small enough for the platform"))
                 )
             previous = parent if k == 0 else PostRef(tweet.id, k - 1)
             drafts.append(
@@ -499,7 +507,7 @@ class _PlatformWriter:
             list(rendered.facets),
         )
         if media_plan is not None and media_plan.linked:  # the tweet's first post says what was linked
-            fields.linked_media = [linked for linked, _ in media_plan.linked]
+            fields.linked_media = [linked for linked, _video in media_plan.linked]
         pending = [p.pending for p in (*part.body, *part.quote, *part.meta) if p.pending is not None]
         if pending:
             fields.links_to_migrated = [LinkToMigrated(p.key, p.original) for p in pending if p.kind == "own_link"]
@@ -554,7 +562,7 @@ def _trim_heavy_clusters(piece: Piece, planner: LayoutPlanner, warnings: list[Dr
     for cluster in _CLUSTER.findall(piece.text):
         if len(cluster) > _STREAM_SAFE_LENGTH and not planner.fits_alone(Piece(cluster)):
             warnings.append(
-                DraftWarning("cluster_trimmed", "a character carrying hundreds of accents was trimmed to fit")
+                DraftWarning("cluster_trimmed", _("a character carrying hundreds of accents was trimmed to fit"))
             )
             cluster = cluster[:_STREAM_SAFE_LENGTH]
         clusters.append(cluster)
