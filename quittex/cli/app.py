@@ -39,14 +39,18 @@ class QuittexGroup(TyperGroup):
             _report(error)
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            console.err.print(f"[red]{_('Interrupted.')}[/red] {_('Run the same command again to resume.')}")
+            interrupted, resume = _("Interrupted."), _("Run the same command again to resume.")
+            console.err.print(f"[red]{interrupted}[/red] {resume}")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
 def _report(error: QuittexError) -> None:
-    console.err.print(f"[red]{_('error:')}[/red] {shown(error.message)}", highlight=False)
+    # Babel reads no call inside an f-string (Python 3.11): the words come first.
+    label = _("error:")
+    console.err.print(f"[red]{label}[/red] {shown(error.message)}", highlight=False)
     if error.hint:
-        console.err.print(f"[dim]{_('hint:')}[/dim] {shown(error.hint)}", highlight=False)
+        label = _("hint:")
+        console.err.print(f"[dim]{label}[/dim] {shown(error.hint)}", highlight=False)
 
 
 app = typer.Typer(
@@ -95,6 +99,7 @@ def root(
         str | None,
         typer.Option(
             "--lang",
+            envvar="QUITTEX_LANG",
             metavar="LANG",
             help="The language quittex speaks: fr, en, es, it or de "
             "(default: the project file's language, then the system's).",

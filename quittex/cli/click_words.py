@@ -114,7 +114,7 @@ def _wrap_usage(formatter_class) -> None:
     english = formatter_class.write_usage
 
     def write_usage(self, prog, args="", prefix=None):
-        return english(self, prog, args, f"{i18n._(USAGE)} " if prefix is None else prefix)
+        return english(self, prog, args, i18n._(USAGE) + " " if prefix is None else prefix)
 
     formatter_class.write_usage = write_usage
 

@@ -47,7 +47,8 @@ def print_json_line(data: object) -> None:
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]{_('warning:')}[/yellow] {message}", highlight=False)
+    label = _("warning:")
+    err.print(f"[yellow]{label}[/yellow] {message}", highlight=False)
 
 
 def info(message: str) -> None:

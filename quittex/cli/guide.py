@@ -14,7 +14,8 @@ DOWNLOAD_HINT = "https://x.com/settings/download_your_data"
 def show_guide() -> None:
     journey = read_journey()
     out = console.out
-    out.print(f"[bold]{_('Leaving X with quittex, step by step')}[/bold]", highlight=False)
+    title = _("Leaving X with quittex, step by step")
+    out.print(f"[bold]{title}[/bold]", highlight=False)
     for number, step in enumerate(journey.steps, start=1):
         mark = "[green]✓[/green]" if step.done else "[dim]·[/dim]"
         out.print(f" {mark} {number}. {_sentence(step)}", highlight=False)
