@@ -79,7 +79,7 @@ def read_journey(folder: Path = Path("."), state_dir: Path | None = None) -> Jou
         Step(
             "review",
             review.is_file(),
-            f"quittex migrate {shown_archive} --dry-run --html preview.html",
+            f"quittex migrate {shown_archive} --dry-run --preview preview.html",
             {"file": REVIEW_FILE},
         ),
         Step(

@@ -79,10 +79,12 @@ def _help_texts(catalog: Catalog) -> None:
     import typer
 
     sys.path.insert(0, str(ROOT))
-    from quittex.cli.app import app
+    from quittex.cli.app import app, arrange_commands
     from quittex.cli.language import help_texts
 
-    for text in help_texts(typer.main.get_command(app)):
+    group = typer.main.get_command(app)
+    arrange_commands(group)
+    for text in help_texts(group):
         _add(catalog, text, ("help of a command or option", None))
 
 

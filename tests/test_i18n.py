@@ -343,7 +343,7 @@ def test_alone_quittex_follows_the_project_folder(tmp_path, monkeypatch):
     assert "✓ 1. Archive twitter-example.zip read (@velo_lumiere)." in text
     assert "✓ 2. Project file quittex.toml ready." in text
     assert "· 3. Preview not reviewed yet." in text
-    assert "quittex migrate twitter-example.zip --dry-run --html preview.html" in text
+    assert "quittex migrate twitter-example.zip --dry-run --preview preview.html" in text
 
     (tmp_path / "quittex-review.json").write_text("{}", encoding="utf-8")
     text = " ".join(runner.invoke(app, []).output.split())
@@ -377,3 +377,25 @@ def test_alone_quittex_speaks_french(tmp_path, monkeypatch):
     french = i18n._load("fr")
     assert french.gettext("No X archive found in this folder.") in " ".join(result.output.split())
     assert french.gettext("Leaving X with quittex, step by step") in result.output
+
+
+# -- help for people -----------------------------------------------------------------------------
+
+
+def test_help_has_no_type_markers_and_ends_with_an_example():
+    for path in _commands(typer.main.get_command(app)):
+        shown = _help(*path)
+        for marker in ("<bool>", "<int", "<str>", "<path>", "<file>", "<list[", "x>=", "{ARCHIVE}", "{archive}"):
+            assert marker not in shown, f"`quittex {' '.join(path)} --help` shows {marker}"
+        if path:
+            last = [line.strip() for line in shown.strip().splitlines() if line.strip()][-1]
+            assert last.startswith("Example: quittex "), f"`quittex {' '.join(path)} --help` ends with {last!r}"
+
+
+def test_commands_come_in_the_order_a_collective_uses_them():
+    shown = _help()
+    panels = [shown.index(title) for title in ("Prepare", "Publish", "After")]
+    assert panels == sorted(panels)
+    order = [shown.index(f"│ {name} ") for name in ("inspect", "init", "login", "migrate", "status", "profile")]
+    assert order == sorted(order)
+    assert shown.index("│ contacts ") < shown.index("│ farewell ")

@@ -13,7 +13,7 @@ from quittex import __version__
 from quittex.cli import click_words, console, language
 from quittex.cli.console import shown
 from quittex.errors import ExitCode, QuittexError
-from quittex.i18n import _
+from quittex.i18n import N_, _
 from quittex.vocabulary import LANGUAGES
 
 
@@ -25,6 +25,7 @@ class QuittexGroup(TyperGroup):
     def main(self, *args, **kwargs):  # type: ignore[override]
         click_words.install()
         language.start_language()
+        arrange_commands(self)
         language.translate_commands(self)
         return super().main(*args, **kwargs)
 
@@ -146,6 +147,58 @@ def _register_commands() -> None:
 
 
 _register_commands()
+
+PREPARE, PUBLISH, AFTER = N_("Prepare"), N_("Publish"), N_("After")
+# The commands in the order a collective meets them, in three panels.
+COMMAND_PANELS = {
+    "inspect": PREPARE,
+    "init": PREPARE,
+    "alt-text": PREPARE,
+    "login": PUBLISH,
+    "migrate": PUBLISH,
+    "status": PUBLISH,
+    "undo": PUBLISH,
+    "whoami": PUBLISH,
+    "profile": AFTER,
+    "contacts": AFTER,
+    "farewell": AFTER,
+    "report": AFTER,
+    "logout": AFTER,
+}
+# One example at the end of each command's help.
+EXAMPLES = {
+    "inspect": N_("Example: quittex inspect twitter-2025-01-20.zip"),
+    "init": N_("Example: quittex init"),
+    "alt-text": N_("Example: quittex alt-text export twitter-2025-01-20.zip --to alt-text.csv"),
+    "alt-text export": N_("Example: quittex alt-text export twitter-2025-01-20.zip --to alt-text.csv"),
+    "login": N_("Example: quittex login bluesky --handle collectif.bsky.social"),
+    "login bluesky": N_("Example: quittex login bluesky --handle collectif.bsky.social"),
+    "login mastodon": N_("Example: quittex login mastodon --instance https://mamot.fr"),
+    "migrate": N_("Example: quittex migrate twitter-2025-01-20.zip --to mastodon,bluesky --dry-run"),
+    "status": N_("Example: quittex status"),
+    "undo": N_("Example: quittex undo --to bluesky"),
+    "whoami": N_("Example: quittex whoami"),
+    "profile": N_("Example: quittex profile twitter-2025-01-20.zip --dry-run"),
+    "contacts": N_("Example: quittex contacts find twitter-2025-01-20.zip --out contacts.csv"),
+    "contacts list": N_("Example: quittex contacts list twitter-2025-01-20.zip"),
+    "contacts find": N_("Example: quittex contacts find twitter-2025-01-20.zip --out contacts.csv"),
+    "contacts follow": N_("Example: quittex contacts follow contacts.csv --dry-run"),
+    "contacts export": N_("Example: quittex contacts export contacts.csv --mastodon-csv following.csv"),
+    "farewell": N_("Example: quittex farewell --format intro"),
+    "report": N_("Example: quittex report --output migrated.csv"),
+    "logout": N_("Example: quittex logout bluesky"),
+}
+
+
+def arrange_commands(group) -> None:
+    """Panels, order and examples: set once on the tree Typer built for this run."""
+    ordered = {name: group.commands[name] for name in COMMAND_PANELS if name in group.commands}
+    group.commands = {**ordered, **group.commands}
+    for name, command in group.commands.items():
+        command.rich_help_panel = COMMAND_PANELS.get(name, command.rich_help_panel)
+        for path, sub in [(name, command), *((f"{name} {n}", s) for n, s in getattr(command, "commands", {}).items())]:
+            if path in EXAMPLES and not sub.epilog:
+                sub.epilog = EXAMPLES[path]
 
 
 def main() -> None:

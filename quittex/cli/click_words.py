@@ -126,6 +126,7 @@ def _wrap_help_option(command_class) -> None:
         option = english(self, ctx)
         if option is not None:
             option.help = i18n._(HELP_OPTION)
+            option.metavar = ""  # a switch: no type marker
         return option
 
     command_class.get_help_option = get_help_option

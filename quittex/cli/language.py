@@ -12,8 +12,10 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
 from quittex import i18n
+from quittex.i18n import N_
 from quittex.vocabulary import LANGUAGES
 
 # The English text of a help, kept on the object so a new language starts from it.
@@ -42,14 +44,76 @@ def translate_commands(command) -> None:
     """Every help text of the tree in the current language."""
     for item in walk(command):
         for attribute, english in _english(item).items():
-            if isinstance(english, str) and english.strip():
+            if attribute == "metavar":
+                item.metavar = i18n._(english) if english in METAVAR_WORDS else english
+            elif isinstance(english, str) and english.strip():
                 setattr(item, attribute, i18n._(english))
+
+
+# What a value is, in one short word, instead of Typer's type markers
+# (`<int range> [x>=0]`, `<list[Path]>`, `<bool>`); the help says the rest.
+FILE, FOLDER, NUMBER, DATE, TEXT = N_("FILE"), N_("FOLDER"), N_("N"), N_("DATE"), N_("TEXT")
+METAVARS_BY_OPTION = {
+    "--since": DATE,
+    "--until": DATE,
+    "--closing-date": DATE,
+    "--to": N_("PLATFORMS"),
+    "--timezone": N_("ZONE"),
+    "--lang": N_("LANGUAGES"),
+    "--locale": N_("LANGUAGE"),
+    "--handle": N_("HANDLE"),
+    "--instance": N_("URL"),
+    "--pds": N_("URL"),
+    "--date-note": N_("TEMPLATE"),
+}
+METAVAR_WORDS = frozenset({FILE, FOLDER, NUMBER, DATE, TEXT, *METAVARS_BY_OPTION.values(), N_("ARCHIVE")})
+
+
+def _plain_argument(argument) -> None:
+    """ARCHIVE in the usage line, not {ARCHIVE}; no `<path>` beside it."""
+    usage = argument._usage_display_name
+
+    def display_name() -> str:
+        shown = usage()
+        return shown[1:-1] if shown.startswith("{") and shown.endswith("}") else shown
+
+    argument._usage_display_name = display_name
+    argument.display_type_rich = lambda ctx: ""
+
+
+def _plain_metavar(param) -> str | None:
+    if getattr(param, "metavar", None):
+        return param.metavar  # chosen by the command itself
+    if param.param_type_name == "argument":
+        return (param.name or "").upper()
+    if getattr(param, "is_flag", False):
+        return ""  # a switch takes no value
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is None:
+        return None
+    if descriptor.is_choice:
+        return "|".join(str(getattr(choice, "value", choice)) for choice in descriptor.choices)
+    annotation = get_args(descriptor.annotation)[0] if descriptor.is_list else descriptor.annotation
+    if descriptor.is_path or annotation is Path:
+        return FOLDER if descriptor.path_type == "dir" else FILE
+    if descriptor.is_datetime:
+        return DATE
+    by_option = next((METAVARS_BY_OPTION[name] for name in param.opts if name in METAVARS_BY_OPTION), None)
+    if by_option:
+        return by_option
+    return NUMBER if annotation in (int, float) else TEXT
 
 
 def _english(item) -> dict[str, str | None]:
     source = getattr(item, _SOURCE, None)
     if source is None:
         source = {name: getattr(item, name, None) for name in _TRANSLATED_ATTRIBUTES if hasattr(item, name)}
+        if hasattr(item, "param_type_name"):
+            source["metavar"] = _plain_metavar(item)
+            # The range is the help's to say, in words ("at least 1").
+            item._get_number_range_help_str = lambda: None
+            if item.param_type_name == "argument":
+                _plain_argument(item)
         setattr(item, _SOURCE, source)
     return source
 
