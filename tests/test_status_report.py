@@ -54,7 +54,7 @@ def test_status_while_a_run_holds_the_journal(tmp_path):
 
 def test_report_maps_each_tweet_to_its_new_posts(tmp_path):
     populate(tmp_path).close()
-    result = run_cli("report", "--state-dir", tmp_path)
+    result = run_cli("report", "--format", "csv", "--state-dir", tmp_path)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["tweet_url"], r["part"], r["post_url"]) for r in rows] == [
         ("https://x.com/velo_lumiere/status/111", "0", "https://bsky.app/profile/did:plc:abc/post/k0"),
@@ -65,11 +65,32 @@ def test_report_maps_each_tweet_to_its_new_posts(tmp_path):
     assert json.loads(run_cli("report", "--format", "json", "--to", "mastodon", "--state-dir", tmp_path).stdout) == []
     target = tmp_path / "out" / "map.csv"
     (tmp_path / "out").mkdir()
-    assert run_cli("report", "-o", target, "--state-dir", tmp_path).exit_code == 0
+    assert run_cli("report", "--format", "csv", "-o", target, "--state-dir", tmp_path).exit_code == 0
     assert target.read_text().startswith("tweet_url,")
 
 
 def test_status_with_nothing_yet_and_bad_report_options(tmp_path):
     assert "No migration yet" in run_cli("status", "--state-dir", tmp_path).stdout
     bad = run_cli("report", "--format", "xml", "--state-dir", tmp_path)
-    assert bad.exit_code == 2 and "--format takes csv or json" in bad.stderr
+    assert bad.exit_code == 2 and "--format takes sheet, csv or json" in bad.stderr
+
+
+def test_report_for_spreadsheets_by_default(tmp_path):
+    populate(tmp_path).close()
+    sheet = tmp_path / "report.csv"
+    result = run_cli("report", "-o", sheet, "--state-dir", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    data = sheet.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbftweet_url;tweet_id;platform;part;post_url;post_id\r\n")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:4] == ["https://x.com/velo_lumiere/status/111", "111", "bluesky", "0"]
+    on_stdout = run_cli("report", "--state-dir", tmp_path).stdout
+    assert on_stdout.startswith("tweet_url;tweet_id;")
+
+
+def test_report_before_any_migration_says_so(tmp_path):
+    result = run_cli("report", "--state-dir", tmp_path)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "Nothing to report yet" in result.stderr
+    as_json = run_cli("report", "--format", "json", "--state-dir", tmp_path)
+    assert as_json.exit_code == 0 and as_json.stdout == "[]\n"

@@ -100,8 +100,17 @@ def _media_notes(status) -> None:
         )
 
 
+REPORT_FORMATS = ("sheet", "csv", "json")
+
+
 def report(
-    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="sheet: for spreadsheets (semicolons; UTF-8 with BOM in a file), csv: plain commas, json.",
+        ),
+    ] = "sheet",
     to: Annotated[str | None, typer.Option("--to", help="Only this platform: mastodon or bluesky.")] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)
@@ -109,28 +118,38 @@ def report(
     state_dir: StateDir = None,
 ) -> None:
     """Each migrated tweet's URL and its new post URLs: publish it, or use it for redirects."""
-    from quittex.publish.ledger import report_csv, report_rows
+    from quittex.publish.ledger import REPORT_COLUMNS, report_csv, report_rows
 
-    if format not in ("csv", "json"):
-        raise BadInputError(_("--format takes csv or json, not {value}.").format(value=repr(format)))
+    if format not in REPORT_FORMATS:
+        raise BadInputError(_("--format takes sheet, csv or json, not {value}.").format(value=repr(format)))
     if to is not None:
         to = _one_platform(to)
     rows = report_rows(state_dir, to)
-    if format == "csv":
-        text = report_csv(rows)
-    else:
-        import json
-
-        text = json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        console.out.file.write(text)
+    if not rows:
+        console.info(_("Nothing to report yet: no post has been migrated. The report lists them once they are."))
+        if format == "json":
+            console.out.file.write("[]\n")
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise BadInputError(
-            _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror or error)
-        ) from None
+    if format == "sheet" and output is not None:
+        from quittex.sheets import write_sheet
+
+        write_sheet(output, REPORT_COLUMNS, [row.cells() for row in rows])
+    else:
+        if format == "json":
+            import json
+
+            text = json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = report_csv(rows, delimiter=";" if format == "sheet" else ",")
+        if output is None:
+            console.out.file.write(text)
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise BadInputError(
+                _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror or error)
+            ) from None
     console.info(
         ngettext("{count} post listed in {path}.", "{count} posts listed in {path}.", len(rows)).format(
             count=format_number(len(rows)), path=shown(output)

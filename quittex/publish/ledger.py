@@ -107,6 +107,9 @@ class ReportRow:
     def to_json(self) -> dict:
         return self.__dict__.copy()
 
+    def cells(self) -> list[str]:
+        return [self.tweet_url, self.tweet_id, self.platform, str(self.part), self.post_url, self.post_id]
+
 
 def report_rows(state_dir: Path | None = None, platform: str | None = None) -> list[ReportRow]:
     rows = []
@@ -127,10 +130,12 @@ def _row(entry, platform: str, username: str | None) -> ReportRow:
     return ReportRow(tweet_url, entry.tweet_id, platform, entry.part, remote.url or remote.id, remote.id)
 
 
-def report_csv(rows: list[ReportRow]) -> str:
+REPORT_COLUMNS = ("tweet_url", "tweet_id", "platform", "part", "post_url", "post_id")
+
+
+def report_csv(rows: list[ReportRow], delimiter: str = ",") -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["tweet_url", "tweet_id", "platform", "part", "post_url", "post_id"])
-    for row in rows:
-        writer.writerow([row.tweet_url, row.tweet_id, row.platform, row.part, row.post_url, row.post_id])
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(REPORT_COLUMNS)
+    writer.writerows(row.cells() for row in rows)
     return buffer.getvalue()
