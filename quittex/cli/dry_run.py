@@ -12,6 +12,7 @@ from rich.table import Table
 from quittex.cli import console
 from quittex.cli.console import shown
 from quittex.errors import QuittexError
+from quittex.i18n import N_, _, format_list, format_number, ngettext
 from quittex.migrate.plan import MigrationPlan, PlatformPlan
 from quittex.platforms import label as platform_label
 from quittex.publish.estimate import human_duration
@@ -55,12 +56,18 @@ def terminal(plan: MigrationPlan, username: str, show: int) -> None:
     for platform_plan in plan.platforms.values():
         _posts(platform_plan, username, show)
     console.out.print(summary_table(plan))
-    console.out.print("[dim]Nothing was published (dry run).[/dim]")
+    said = _("Nothing was published (dry run).")
+    console.out.print(f"[dim]{said}[/dim]")
 
 
 def _posts(platform_plan: PlatformPlan, username: str, show: int) -> None:
     name = platform_label(platform_plan.platform)
-    console.out.rule(f"[bold]{name}[/bold]: {len(platform_plan.drafts)} posts")
+    count = len(platform_plan.drafts)
+    console.out.rule(
+        ngettext("[bold]{platform}[/bold]: {count} post", "[bold]{platform}[/bold]: {count} posts", count).format(
+            platform=name, count=format_number(count)
+        )
+    )
     depth: dict[tuple[str, int], int] = {}
     for index, draft in enumerate(platform_plan.drafts):
         parent = (draft.parent.tweet_id, draft.parent.part) if draft.parent else None
@@ -69,35 +76,50 @@ def _posts(platform_plan: PlatformPlan, username: str, show: int) -> None:
             console.out.print(_post_panel(draft, depth[(draft.tweet_id, draft.part)], username))
     hidden = len(platform_plan.drafts) - show
     if hidden > 0:
-        console.out.print(
-            f"[dim]… and {hidden:,} more {name} posts (see them all with --json or --preview FILE.html)[/dim]"
-        )
+        more = ngettext(
+            "… and {count} more {platform} post (see them all with --json or --preview FILE.html)",
+            "… and {count} more {platform} posts (see them all with --json or --preview FILE.html)",
+            hidden,
+        ).format(count=format_number(hidden), platform=name)
+        console.out.print(f"[dim]{more}[/dim]")
 
 
 def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
     lines = [shown(draft.text)]
     for media in draft.media:
-        alt = f" — alt: {shown(media.alt)}" if media.alt else " [yellow](no alt text)[/yellow]"
+        if media.alt:
+            alt = " — " + _("alt: {text}").format(text=shown(media.alt))
+        else:
+            no_alt = _("no alt text")
+            alt = f" [yellow]({no_alt})[/yellow]"
         lines.append(f"{_MEDIA_ICONS.get(media.kind, media.kind)} {shown(media.path)}{alt}")
     for link in draft.links_to_migrated:
-        lines.append(f"[cyan]↪ {shown(link.url)}: will link to the migrated post[/cyan]")
+        said = _("{url}: will link to the migrated post").format(url=shown(link.url))
+        lines.append(f"[cyan]↪ {said}[/cyan]")
     card_url = getattr(draft, "card_url", None)
     if card_url:
         lines.append(_card_line(card_url, getattr(draft, "card_preview", None)))
     quote = draft.embedded_quote
     if quote is not None:
-        lines.append(f"[cyan]↪ quotes your tweet {quote.tweet_id}: will embed the migrated post[/cyan]")
+        said = _("quotes your tweet {id}: will embed the migrated post").format(id=quote.tweet_id)
+        lines.append(f"[cyan]↪ {said}[/cyan]")
     labels = draft.self_labels
     if labels:
-        lines.append(f"[bold]label: {', '.join(labels)}[/bold]")
+        said = _("label: {labels}").format(labels=", ".join(labels))
+        lines.append(f"[bold]{said}[/bold]")
     for warning in draft.warnings:
         lines.append(f"[yellow]⚠ {shown(warning.message)}[/yellow]")
-    part = f" · part {draft.part + 1}/{draft.parts}" if draft.parts > 1 else ""
-    reply = " · ↳ reply" if draft.parent else ""
-    title = f"{draft.created_at:%Y-%m-%d %H:%M} · tweet {draft.tweet_id}{part}{reply}"
+    part = ""
+    if draft.parts > 1:
+        part = " · " + _("part {number}/{total}").format(number=draft.part + 1, total=draft.parts)
+    reply = " · ↳ " + _("reply") if draft.parent else ""
+    tweet = _("tweet {id}").format(id=draft.tweet_id)
+    title = f"{draft.created_at:%Y-%m-%d %H:%M} · {tweet}{part}{reply}"
     spoiler = draft.content_warning
     if spoiler:
-        lines.insert(0, f"[bold]CW: {shown(spoiler)}[/bold]")
+        # Translators: a content warning, as Mastodon shows it.
+        said = _("CW: {text}").format(text=shown(spoiler))
+        lines.insert(0, f"[bold]{said}[/bold]")
     panel = Panel("\n".join(lines), title=title, title_align="left", border_style="blue" if depth == 0 else "dim")
     panel.padding = (0, 1)
     if depth:
@@ -109,45 +131,109 @@ def _post_panel(draft: Draft, depth: int, username: str) -> Panel:
 
 def _card_line(url: str, preview: dict | None) -> str:
     if preview is None:
-        return f"[cyan]🔗 card of {shown(url)}: fetched when published (--link-cards shows it now)[/cyan]"
+        said = _("card of {url}: fetched when published (--link-cards shows it now)").format(url=shown(url))
+        return f"[cyan]🔗 {said}[/cyan]"
     if not preview.get("fetched"):
-        return f"[yellow]🔗 no card for {shown(url)}: {shown(preview.get('reason', ''))}[/yellow]"
-    picture = " · with its picture" if preview.get("thumb") else ""
-    return f"[cyan]🔗 card: {shown(preview['title'])}{picture}[/cyan]"
+        said = _("no card for {url}: {reason}").format(url=shown(url), reason=shown(preview.get("reason", "")))
+        return f"[yellow]🔗 {said}[/yellow]"
+    picture = " · " + _("with its picture") if preview.get("thumb") else ""
+    said = _("card: {title}").format(title=shown(preview["title"]))
+    return f"[cyan]🔗 {said}{picture}[/cyan]"
+
+
+_SUMMARY_ROWS = (
+    (N_("Posts"), lambda p: format_number(len(p.drafts))),
+    (N_("Threads and single posts"), lambda p: format_number(p.threads)),
+    (N_("Media"), lambda p: format_number(p.media_count)),
+    (N_("  without alt text"), lambda p: format_number(p.missing_alt_text)),
+    (N_("Videos over the limits, linked to X"), lambda p: format_number(p.linked_videos)),
+    (N_("Tweets split into several posts"), lambda p: format_number(p.split_tweets)),
+    (N_("Posts with a link card"), lambda p: format_number(sum(1 for d in p.drafts if getattr(d, "card_url", None)))),
+    (N_("Warnings"), lambda p: format_number(p.warnings)),
+    (N_("Publishing time (rate limits)"), lambda p: human_duration(p.estimate.duration)),
+    # Translators: the row under "Publishing time": what sets the pace (a rate limit's name).
+    (N_("  paced by"), lambda p: p.estimate.bound_by),
+)
 
 
 def summary_table(plan: MigrationPlan) -> Table:
-    table = Table(title=f"Migration plan: {plan.tweets:,} tweets selected", title_justify="left")
+    title = ngettext(
+        "Migration plan: {count} tweet selected", "Migration plan: {count} tweets selected", plan.tweets
+    ).format(count=format_number(plan.tweets))
+    table = Table(title=title, title_justify="left")
     table.add_column("")
     for platform in plan.platforms:
         table.add_column(platform_label(platform), justify="right")
-    rows = [
-        ("Posts", lambda p: f"{len(p.drafts):,}"),
-        ("Threads and single posts", lambda p: f"{p.threads:,}"),
-        ("Media", lambda p: f"{p.media_count:,}"),
-        ("  without alt text", lambda p: f"{p.missing_alt_text:,}"),
-        ("Videos over the limits, linked to X", lambda p: f"{p.linked_videos:,}"),
-        ("Tweets split into several posts", lambda p: f"{p.split_tweets:,}"),
-        ("Posts with a link card", lambda p: f"{sum(1 for d in p.drafts if getattr(d, 'card_url', None)):,}"),
-        ("Warnings", lambda p: f"{p.warnings:,}"),
-        ("Publishing time (rate limits)", lambda p: human_duration(p.estimate.duration)),
-        ("  paced by", lambda p: p.estimate.bound_by),
-    ]
-    for label, value in rows:
-        table.add_row(label, *(value(p) for p in plan.platforms.values()))
+    for label, value in _SUMMARY_ROWS:
+        table.add_row(_(label), *(value(p) for p in plan.platforms.values()))
     for reason, count in sorted(plan.selection.skipped.items()):
-        table.add_row(f"Left out: {reason}", *(f"{count:,}" for _ in plan.platforms))
+        # Translators: a row of the plan: "Left out: retweet" (the reason is translated on its own).
+        table.add_row(_("Left out: {reason}").format(reason=reason), *(format_number(count) for _p in plan.platforms))
     reasons = sorted({r for p in plan.platforms.values() for r in p.skipped})
     for reason in reasons:
-        table.add_row(f"Not posted: {reason}", *(f"{p.skipped.get(reason, 0):,}" for p in plan.platforms.values()))
+        table.add_row(
+            _("Not posted: {reason}").format(reason=reason),
+            *(format_number(p.skipped.get(reason, 0)) for p in plan.platforms.values()),
+        )
+    if plan.selection.review is not None:
+        warnings, notes = review_notes(plan.selection.review)
+        table.caption = "\n".join(notes + warnings)
+        table.caption_justify = "left"
     return table
+
+
+def review_notes(report) -> tuple[list[str], list[str]]:
+    """(warnings, notes) on what a review did: what it changed, and what it
+    could not change (tweets not in the archive, not selected, already published)."""
+    warnings, notes = [], []
+    if report.unknown:
+        warnings.append(
+            ngettext(
+                "{count} tweet of the review is not in this archive: it is ignored.",
+                "{count} tweets of the review are not in this archive: they are ignored.",
+                report.unknown,
+            ).format(count=format_number(report.unknown))
+        )
+    if report.published_unchanged:
+        warnings.append(
+            ngettext(
+                "{count} tweet already published is not changed by the review.",
+                "{count} tweets already published are not changed by the review.",
+                report.published_unchanged,
+            ).format(count=format_number(report.published_unchanged))
+        )
+    if report.not_selected:
+        notes.append(
+            ngettext(
+                "{count} tweet of the review is not in this selection: a review cannot bring it in.",
+                "{count} tweets of the review are not in this selection: a review cannot bring them in.",
+                report.not_selected,
+            ).format(count=format_number(report.not_selected))
+        )
+    changes = [
+        ngettext("{count} tweet left out", "{count} tweets left out", report.left_out),
+        ngettext("{count} tweet edited", "{count} tweets edited", report.edited),
+        ngettext("{count} alt text written", "{count} alt texts written", report.alt_texts),
+    ]
+    counts = (report.left_out, report.edited, report.alt_texts)
+    shown_changes = [text.format(count=format_number(n)) for text, n in zip(changes, counts, strict=True)]
+    # Translators: "The review (quittex-review.json): 2 tweets left out, 1 tweet edited and 3 alt texts written."
+    said = _("The review ({files}): {changes}.").format(files=report.source, changes=format_list(shown_changes))
+    notes.insert(0, said)
+    return warnings, notes
 
 
 def write_preview(archive, plan: MigrationPlan, target: Path, project=None) -> None:
     from quittex.output.html import write_preview as write_page
 
     write_page(archive, plan, target, profiles=_profiles(archive, plan, project) if project else None)
-    console.info(f"Preview written to {target} — open it in any browser.")
+    console.info(_("Preview written to {path} — open it in any browser.").format(path=target))
+    console.info(
+        _(
+            "Review the tweets there, save your review, then run the dry run again with --review {file} "
+            "to see the exact posts."
+        ).format(file="quittex-review.json")
+    )
 
 
 def _profiles(archive, plan: MigrationPlan, project):
@@ -159,5 +245,5 @@ def _profiles(archive, plan: MigrationPlan, project):
     try:
         return build_profiles(profile_of(archive), project, list(plan.platforms), lang=project.collective.language)
     except QuittexError as error:
-        console.warn(f"The new profiles are left out of the preview: {shown(error.message)}")
+        console.warn(_("The new profiles are left out of the preview: {reason}").format(reason=shown(error.message)))
         return None

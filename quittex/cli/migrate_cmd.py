@@ -10,8 +10,9 @@ import typer
 from quittex.cli import console
 from quittex.cli.console import shown
 from quittex.cli.inspect_cmd import ArchiveArg
-from quittex.cli.progress import archive_progress, next_stage
+from quittex.cli.progress import FETCHING_CARDS, READING, REWRITING, archive_progress, next_stage
 from quittex.errors import BadInputError
+from quittex.i18n import _, format_number, ngettext
 from quittex.platforms import PLATFORMS
 
 PUBLISH = "Publishing"
@@ -110,6 +111,16 @@ def migrate(
         typer.Option(
             "--skip",
             help="Never these tweets: a file of ids or URLs, one a line.",
+            rich_help_panel=SELECT,
+            dir_okay=False,
+        ),
+    ] = None,
+    review: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--review",
+            help="The choices saved from the review page (quittex-review.json): tweets left out, texts edited, "
+            "alt texts. Give it several times to merge reviews (the later one wins).",
             rich_help_panel=SELECT,
             dir_okay=False,
         ),
@@ -330,6 +341,7 @@ def migrate(
         exclude_sensitive,
         only,
         skip,
+        review,
     )
     rewrite_options = build.rewrite_options(
         mentions=defaults.mentions,
@@ -353,7 +365,7 @@ def migrate(
     )
     if not dry_run:
         if as_json or preview is not None:
-            raise BadInputError("--json and --preview go with --dry-run: preview first, then publish.")
+            raise BadInputError(_("--json and --preview go with --dry-run: preview first, then publish."))
         from quittex.cli.publish_flow import PublishRequest, publish
 
         accounts = {"bluesky": bluesky_account, "mastodon": mastodon_account}
@@ -374,15 +386,22 @@ def migrate(
         return
     fetch_cards = bool(link_cards) and "bluesky" in platforms
     if as_json and preview is None and not fetch_cards:
-        _json_lines(archive, platforms, select_options, rewrite_options)
+        _json_lines(archive, platforms, select_options, rewrite_options, state_dir)
         return
-    with archive_progress("Reading") as on_progress, load_archive(archive, on_progress) as opened:
+    with archive_progress(READING) as on_progress, load_archive(archive, on_progress) as opened:
         _say_archive_warnings(opened)
         plan = plan_migration(
-            opened, platforms, select_options, rewrite_options, on_progress=next_stage(on_progress, "Rewriting")
+            opened,
+            platforms,
+            select_options,
+            rewrite_options,
+            on_progress=next_stage(on_progress, REWRITING),
+            published=_published(opened, platforms, state_dir),
         )
+        if as_json:  # otherwise the summary table says it
+            _say_review(plan.selection.review)
         if fetch_cards:
-            _fetch_cards(plan, defaults.allow_private_links, next_stage(on_progress, "Fetching link cards"))
+            _fetch_cards(plan, defaults.allow_private_links, next_stage(on_progress, FETCHING_CARDS))
         if preview is not None:
             from quittex.cli.dry_run import write_preview
 
@@ -401,23 +420,57 @@ def _fetch_cards(plan, allow_private: bool, on_progress) -> None:
 
     cards = preview_cards(plan.platforms["bluesky"].drafts, allow_private=allow_private, on_progress=on_progress)
     if cards.failures:
-        console.info(f"{len(cards.failures):,} links give no card (their posts would go out without one).")
+        count = len(cards.failures)
+        console.info(
+            ngettext(
+                "{count} link gives no card (its post would go out without one).",
+                "{count} links give no card (their posts would go out without one).",
+                count,
+            ).format(count=format_number(count))
+        )
 
 
-def _json_lines(archive: Path, platforms, select_options, rewrite_options) -> None:
+def _json_lines(archive: Path, platforms, select_options, rewrite_options, state_dir: Path | None) -> None:
     """The dry run as JSON Lines, rewritten on every core (see quittex.output.json_lines)."""
     from quittex.archive import load_archive
     from quittex.cli.dry_run import binary_stdout
     from quittex.migrate.plan import prepare_rewrite
     from quittex.output.json_lines import write_json_lines
 
-    with archive_progress("Reading") as on_progress:
+    with archive_progress(READING) as on_progress:
         with load_archive(archive, on_progress) as opened:
             _say_archive_warnings(opened)
-            selection, rewriter = prepare_rewrite(opened, platforms, select_options, rewrite_options)
+            # Only with a review: the plain --json dry run reads no journal (it is benchmarked).
+            published = _published(opened, platforms, state_dir) if select_options.review else None
+            selection, rewriter = prepare_rewrite(
+                opened, platforms, select_options, rewrite_options, published=published
+            )
+            _say_review(selection.review)
         out = binary_stdout()
-        write_json_lines(selection.threads, rewriter, platforms, out, on_progress=next_stage(on_progress, "Rewriting"))
+        write_json_lines(selection.threads, rewriter, platforms, out, on_progress=next_stage(on_progress, REWRITING))
     out.flush()
+
+
+def _published(archive, platforms, state_dir: Path | None):
+    """What the journals of this archive's account (on these platforms, any
+    account there) say is published: a review leaves those tweets as they are."""
+    from quittex.migrate.review import journals_of, published_tweets
+
+    source = archive.account.account_id or archive.account.username
+    return published_tweets(journals_of(source, platforms, state_dir))
+
+
+def _say_review(report) -> None:
+    """What the review changed and what it could not, on stderr."""
+    if report is None:
+        return
+    from quittex.cli.dry_run import review_notes
+
+    warnings, notes = review_notes(report)
+    for warning in warnings:
+        console.warn(warning)
+    for note in notes:
+        console.info(note)
 
 
 def _say_archive_warnings(archive) -> None:

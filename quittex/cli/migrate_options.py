@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from quittex.errors import BadInputError
+from quittex.i18n import _
 from quittex.migrate.select import SelectOptions, parse_day, parse_langs, read_id_list
 from quittex.platforms import parse_platforms
 from quittex.rewrite.options import RewriteOptions
@@ -18,12 +19,16 @@ def platforms(value: str) -> list[str]:
 
 
 def select_options(
-    since, until, include_replies, include_retweets, min_likes, top, lang, exclude_sensitive, only, skip
+    since, until, include_replies, include_retweets, min_likes, top, lang, exclude_sensitive, only, skip, review=None
 ) -> SelectOptions:
+    """`review`: the --review files (merged in order), or None."""
+    from quittex.migrate.review import read_reviews
+
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first and last and first > last:
-        raise BadInputError(f"--since {since} is after --until {until}.")
+        raise BadInputError(_("--since {since} is after --until {until}.").format(since=since, until=until))
     return SelectOptions(
+        review=read_reviews(review) if review else None,
         since=first,
         until=last,
         include_replies=include_replies,
@@ -71,7 +76,11 @@ def rewrite_options(
         from quittex.platforms.mastodon import QUOTE_POLICIES
 
         if quote_policy not in QUOTE_POLICIES:
-            raise BadInputError(f"--quote-policy takes {', '.join(QUOTE_POLICIES)} (got {quote_policy!r}).")
+            raise BadInputError(
+                _("--quote-policy takes {choices} (got {value}).").format(
+                    choices=", ".join(QUOTE_POLICIES), value=repr(quote_policy)
+                )
+            )
         mastodon["quote_approval_policy"] = quote_policy
     values = {
         "mentions": mentions,
@@ -100,11 +109,15 @@ def _bluesky_publishing(pace: str | None, replies: str | None, quotes: bool) -> 
     settings: dict = {"quotes_allowed": quotes}
     if pace is not None:
         if pace not in ("full", "gentle"):
-            raise BadInputError(f"--pace takes full or gentle (got {pace!r}).")
+            raise BadInputError(_("--pace takes full or gentle (got {value}).").format(value=repr(pace)))
         settings["pace"] = pace
     if replies is not None and replies != "everyone":
         if replies not in REPLY_GATES:
-            raise BadInputError(f"--bluesky-replies takes everyone, {', '.join(REPLY_GATES)} (got {replies!r}).")
+            raise BadInputError(
+                _("--bluesky-replies takes everyone, {choices} (got {value}).").format(
+                    choices=", ".join(REPLY_GATES), value=repr(replies)
+                )
+            )
         settings["reply_gate"] = replies
     return settings
 
@@ -112,7 +125,9 @@ def _bluesky_publishing(pace: str | None, replies: str | None, quotes: bool) -> 
 def check_mentions(mentions: str | None) -> None:
     if mentions is not None and mentions not in MENTION_MODES:
         raise BadInputError(
-            f"--mentions takes {', '.join(MENTION_MODES[:-1])} or {MENTION_MODES[-1]}, not {mentions!r}."
+            _("--mentions takes {choices} or {last}, not {value}.").format(
+                choices=", ".join(MENTION_MODES[:-1]), last=MENTION_MODES[-1], value=repr(mentions)
+            )
         )
 
 

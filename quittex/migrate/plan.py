@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quittex.archive import Archive
 from quittex.archive.gcpause import paused_gc
 from quittex.errors import BadInputError
+from quittex.i18n import _, format_number
 from quittex.media import archive_video_info, check_video
 from quittex.media.sniff import describe_bytes, looks_truncated
 from quittex.migrate.select import Selection, SelectOptions, select
@@ -24,6 +25,9 @@ from quittex.rewrite.draft import Draft
 from quittex.rewrite.options import Platform, RewriteOptions
 from quittex.rewrite.pipeline import ProgressCallback, Rewriter, RewriteResult
 from quittex.rewrite.videolink import OversizedVideo, RefusalKind
+
+if TYPE_CHECKING:
+    from quittex.migrate.review import Published
 
 # A platform's media limits (BlueskyLimits, MastodonLimits…): what check_video() reads.
 MediaLimits = Any
@@ -66,6 +70,8 @@ class MigrationPlan:
     selection: Selection
     platforms: dict[Platform, PlatformPlan] = field(default_factory=dict)
     options: RewriteOptions | None = None  # what the drafts were written with (a platform's pace, say)
+    # What the journals say is published: a review leaves those tweets as they are.
+    published: Published | None = None
 
     @property
     def tweets(self) -> int:
@@ -80,16 +86,20 @@ def plan_migration(
     already_migrated: frozenset[str] = frozenset(),
     media_limits: Mapping[Platform, MediaLimits] | None = None,
     on_progress: ProgressCallback | None = None,
+    published: Published | None = None,
 ) -> MigrationPlan:
     """Select and rewrite. `already_migrated`: tweet ids a journal says exist
     on the new platforms, so links to them can point to the new posts.
     `media_limits`: what each platform's server accepts (default: the
     platforms' documented limits); a video beyond them becomes a link.
-    `on_progress(done, total, "")` counts the tweets rewritten."""
+    `on_progress(done, total, "")` counts the tweets rewritten.
+    `published`: what the journals say is published (quittex.migrate.review):
+    those tweets keep the text they went out with, whatever a review
+    (`select_options.review`) says."""
     selection, rewriter = prepare_rewrite(
-        archive, platforms, select_options, rewrite_options, already_migrated, media_limits
+        archive, platforms, select_options, rewrite_options, already_migrated, media_limits, published
     )
-    plan = MigrationPlan(selection, options=rewriter.options)
+    plan = MigrationPlan(selection, options=rewriter.options, published=published)
     with paused_gc():
         results = rewriter.rewrite_all(selection.threads, platforms, on_progress)
     for platform, result in results.items():
@@ -104,10 +114,19 @@ def prepare_rewrite(
     rewrite_options: RewriteOptions | None = None,
     already_migrated: frozenset[str] = frozenset(),
     media_limits: Mapping[Platform, MediaLimits] | None = None,
+    published: Published | None = None,
 ) -> tuple[Selection, Rewriter]:
-    """The threads to migrate, and the rewriter that turns them into posts."""
+    """The threads to migrate, and the rewriter that turns them into posts:
+    selected, then reviewed when `select_options.review` is given."""
     _check_alt_text_paths(archive, rewrite_options)
-    selection = select(archive.threads, select_options or SelectOptions(), archive.account.account_id or None)
+    select_options = select_options or SelectOptions()
+    selection = select(archive.threads, select_options, archive.account.account_id or None)
+    if select_options.review is not None:
+        selection, rewrite_options = _reviewed(archive, selection, select_options, rewrite_options, published)
+    elif published is not None and published.texts:
+        from quittex.migrate.review import keep_published_texts
+
+        selection = keep_published_texts(selection, published)
     flag_unreadable_photos(archive, selection.tweets)
     limits = {p: (media_limits or {}).get(p) or platform_spec(p).default_media_limits() for p in platforms}
     tweets = selection.tweets  # a new list at each read
@@ -120,6 +139,27 @@ def prepare_rewrite(
     return selection, rewriter
 
 
+def _reviewed(
+    archive: Archive,
+    selection: Selection,
+    select_options: SelectOptions,
+    rewrite_options: RewriteOptions | None,
+    published: Published | None,
+) -> tuple[Selection, RewriteOptions]:
+    """The review applied: its left-out tweets out, its texts in, its alt texts
+    winning over the alt-text sheet's."""
+    from quittex.migrate.review import apply_review, check_archive
+
+    review = select_options.review
+    assert review is not None
+    check_archive(review, archive.account)
+    options = rewrite_options or RewriteOptions()
+    selection, alt_texts, _report = apply_review(selection, review, archive.tweets, options.alt_texts, published)
+    if alt_texts != options.alt_texts:
+        options = options.model_copy(update={"alt_texts": alt_texts})
+    return selection, options
+
+
 def flag_unreadable_photos(archive: Archive, tweets: Iterable[Tweet]) -> None:
     """A warning on each tweet whose photo is empty or not an image at all (an
     HTML page saved as .jpg…), told from the file's first bytes, or cut short,
@@ -128,7 +168,7 @@ def flag_unreadable_photos(archive: Archive, tweets: Iterable[Tweet]) -> None:
     photos = [(tweet, media) for tweet in tweets for media in tweet.media if media.kind == "photo" and media.path]
     if not photos:
         return
-    paths = [media.path for _, media in photos]
+    paths = [media.path for _tweet, media in photos]
     heads, tails = archive.source.heads(paths), archive.source.tails(paths)
     for tweet, media in photos:
         what = describe_bytes(heads.get(media.path, b""))
@@ -180,10 +220,12 @@ def _check_alt_text_paths(archive: Archive, options: RewriteOptions | None) -> N
     known = {m.path for t in archive.tweets for m in t.media if m.path}
     unknown = sorted(set(options.alt_texts) - known)
     if unknown:
-        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        shown = ", ".join(unknown[:5])
+        if len(unknown) > 5:
+            shown = _("{names} and {count} more").format(names=shown, count=format_number(len(unknown) - 5))
         raise BadInputError(
-            f"The alt text file describes media this archive does not have: {shown}.",
-            hint="Export a fresh file with 'quittex alt-text export' and keep its media_path column unchanged.",
+            _("The alt text file describes media this archive does not have: {names}.").format(names=shown),
+            hint=_("Export a fresh file with 'quittex alt-text export' and keep its media_path column unchanged."),
         )
 
 

@@ -17,11 +17,13 @@ from pathlib import Path
 
 from quittex.archive import Archive, load_archive
 from quittex.migrate.plan import MigrationPlan, plan_migration
+from quittex.migrate.review import Published
 from quittex.migrate.select import SelectOptions
 from quittex.migrate.targets import close_targets, migrated_ids, open_targets, with_server_limits
 from quittex.platforms import PlatformName
 from quittex.platforms import platform as platform_spec
 from quittex.publish.base import Publisher
+from quittex.publish.journal import Journal, journal_path
 from quittex.publish.migration import PlatformJob, publish_all
 from quittex.publish.runner import Progress, RunLimits, RunReport
 from quittex.rewrite.options import RewriteOptions
@@ -110,9 +112,11 @@ def _plan_and_publish(
         done_before,
         media_limits,
         on_progress=_stage(on_stage, "Rewriting"),
+        published=_published(source, publishers, settings.state_dir),
     )
     if confirm is not None and not confirm(plan, publishers):
         return MigrationOutcome(plan)
+    _remember_edits(source, publishers, plan, settings.state_dir)
     reports = publish_plan(archive, plan, publishers, settings, on_progress)
     return MigrationOutcome(plan, reports, published=True)
 
@@ -142,6 +146,42 @@ def publish_plan(
             publisher.pacer.budgets.update(platform_spec(name).pace_budgets(plan.options.platform(name)))
     limits = RunLimits(max_posts=settings.max_posts, stop=settings.stop)
     return publish_all(archive, jobs, limits=limits, state_dir=settings.state_dir, on_progress=on_progress)
+
+
+def _published(source: str, publishers: Mapping[PlatformName, Publisher], state_dir: Path | None) -> Published:
+    """What these accounts' journals say is published: a review leaves those
+    tweets as they are, and an edited one keeps the text it went out with."""
+    from quittex.migrate.review import published_tweets
+
+    return published_tweets(journal_path(name, source, p.account, state_dir) for name, p in publishers.items())
+
+
+def _remember_edits(
+    source: str, publishers: Mapping[PlatformName, Publisher], plan: MigrationPlan, state_dir: Path | None
+) -> None:
+    """The texts a review edited, written in each journal before their posts
+    are (and forgotten for tweets about to go out with the archive's text): a
+    later run makes the same posts of them, with any review or none."""
+    from quittex.migrate.review import remember_edits
+
+    report = plan.selection.review
+    edits = report.edits if report is not None else {}
+    published = plan.published.ids if plan.published is not None else frozenset()
+    planned = {tweet.id for tweet in plan.selection.tweets}
+    for name, publisher in publishers.items():
+        if not edits and not _has_edits(journal_path(name, source, publisher.account, state_dir)):
+            continue  # nothing recorded, nothing to record
+        with Journal.open(name, source, publisher.account, state_dir) as journal:
+            remember_edits(journal, edits, planned, published)
+
+
+def _has_edits(path: Path) -> bool:
+    from quittex.migrate.review import EDITS_META
+
+    if not path.exists():
+        return False
+    with Journal.read_only(path) as journal:
+        return EDITS_META in journal.meta()
 
 
 def _stage(on_stage: Callable[[str], StageCallback | None] | None, name: str) -> StageCallback | None:

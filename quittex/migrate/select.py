@@ -14,10 +14,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quittex.archive.summary import PSEUDO_LANGUAGES
 from quittex.errors import BadInputError
+from quittex.i18n import N_, _, format_number
 from quittex.models import Thread, Tweet
+
+if TYPE_CHECKING:
+    from quittex.migrate.review import Review, ReviewReport
 
 _ID_OR_URL = re.compile(
     r"^(?:https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/)?(\d{1,20})(?:[/?#].*)?$"
@@ -36,12 +41,16 @@ class SelectOptions:
     exclude_sensitive: bool = False
     only: frozenset[str] = frozenset()
     skip: frozenset[str] = frozenset()
+    # What the people reviewing the page chose (`quittex migrate --review`):
+    # applied after these filters, and only to the tweets they kept.
+    review: Review | None = None
 
 
 @dataclass
 class Selection:
     threads: list[Thread]
-    skipped: Counter = field(default_factory=Counter)  # reason → count
+    skipped: Counter = field(default_factory=Counter)  # reason (as shown, translated) → count
+    review: ReviewReport | None = None  # what applying a review did, when one was given
 
     @property
     def tweets(self) -> list[Tweet]:
@@ -62,36 +71,85 @@ def select(threads: list[Thread], options: SelectOptions, account_id: str | None
             kept.append(trimmed)
     if options.top is not None:
         kept = _top(kept, options.top, skipped)
-    return Selection(threads=kept, skipped=skipped)
+    return Selection(threads=kept, skipped=_shown(skipped, options))
+
+
+# Why tweets are left out, shown as "Left out: retweet": counted by these
+# msgids, translated once the counting is done.
+# Translators: why tweets are left out, shown as "Left out: retweet".
+RETWEET = N_("retweet")
+# Translators: why tweets are left out, shown as "Left out: reply to someone else".
+REPLY_ELSEWHERE = N_("reply to someone else")
+# Translators: why tweets are left out (--min-likes), shown as "Left out: fewer than 10 likes".
+FEWER_LIKES = N_("fewer than {count} likes")
+# Translators: why tweets are left out (--top), shown as "Left out: not in the top 100".
+NOT_IN_TOP = N_("not in the top {count}")
+# Translators: the reasons below say why tweets are left out, shown as "Left out: in --skip".
+NOT_IN_ONLY = N_("not in --only")
+IN_SKIP = N_("in --skip")
+BEFORE_SINCE = N_("before --since")
+AFTER_UNTIL = N_("after --until")
+OTHER_LANGUAGE = N_("other language")
+MARKED_SENSITIVE = N_("marked sensitive")
+
+
+def _shown(skipped: Counter, options: SelectOptions) -> Counter:
+    """The reasons in the language of the run."""
+    numbers = {FEWER_LIKES: options.min_likes, NOT_IN_TOP: options.top}
+    return Counter(
+        {
+            _(reason).format(count=format_number(numbers[reason] or 0)) if reason in numbers else _(reason): count
+            for reason, count in skipped.items()
+        }
+    )
 
 
 def _thread_excluded(thread: Thread, options: SelectOptions, account_id: str | None) -> str | None:
     root = thread.root
     if root.is_retweet:
-        return None if options.include_retweets else "retweet"
+        return None if options.include_retweets else RETWEET
     replies_elsewhere = root.in_reply_to_user_id is not None and root.in_reply_to_user_id != account_id
     if replies_elsewhere and not options.include_replies:
-        return "reply to someone else"
+        return REPLY_ELSEWHERE
     if options.min_likes and max(t.favorite_count for t in thread.tweets) < options.min_likes:
-        return f"fewer than {options.min_likes} likes"
+        return FEWER_LIKES
     return None
 
 
 def _tweet_excluded(tweet: Tweet, options: SelectOptions) -> str | None:
     day = tweet.created_at.date()
     if options.only and tweet.id not in options.only:
-        return "not in --only"
+        return NOT_IN_ONLY
     if tweet.id in options.skip:
-        return "in --skip"
+        return IN_SKIP
     if options.since and day < options.since:
-        return "before --since"
+        return BEFORE_SINCE
     if options.until and day > options.until:
-        return "after --until"
+        return AFTER_UNTIL
     if options.langs and (tweet.lang or "und") not in options.langs:
-        return "other language"
+        return OTHER_LANGUAGE
     if options.exclude_sensitive and tweet.possibly_sensitive:
-        return "marked sensitive"
+        return MARKED_SENSITIVE
     return None
+
+
+def leave_out(selection: Selection, ids: frozenset[str], reason: str) -> Selection:
+    """`selection` without the tweets `ids`, counted under `reason`; their
+    replies continue from the nearest kept tweet, as with the filters."""
+    if not ids:
+        return selection
+    skipping, dropped = SelectOptions(skip=ids), Counter()  # the filters' own way of dropping tweets
+    kept = []
+    for thread in selection.threads:
+        if not any(tweet.id in ids for tweet in thread.tweets):
+            kept.append(thread)
+            continue
+        trimmed = _trim(thread, skipping, dropped)
+        if trimmed is not None:
+            kept.append(trimmed)
+    skipped = Counter(selection.skipped)
+    skipped[reason] += sum(dropped.values())
+    return Selection(threads=kept, skipped=skipped, review=selection.review)
 
 
 def _trim(thread: Thread, options: SelectOptions, skipped: Counter) -> Thread | None:
@@ -132,11 +190,11 @@ def _top(threads: list[Thread], count: int, skipped: Counter) -> list[Thread]:
         reverse=True,
     )
     chosen: set[int] = set()
-    for _, _, index in ranked[:count]:
+    for _likes, _id, index in ranked[:count]:
         chosen.add(index)
     for index, thread in enumerate(threads):
         if index not in chosen:
-            skipped[f"not in the top {count}"] += len(thread.tweets)
+            skipped[NOT_IN_TOP] += len(thread.tweets)
     return [thread for index, thread in enumerate(threads) if index in chosen]
 
 
@@ -145,9 +203,11 @@ def read_id_list(path: Path) -> frozenset[str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as error:
-        raise BadInputError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise BadInputError(
+            _("Cannot read {path}: {reason}.").format(path=path, reason=error.strerror or error)
+        ) from None
     except UnicodeDecodeError:
-        raise BadInputError(f"{path} is not a UTF-8 text file.") from None
+        raise BadInputError(_("{path} is not a UTF-8 text file.").format(path=path)) from None
     ids = set()
     for number, line in enumerate(lines, 1):
         entry = line.split("#", 1)[0].strip() if not line.strip().startswith("http") else line.strip()
@@ -155,7 +215,11 @@ def read_id_list(path: Path) -> frozenset[str]:
             continue
         match = _ID_OR_URL.match(entry)
         if not match:
-            raise BadInputError(f"{path}, line {number}: {entry!r} is neither a tweet id nor a tweet URL.")
+            raise BadInputError(
+                _("{path}, line {number}: {entry} is neither a tweet id nor a tweet URL.").format(
+                    path=path, number=number, entry=repr(entry)
+                )
+            )
         ids.add(match.group(1))
     return frozenset(ids)
 
@@ -168,7 +232,9 @@ def parse_langs(value: str | None) -> frozenset[str]:
         lang for lang in langs if not re.fullmatch(r"[a-z]{2,3}(-[a-z]{2,4})?", lang) and lang not in PSEUDO_LANGUAGES
     }
     if unknown:
-        raise BadInputError(f"--lang takes language codes like fr,en; not {', '.join(sorted(unknown))}.")
+        raise BadInputError(
+            _("--lang takes language codes like fr,en; not {codes}.").format(codes=", ".join(sorted(unknown)))
+        )
     return frozenset(langs)
 
 
@@ -178,4 +244,6 @@ def parse_day(value: str | None, option: str) -> date | None:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise BadInputError(f"{option} takes a date like 2023-01-31, not {value!r}.") from None
+        raise BadInputError(
+            _("{option} takes a date like 2023-01-31, not {value}.").format(option=option, value=repr(value))
+        ) from None
