@@ -38,7 +38,8 @@ COMMENT_TAGS = ("Translators:",)
 # A fixed date: the template changes only when its texts do.
 TEMPLATE_DATE = datetime(2026, 12, 3, tzinfo=UTC)
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z_]+\)[sdr]|\{\}|%[sd]")
-MARKUP = re.compile(r"\[/?[a-z][a-z ]*\]|\[/\]")
+# Rich's markup tags (styles quittex and Typer use); other [words] are text ("[required]").
+MARKUP = re.compile(r"\[/?(?:bold|dim|italic|underline|red|green|yellow|blue|cyan|magenta|white|link)\b[^\]]*\]|\[/\]")
 
 
 def _new_catalog(locale: str | None = None) -> Catalog:

@@ -8,19 +8,17 @@ quittex contacts export contacts.csv --mastodon-csv F --handle-map F
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import click
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
 from quittex.cli import console
 from quittex.cli.console import shown
-from quittex.cli.progress import READING, archive_progress
+from quittex.cli.progress import FOLLOWING, LOOKING_UP, READING, archive_progress, simple_bar
 from quittex.errors import BadInputError, PartialError
 from quittex.i18n import N_, _, format_day, format_number, ngettext
 from quittex.platforms import PLATFORMS, label, parse_platforms
@@ -203,7 +201,7 @@ def find(
         contacts = read_contacts(archive)
     publishers = _connect(platforms, {"bluesky": bluesky_account, "mastodon": mastodon_account})
     try:
-        with _bar(LOOKING_UP) as on_progress:
+        with simple_bar(LOOKING_UP) as on_progress:
             found = find_contacts(contacts, publishers, known=known, state_dir=state_dir, on_progress=on_progress)
     finally:
         for publisher in publishers.values():
@@ -280,7 +278,7 @@ def follow(
         [n for n in platforms if counts[n]], {"bluesky": bluesky_account, "mastodon": mastodon_account}
     )
     try:
-        with _bar(FOLLOWING) as on_progress:
+        with simple_bar(FOLLOWING) as on_progress:
             reports = follow_all(
                 targets,
                 publishers,
@@ -355,25 +353,6 @@ def _confirm(yes: bool, question: str) -> None:
         unattended=_("Add --yes to follow without a terminal."),
         declined=_("No one was followed."),
     )
-
-
-# The labels of the look-up and follow bars (msgids: shown through _()).
-LOOKING_UP = N_("Looking up")
-# Translators: a progress bar's label: quittex is following accounts now.
-FOLLOWING = N_("Following")
-
-
-@contextmanager
-def _bar(label_text: str):
-    """An on_progress(done, total) with the time left, on stderr at a terminal; `label_text` in English."""
-    if not console.err.is_terminal:
-        yield None
-        return
-    label_text = _(label_text)
-    columns = (TextColumn(label_text), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console.err, transient=True) as progress:
-        task = progress.add_task(label_text, total=None)
-        yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
 def register(app: typer.Typer) -> None:
