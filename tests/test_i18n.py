@@ -292,7 +292,7 @@ def test_numbers_dates_and_durations_follow_the_language():
 @pytest.mark.parametrize(
     ("lang", "answer", "expected"),
     [("fr", "o", True), ("fr", "oui", True), ("fr", "non", False), ("de", "ja", True), ("es", "sí", True),
-     ("it", "no", False), ("fr", "yes", True), ("fr", "", False)],
+     ("it", "no", False), ("it", "si", True), ("fr", "yes", True), ("fr", "", False)],
 )  # fmt: skip
 def test_yes_no_questions_take_the_language_s_words(lang, answer, expected):
     from quittex.cli import console

@@ -226,7 +226,7 @@ def _environment_still_set(platform: str | None) -> list[str]:
             warnings.append(
                 ngettext(
                     "{variables} is still set in the environment: quittex keeps using it.",
-                    "{variables} are still set in the environment: quittex keeps using it.",
+                    "{variables} are still set in the environment: quittex keeps using them.",
                     len(present),
                 ).format(variables=format_list(present))
             )

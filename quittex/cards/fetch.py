@@ -167,7 +167,7 @@ class Fetcher:
             if parts.scheme:
                 reason = _("{scheme}: links are not fetched, only http and https").format(scheme=parts.scheme)
             else:
-                reason = _("this: links are not fetched, only http and https")
+                reason = _("a link without http:// or https:// is not fetched")
             raise CardFetchError(reason)
         host = parts.hostname
         if not host:

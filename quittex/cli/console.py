@@ -76,6 +76,14 @@ def confirm_or_stop(yes: bool, question: str, *, unattended: str, declined: str)
 YES_LETTER, NO_LETTER, YES_WORD, NO_WORD = N_("y"), N_("n"), N_("yes"), N_("no")
 
 
+def _bare(word: str) -> str:
+    """ "Sì", "si" and "SI" alike: people type without accents or with capitals."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word.strip().casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def confirm(question: str, *, default: bool = False) -> bool:
     """Ask a yes/no question on stderr, answered in the user's language
     ("o"/"oui" in French) or in English."""
@@ -84,12 +92,11 @@ def confirm(question: str, *, default: bool = False) -> bool:
     yes, no = _(YES_LETTER), _(NO_LETTER)
     choices = f"{yes.upper()}/{no}" if default else f"{yes}/{no.upper()}"
     accepted = {
-        True: {yes.casefold(), _(YES_WORD).casefold(), "y", "yes"},
-        False: {no.casefold(), _(NO_WORD).casefold(), "n", "no"},
+        True: {_bare(yes), _bare(_(YES_WORD)), "y", "yes"},
+        False: {_bare(no), _bare(_(NO_WORD)), "n", "no"},
     }
     while True:
-        answer = typer.prompt(f"{question} [{choices}]", default="", show_default=False, err=True)
-        answer = answer.strip().casefold()
+        answer = _bare(typer.prompt(f"{question} [{choices}]", default="", show_default=False, err=True))
         if not answer:
             return default
         for value, words in accepted.items():

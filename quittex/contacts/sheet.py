@@ -22,7 +22,7 @@ from quittex.sheets import SheetKind, read_sheet, uncell, write_sheet
 FOLLOW = "follow"
 BASE_COLUMNS = ("x_id", "x_handle", "x_name", "relation", "interactions", "last_interaction")
 PLATFORM_COLUMNS = ("", "_id", "_name", "_confidence", "_evidence", "_others")
-YES = {"yes", "y", "oui", "o", "sí", "si", "s", "ja", "j", "x", "1", "true"}
+YES = {"yes", "y", "oui", "o", "sí", "sì", "si", "s", "ja", "j", "x", "1", "true"}
 NO = {"", "no", "n", "non", "nein", "0", "false"}
 _SPLIT = re.compile(r"[\s,;/+]+")
 # Marked for the catalog; `quittex.sheets` shows them through `_()`.
