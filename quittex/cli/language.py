@@ -21,6 +21,8 @@ from quittex.vocabulary import LANGUAGES
 # The English text of a help, kept on the object so a new language starts from it.
 _SOURCE = "_quittex_english"
 _TRANSLATED_ATTRIBUTES = ("help", "short_help", "epilog", "rich_help_panel")
+# The usage line's words, as Typer writes them.
+USAGE_WORDS = {"options_metavar": N_("[OPTIONS]"), "subcommand_metavar": N_("COMMAND [ARGS]...")}
 
 
 def walk(command) -> Iterator:
@@ -46,6 +48,8 @@ def translate_commands(command) -> None:
         for attribute, english in _english(item).items():
             if attribute == "metavar":
                 item.metavar = i18n._(english) if english in METAVAR_WORDS else english
+            elif attribute in USAGE_WORDS:
+                setattr(item, attribute, i18n._(english) if english == USAGE_WORDS[attribute] else english)
             elif isinstance(english, str) and english.strip():
                 setattr(item, attribute, i18n._(english))
 
@@ -108,6 +112,7 @@ def _english(item) -> dict[str, str | None]:
     source = getattr(item, _SOURCE, None)
     if source is None:
         source = {name: getattr(item, name, None) for name in _TRANSLATED_ATTRIBUTES if hasattr(item, name)}
+        source.update({name: getattr(item, name) for name in USAGE_WORDS if getattr(item, name, None)})
         if hasattr(item, "param_type_name"):
             source["metavar"] = _plain_metavar(item)
             # The range is the help's to say, in words ("at least 1").
