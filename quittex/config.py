@@ -37,6 +37,7 @@ from pydantic import (
     PrivateAttr,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -57,9 +58,15 @@ XAccountFate = Literal["closed", "dormant"]
 # --- addresses: parsed leniently, stored in one canonical form ---------------------
 
 _MASTODON_USER = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
-_MASTODON_HANDLE = re.compile(rf"@?(?P<user>{_MASTODON_USER})@(?P<host>[^@\s/]+)")
-_MASTODON_PROFILE = re.compile(rf"https?://(?P<host>[^/\s]+)/@(?P<user>{_MASTODON_USER})/?")
-_BLUESKY_PROFILE = re.compile(r"https?://bsky\.app/profile/(?P<handle>[^/\s]+)/?")
+_MASTODON_HANDLE = re.compile(rf"@?(?P<user>{_MASTODON_USER})@(?P<host>[^@\s/]+)/?")
+# A profile page, with or without https:// (mamot.fr/@velo), the old /users/ form,
+# a post's page (/@velo/1234), or a remote profile seen from another server
+# (mamot.fr/@velo@piaille.fr: the account lives on piaille.fr).
+_MASTODON_PROFILE = re.compile(
+    rf"(?:https?://)?(?P<host>[^/\s@]+)/(?:@(?P<user>{_MASTODON_USER})(?:@(?P<home>[^/\s@]+))?"
+    rf"|users/(?P<old_user>{_MASTODON_USER}))(?:/[^\s]*)?"
+)
+_BLUESKY_PROFILE = re.compile(r"(?:https?://)?bsky\.app/profile/(?P<handle>[^/\s]+)/?")
 # The AT Protocol handle spec reserves these top-level domains.
 _BLUESKY_FORBIDDEN_TLDS = {"alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion"}
 _HOSTNAME = re.compile(r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*")
@@ -73,14 +80,17 @@ def _check_hostname(host: str) -> str:
 
 
 def parse_mastodon_address(value: str) -> str:
-    """`@user@instance`, `user@instance` or a profile URL, as `@user@instance`."""
+    """`@user@instance`, `user@instance` or a profile page (`https://mamot.fr/@velo`,
+    `mamot.fr/@velo`, `/users/velo`, a post's page), as `@user@instance`."""
     text = value.strip()
-    match = _MASTODON_HANDLE.fullmatch(text) or _MASTODON_PROFILE.fullmatch(text)
-    if not match:
-        raise ValueError(
-            _("must look like @user@instance, for example @collectif@mamot.fr (got {value})").format(value=repr(text))
-        )
-    return f"@{match['user']}@{_check_hostname(match['host'])}"
+    if match := _MASTODON_HANDLE.fullmatch(text):
+        return f"@{match['user']}@{_check_hostname(match['host'])}"
+    if match := _MASTODON_PROFILE.fullmatch(text):
+        user = match["user"] or match["old_user"]
+        return f"@{user}@{_check_hostname(match['home'] or match['host'])}"
+    raise ValueError(
+        _("must look like @user@instance, for example @collectif@mamot.fr (got {value})").format(value=repr(text))
+    )
 
 
 def parse_bluesky_handle(value: str) -> str:
@@ -118,6 +128,22 @@ def parse_web_url(value: str) -> str:
     return text
 
 
+# A site written without https:// ("velo-lumiere.example.org/lettre").
+_BARE_SITE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]+(?::\d{1,5})?(?:[/?#]\S*)?"
+)
+
+
+def complete_web_url(value: str) -> str:
+    """Like `parse_web_url`, but a bare domain (velo-lumiere.example.org) that
+    looks like one becomes https://velo-lumiere.example.org: what people type
+    when asked for their website."""
+    text = value.strip()
+    if "://" not in text and _BARE_SITE.fullmatch(text):
+        text = "https://" + text
+    return parse_web_url(text)
+
+
 def mastodon_profile_url(address: str) -> str:
     _empty, user, host = address.split("@")
     return f"https://{host}/@{user}"
@@ -141,6 +167,14 @@ def default_language() -> str:
     except (UnknownLocaleError, ValueError, TypeError):
         return "en"
     return found if found in LANGUAGES else "en"
+
+
+def language_name(code: str) -> str:
+    """ "French", "anglais": a language's name in the language quittex speaks."""
+    try:
+        return Locale.parse(code).get_language_name(babel_locale()) or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -169,6 +203,42 @@ def parse_localized_text(value: Any) -> str | dict[str, str]:
         return texts
     # Translators: {example} is a piece of TOML: {fr = "…", en = "…"}.
     raise ValueError(_("must be a text, or texts by language like {example}").format(example='{fr = "…", en = "…"}'))
+
+
+def parse_articles(value: Any, language: str | None) -> dict[str, str] | None:
+    """`{fr = "le", es = "el"}`, or one article for the collective's `language`,
+    as {language: article}, each checked against the articles of its language."""
+    from quittex.farewell.grammar import ARTICLES, parse_article  # the package imports this module
+
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not language:
+            # Translators: {example} is a piece of TOML: {fr = "le"}.
+            raise ValueError(_("say which language the article is for, like {example}").format(example='{fr = "le"}'))
+        value = {language: value}
+    if not isinstance(value, Mapping) or not value:
+        raise ValueError(_("must be the article by language, like {example}").format(example='{fr = "le", es = "el"}'))
+    articles = {}
+    for lang, article in value.items():
+        code = parse_language(lang)
+        if code not in ARTICLES:
+            raise ValueError(
+                _("languages must be among {languages} (got {unknown})").format(
+                    languages=", ".join(LANGUAGES), unknown=lang
+                )
+            )
+        try:
+            articles[code] = parse_article(str(article), code)
+        except ValueError:
+            choices = ", ".join(f'"{choice}"' for choice in ARTICLES[code])
+            raise ValueError(
+                _("{value} is not an article of the {language} texts: write one of {choices}").format(
+                    value=repr(article), language=language_name(code), choices=choices
+                )
+            ) from None
+    return articles
 
 
 def _check_text(text: Any) -> str:
@@ -209,10 +279,34 @@ class Section(BaseModel):
 
 
 class CollectiveSection(Section):
+    """`[collective]`: who the collective is.
+
+    `article` is the article the name takes in each language's texts, written
+    as the language writes it before the name: `{fr = "le", es = "el"}` gives
+    "Nous sommes le Collectif…", "du Collectif…", "Somos el Colectivo…".
+    The articles are fr: le, la, l', les; en: the; es: el, la, los, las;
+    it: il, lo, la, l', i, gli, le; de: der, die, das, "die (plural)";
+    "none" in every language for a name that takes none (Attac). A single
+    text (`article = "le"`) is for the collective's `language`. A language
+    left out is guessed from the name's first word, and `quittex farewell`
+    says which article it assumed.
+    """
+
     name: optional(Annotated[str, Field(max_length=80)]) = None
     language: optional(LanguageCode) = None
+    # The article the name takes, per language: {fr = "le", es = "el"}.
+    article: dict[str, str] | None = None
     # One or two sentences saying who the collective is, for the intro post.
     description: optional(LocalizedText) = None
+
+    @field_validator("article", mode="before")
+    @classmethod
+    def _articles(cls, value: Any, info: ValidationInfo) -> dict[str, str] | None:
+        return parse_articles(value, info.data.get("language"))
+
+    def article_for(self, lang: str) -> str | None:
+        """The article set for `lang`'s texts, or None (then it is guessed)."""
+        return (self.article or {}).get(lang)
 
 
 class AddressesSection(Section):

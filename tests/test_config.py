@@ -381,19 +381,22 @@ def test_init_asks_again_until_each_answer_is_usable(tmp_path):
         "Les Amis du Lavoir",  # the name cannot be skipped
         "pt",
         "fr",  # a language quittex does not write is refused
+        "el",
+        "",  # not a French article; then the one guessed from the name, "les"
         "Un lavoir, des voisines et des voisins.",
         "lavoir",
         "@lavoir@piaille.example.org",
         "",  # no Bluesky
-        "lavoir.example.org",
-        "https://lavoir.example.org",
+        "lavoir",
+        "lavoir.example.org",  # a bare domain is a website, once it looks like one
         "",
         "",  # no newsletter
+        "20/13/2026",
         "20/01/2026",
-        "2026-01-20",
         "9",
         "2 3 2",
         "On préfère se parler en vrai.",
+        "peut-être",
         "",  # dormant, the default
     ]
     result = run_cli("init", "--config", str(path), input="\n".join(answers) + "\n")
@@ -401,6 +404,7 @@ def test_init_asks_again_until_each_answer_is_usable(tmp_path):
     config = load_config(path)
     assert config.collective.name == "Les Amis du Lavoir"
     assert config.collective.language == "fr"
+    assert config.collective.article == {"fr": "les"}
     assert config.addresses.mastodon == "@lavoir@piaille.example.org"
     assert config.addresses.bluesky is None
     assert config.addresses.website == "https://lavoir.example.org"
@@ -410,10 +414,12 @@ def test_init_asks_again_until_each_answer_is_usable(tmp_path):
     assert config.leaving.x_account == "dormant"
     for complaint in (
         "choose one of fr",
+        "write one of le, la, l', les or none",
         "must look like @user@instance",
         "must be a web address",
-        "YYYY-MM-DD",
+        "write the day, the month and the year",
         "between 1 and 5",
+        "answer 1 or 2",
     ):
         assert complaint in result.stderr + result.stdout
     # The reason list is shown in the chosen language.
@@ -424,10 +430,11 @@ def test_init_asks_only_what_the_options_did_not_say(tmp_path):
     path = tmp_path / "quittex.toml"
     options = init_options(path)
     options.remove("--no-input")
-    answers = ["Qui nous sommes.", "https://lavoir.example.org/lettre", "Écrivez-nous.", "On en a assez."]
+    answers = ["", "Qui nous sommes.", "https://lavoir.example.org/lettre", "Écrivez-nous.", "On en a assez."]
     result = run_cli(*options, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     config = load_config(path)
+    assert config.collective.article == {"fr": "les"}  # the guess, accepted with Enter
     assert config.collective.description == "Qui nous sommes."
     assert config.addresses.newsletter == "https://lavoir.example.org/lettre"
     assert config.reasons.own == "On en a assez."

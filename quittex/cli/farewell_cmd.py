@@ -13,9 +13,11 @@ from rich.text import Text
 
 from quittex.cli import console
 from quittex.cli.console import shown
-from quittex.config import ProjectConfig, load_config
+from quittex.config import ProjectConfig, language_name, load_config
 from quittex.errors import BadInputError
 from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
+from quittex.farewell.context import MissingText
+from quittex.farewell.grammar import ARTICLES, article_examples
 from quittex.i18n import N_, _, format_number, ngettext
 from quittex.platforms import PLATFORMS, REGISTRY, label
 from quittex.vocabulary import LANGUAGES
@@ -35,6 +37,18 @@ _PLATFORM_NAMES = {"x": "X"} | {name: spec.label for name, spec in REGISTRY.item
 
 # How much a text was cut to fit its platform (the `detail` of a FarewellText).
 _DETAILS = {"short": N_("short form, to fit"), "minimal": N_("minimal form, to fit")}
+
+# The collective's own texts, as a note about one names it.
+_OWN_TEXTS = {
+    # Translators: one of the collective's own texts, named in a note ("The description (collective.description)…").
+    "collective.description": N_("The description"),
+    # Translators: one of the collective's own texts, named in a note.
+    "addresses.newsletter_subscribe": N_("How to subscribe to the newsletter"),
+    # Translators: one of the collective's own texts, named in a note.
+    "reasons.own": N_("Your own reason"),
+    # Translators: one of the collective's own texts, named in a note.
+    "farewell.letter_greeting": N_("The letter's greeting"),
+}
 
 
 def farewell(
@@ -78,30 +92,45 @@ def farewell(
         bool,
         typer.Option("--pin", help="With --post: pin the introduction to the profile (`profile --restore` unpins)."),
     ] = False,
+    other_languages: Annotated[
+        bool,
+        typer.Option(
+            "--use-other-languages",
+            help="When one of your own texts (description, own reason, how to subscribe, greeting) is not written "
+            "in the language asked, use it in the language it is written in rather than leave it out.",
+        ),
+    ] = False,
 ) -> None:
     """Write the farewell announcements, each within its platform's limit, in your language."""
     if plain and as_json:
         raise BadInputError(_("--plain and --json are two different outputs: choose one."))
     project = _project(config_file, mastodon_limit)
     if post_to is not None:
-        _post_intro(project, post_to.value, lang.value if lang else None, yes=yes, force=force, pin=pin)
+        chosen = lang.value if lang else None
+        _post_intro(project, post_to.value, chosen, yes=yes, force=force, pin=pin, other_languages=other_languages)
         return
     if pin:
         raise BadInputError(_("--pin goes with --post: it pins the introduction once posted."))
     formats = FORMATS if fmt.value == "all" else (fmt.value,)
     custom = read_template(template) if template else None
-    kit = render_farewell(project, formats=formats, lang=lang.value if lang else None, template=custom)
+    kit = render_farewell(
+        project, formats=formats, lang=lang.value if lang else None, template=custom, other_languages=other_languages
+    )
     _show(kit, plain=plain, as_json=as_json)
+    _explain(kit, project)
     if copy:
         _copy(kit.plain())
 
 
-def _post_intro(project: ProjectConfig, platform: str, lang: str | None, *, yes: bool, force: bool, pin: bool) -> None:
+def _post_intro(
+    project: ProjectConfig, platform: str, lang: str | None, *, yes: bool, force: bool, pin: bool, other_languages: bool
+) -> None:
     import sys
 
     from quittex.farewell.post import post_intro
 
-    kit = render_farewell(project, formats=("intro",), lang=lang)
+    kit = render_farewell(project, formats=("intro",), lang=lang, other_languages=other_languages)
+    _explain(kit, project)
     intro = next((text for text in kit.texts if text.platform == platform), None)
     if intro is None:
         raise BadInputError(
@@ -159,6 +188,66 @@ def _show(kit: FarewellKit, *, plain: bool, as_json: bool) -> None:
     for note in kit.skipped:
         skipped = _("skipped {note}").format(note=shown(note))
         console.info(f"[dim]{skipped}[/dim]")
+
+
+def _explain(kit: FarewellKit, project: ProjectConfig) -> None:
+    """What the texts assumed or left out, once each, on stderr."""
+    where = shown(str(project.source or "quittex.toml"))
+    if kit.article and kit.article.guessed and project.collective.name:
+        _explain_article(kit, project.collective.name, where)
+    for missing in kit.missing:
+        _explain_missing(missing, where)
+
+
+def _explain_article(kit: FarewellKit, name: str, where: str) -> None:
+    lang, article = kit.article.lang, kit.article.article
+    nominative, of = article_examples(article, name, lang)
+    example = "article = {" + f'{lang} = "{article}"' + "}"
+    console.info(
+        # Translators: {nominative} and {of} show the collective's name as the texts write it ("le Collectif
+        # Vélo", "du Collectif Vélo"); {example} is TOML (article = {fr = "le"}); {section} is [collective].
+        _(
+            "No article is set for the name in the {language} texts: quittex wrote “{nominative}” and “{of}”. "
+            "To choose another, write in {file}, under {section}: {example} (one of {choices})."
+        ).format(
+            language=language_name(lang),
+            nominative=shown(nominative),
+            of=shown(of),
+            file=where,
+            section=shown("[collective]"),
+            example=shown(example),
+            choices=shown(", ".join(ARTICLES[lang])),
+        )
+    )
+
+
+def _explain_missing(missing: MissingText, where: str) -> None:
+    what = _(_OWN_TEXTS.get(missing.setting, missing.setting))
+    section, key = missing.setting.split(".", 1)
+    codes = [*missing.written_in, missing.lang]
+    example = f"{key} = " + "{" + ", ".join(f'{code} = "…"' for code in codes) + "}"
+    language, other = language_name(missing.lang), language_name(missing.other)
+    if missing.used:
+        message = _("{what} ({setting}) has no {language} text: the {other} one is used, as asked.").format(
+            what=what, setting=missing.setting, language=language, other=other
+        )
+        console.info(message)
+        return
+    # Translators: {example} is TOML (own = {fr = "…", en = "…"}), {section} a section of the file ([reasons]).
+    message = _(
+        "{what} ({setting}) has no {language} text, so the {language} texts leave it out. "
+        "To add it, write in {file}, under {section}: {example}; "
+        "or add --use-other-languages to use the {other} one."
+    ).format(
+        what=what,
+        setting=missing.setting,
+        language=language,
+        file=where,
+        section=shown(f"[{section}]"),
+        example=shown(example),
+        other=other,
+    )
+    console.warn(message)
 
 
 def _show_panels(text: FarewellText) -> None:

@@ -23,8 +23,17 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from quittex.config import ProjectConfig, default_language
 from quittex.errors import BadInputError
-from quittex.farewell.context import CONTEXT_VARIABLES, check_ready, farewell_context
+from quittex.farewell.context import (
+    CONTEXT_VARIABLES,
+    ArticleChoice,
+    MissingText,
+    article_choice,
+    check_ready,
+    farewell_context,
+    missing_texts,
+)
 from quittex.farewell.facets import bluesky_rich_text
+from quittex.farewell.grammar import as_sentence, name_with
 from quittex.farewell.limits import UNLIMITED, X_BIO, X_POST, Limit, Measure
 from quittex.farewell.split import split_thread
 from quittex.platforms import REGISTRY
@@ -99,9 +108,17 @@ class FarewellKit:
     texts: list[FarewellText]
     # Formats left out of "all", and why (no new account for an intro post).
     skipped: list[str] = field(default_factory=list)
+    # The article the name took, and whether it was guessed (none in the project file).
+    article: ArticleChoice | None = None
+    # The collective's own texts with no version in `lang`: left out, or used from another language.
+    missing: list[MissingText] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
-        return {"lang": self.lang, "texts": [text.to_data() for text in self.texts], "skipped": self.skipped}
+        data = {"lang": self.lang, "texts": [text.to_data() for text in self.texts], "skipped": self.skipped}
+        if self.article:
+            data["article"] = {"article": self.article.article, "guessed": self.article.guessed}
+        data["missing_texts"] = [missing.to_data() for missing in self.missing]
+        return data
 
     def plain(self) -> str:
         """Clean text to paste; with several texts, a header line before each."""
@@ -135,12 +152,17 @@ def render_farewell(
     formats: Iterable[str] = FORMATS,
     lang: str | None = None,
     template: CustomTemplate | None = None,
+    other_languages: bool = False,
 ) -> FarewellKit:
-    """Every text of `formats` in `lang` (default: the collective's language)."""
+    """Every text of `formats` in `lang` (default: the collective's language).
+
+    An own text (description, own reason, how to subscribe, greeting) written
+    only in another language is left out, and listed in the kit's `missing`;
+    with `other_languages` it is used all the same (and listed too)."""
     formats = _checked_formats(formats, template)
     check_ready(config, needs_new_account=formats == ["intro"])
     lang = _checked_language(lang or config.collective.language or default_language())
-    context = farewell_context(config, lang)
+    context = farewell_context(config, lang, other_languages=other_languages)
     texts, skipped = [], []
     for fmt in formats:
         targets = _targets(fmt, config)
@@ -148,7 +170,13 @@ def render_farewell(
             skipped.append(f"{fmt}: no Mastodon or Bluesky address to introduce")
         jinja_template = _compile(template, lang) if template else _shipped(fmt, lang)
         texts += [_produce(target, jinja_template, context, config.addresses.mastodon) for target in targets]
-    return FarewellKit(lang=lang, texts=texts, skipped=skipped)
+    return FarewellKit(
+        lang=lang,
+        texts=texts,
+        skipped=skipped,
+        article=article_choice(config, lang),
+        missing=missing_texts(config, lang, other_languages=other_languages),
+    )
 
 
 def _checked_formats(formats: Iterable[str], template: CustomTemplate | None) -> list[str]:
@@ -273,7 +301,22 @@ def _environment(lang: str) -> SandboxedEnvironment:
     env.filters["and_list"] = lambda items: format_list([str(item) for item in items], locale=BABEL_LOCALES[lang])
     env.filters["capfirst"] = lambda text: text[:1].upper() + text[1:]
     env.filters["bare"] = lambda url: url.split("://", 1)[-1].rstrip("/")
+    env.filters["with_article"] = _with_article
+    env.filters["sentence"] = lambda text: as_sentence(str(text))
     return env
+
+
+@jinja2.pass_context
+def _with_article(
+    context: Any, name: str, case: str = "nominative", capitalized: bool = False, article: str | None = None
+) -> str:
+    """`{{ name | with_article }}` → "le Collectif Vélo"; `with_article("of")` →
+    "du Collectif Vélo"; `with_article(capitalized=true)` to start a sentence.
+    The article is the collective's for the text's language, unless given."""
+    try:
+        return name_with(article or context.get("article"), str(name), context["lang"], case, capitalized=capitalized)
+    except ValueError as error:
+        raise jinja2.TemplateRuntimeError(f"with_article: {error}") from None
 
 
 def _shipped(fmt: str, lang: str) -> jinja2.Template:
