@@ -76,6 +76,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a counted sentence for the catalog (for `ngettext(*pair, count)` later)."""
+    return singular, plural
+
+
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str | None:
     """The first of LC_ALL, LC_MESSAGES, LANG that names a language quittex speaks.
 

@@ -33,7 +33,7 @@ LOCALE_DIR = PACKAGE / "locale"
 TEMPLATE = LOCALE_DIR / "quittex.pot"
 DOMAIN = "quittex"
 TRANSLATED = ("fr", "es", "it", "de")  # English is the source language
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Nn_": (1, 2)}
 COMMENT_TAGS = ("Translators:",)
 # A fixed date: the template changes only when its texts do.
 TEMPLATE_DATE = datetime(2026, 12, 3, tzinfo=UTC)

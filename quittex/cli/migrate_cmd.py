@@ -306,7 +306,7 @@ def migrate(
         Path | None,
         typer.Option(
             "--config",
-            help="Project file with [migrate] defaults (default: ./quittex.toml if present).",
+            help="Project file with \\[migrate] defaults (default: ./quittex.toml if present).",
             dir_okay=False,
         ),
     ] = None,

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, Tex
 from rich.text import Text
 
 from quittex.cli import console
-from quittex.i18n import N_, _, format_duration, format_number, ngettext
+from quittex.i18n import N_, Nn_, _, format_duration, format_number, ngettext
 
 # The labels of the bar, in English (the msgids): callers pass one of these, or
 # the same words, and the bar shows them in the chosen language. The core names
@@ -29,10 +29,10 @@ LOOKING_UP = N_("Looking up")
 FOLLOWING = N_("Following")
 
 # What each stage counts, as (singular, plural) msgids.
-FILES = (N_("{count} file"), N_("{count} files"))
-TWEETS = (N_("{count} tweet"), N_("{count} tweets"))
-LINKS = (N_("{count} link"), N_("{count} links"))
-ACCOUNTS = (N_("{count} account"), N_("{count} accounts"))
+FILES = Nn_("{count} file", "{count} files")
+TWEETS = Nn_("{count} tweet", "{count} tweets")
+LINKS = Nn_("{count} link", "{count} links")
+ACCOUNTS = Nn_("{count} account", "{count} accounts")
 UNITS = {READING: FILES, REWRITING: TWEETS, FETCHING_CARDS: LINKS, LOOKING_UP: ACCOUNTS, FOLLOWING: ACCOUNTS}
 
 
