@@ -399,3 +399,39 @@ def test_commands_come_in_the_order_a_collective_uses_them():
     order = [shown.index(f"│ {name} ") for name in ("inspect", "init", "login", "migrate", "status", "profile")]
     assert order == sorted(order)
     assert shown.index("│ contacts ") < shown.index("│ farewell ")
+
+
+# -- messages that say the truth and the next step -----------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_missing_archive_says_where_quittex_looked_and_how_to_get_one(tmp_path, monkeypatch, lang):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["--lang", lang, "inspect", "twitter-absent.zip"])
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    translations = i18n._load(lang)
+    looked = translations.gettext("{path} does not exist (quittex looked in {folder}).")
+    assert looked.format(path="twitter-absent.zip", folder=tmp_path) in said
+    assert "https://x.com/settings/download_your_data" in said
+    assert ("Settings → Your account" if lang == "en" else "Paramètres → Votre compte") in said
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_dry_run_gives_the_alt_text_command(lang):
+    result = runner.invoke(app, ["--lang", lang, "migrate", str(EXAMPLE), "--dry-run"])
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    assert f"quittex alt-text export {EXAMPLE} --to alt-text.csv" in said
+    assert "--alt-text alt-text.csv" in said
+    if lang == "fr":
+        assert "n’ont pas de texte alternatif" in said
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_publishing_without_accounts_names_each_platform_login_first(lang):
+    result = runner.invoke(app, ["--lang", lang, "migrate", str(EXAMPLE), "--to", "mastodon,bluesky", "--yes"])
+    assert result.exit_code == 3
+    said = " ".join(result.stderr.split())
+    for platform in ("mastodon", "bluesky"):
+        assert said.index(f"quittex login {platform}") < said.index(f"QUITTEX_{platform.upper()}_")

@@ -372,7 +372,16 @@ def open_source(location: Path) -> ArchiveSource:
             _("Cannot read {path}: {reason}.").format(path=location, reason=error.strerror or error)
         ) from None
     if not exists:
-        raise ArchiveError(_("{path} does not exist.").format(path=location))
+        raise ArchiveError(
+            _("{path} does not exist (quittex looked in {folder}).").format(
+                path=location, folder=location.absolute().parent
+            ),
+            hint=_(
+                "Download your archive from X: Settings → Your account → Download an archive of your data "
+                "(https://x.com/settings/download_your_data). X sends the zip within a day or two; "
+                "give its path, e.g. quittex inspect twitter-2025-01-20.zip."
+            ),
+        )
     if is_dir:
         return FolderSource(location)
     return ZipSource(location)

@@ -52,12 +52,31 @@ class _TextAsBinary:
         self.stream.flush()
 
 
-def terminal(plan: MigrationPlan, username: str, show: int) -> None:
+def terminal(plan: MigrationPlan, username: str, show: int, archive: str = "ARCHIVE") -> None:
     for platform_plan in plan.platforms.values():
         _posts(platform_plan, username, show)
     console.out.print(summary_table(plan))
     said = _("Nothing was published (dry run).")
     console.out.print(f"[dim]{said}[/dim]")
+    _alt_text_hint(plan, archive)
+
+
+def _alt_text_hint(plan: MigrationPlan, archive: str) -> None:
+    """Media without a description: the way to write them, as a command."""
+    missing = max((p.missing_alt_text for p in plan.platforms.values()), default=0)
+    if not missing:
+        return
+    console.info(
+        ngettext(
+            "{count} photo, GIF or video has no alt text. Write them in a sheet: "
+            "quittex alt-text export {archive} --to alt-text.csv, then migrate with --alt-text alt-text.csv "
+            "(or on the review page: --preview preview.html).",
+            "{count} photos, GIFs and videos have no alt text. Write them in a sheet: "
+            "quittex alt-text export {archive} --to alt-text.csv, then migrate with --alt-text alt-text.csv "
+            "(or on the review page: --preview preview.html).",
+            missing,
+        ).format(count=format_number(missing), archive=shown(archive))
+    )
 
 
 def _posts(platform_plan: PlatformPlan, username: str, show: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -411,7 +412,7 @@ def migrate(
     if as_json:
         render.json_lines(plan)
     else:
-        render.terminal(plan, opened.account.username, show)
+        render.terminal(plan, opened.account.username, show, shlex.quote(str(archive)))
 
 
 def _fetch_cards(plan, allow_private: bool, on_progress) -> None:
