@@ -17,9 +17,9 @@ from pathlib import Path
 
 from quittex import paths
 from quittex.errors import QuittexError
+from quittex.migrate.review import FILE_NAME as REVIEW_FILE
 from quittex.platforms import REGISTRY
 
-REVIEW_FILE = "quittex-review.json"
 PROJECT_FILE = "quittex.toml"
 # An archive's account file, under any generation's root folder.
 _ACCOUNT_FILES = ("data/account.js", "account.js")

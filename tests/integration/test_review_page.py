@@ -17,23 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import FLAGS as BROWSER_FLAGS
 from tests.cli_helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "twitter-example.zip"
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+# The machine notes' flags (tests/browser.py), in the headless mode that downloads files.
+FLAGS = ["--headless=new", *(flag for flag in BROWSER_FLAGS if flag != "--headless"), "--disable-dev-shm-usage"]
 
 WORKSHOP = "1102637329413046272"  # "Atelier de réparation…", no media
 VIDEO = "1146123873285046272"  # "La vélorution en 20 secondes", a video
