@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from quittex.errors import QuittexError
+from quittex.i18n import Nn_, _, format_number, ngettext
 from quittex.text import grapheme_count, parse_for_x, x_weighted_length
 
 X_POST_MAX = 280
@@ -63,9 +64,10 @@ class Measure:
     fits: bool
 
     def describe(self) -> str:
+        """ "272/280 X weighted characters", in the language of the run."""
         if self.limit is None:
-            return f"{self.count} {self.unit}"
-        return f"{self.count}/{self.limit} {self.unit}"
+            return counted_unit(self.unit, self.count)
+        return f"{format_number(self.count)}/{counted_unit(self.unit, self.limit)}"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,23 @@ class Limit:
 
     def fits(self, text: str) -> bool:
         return self.measure(text).fits
+
+    def describe(self) -> str:
+        """ "280 X weighted characters", in the language of the run."""
+        return counted_unit(self.unit, self.maximum) if self.maximum is not None else _("no limit")
+
+
+# What each limit counts, for people (the `unit` itself stays English: it is in --json).
+UNIT_TEXTS = {
+    "X weighted characters": Nn_("{count} X weighted character", "{count} X weighted characters"),
+    "characters": Nn_("{count} character", "{count} characters"),
+    "graphemes": Nn_("{count} grapheme", "{count} graphemes"),
+}
+
+
+def counted_unit(unit: str, count: int) -> str:
+    singular, plural = UNIT_TEXTS[unit]
+    return ngettext(singular, plural, count).format(count=format_number(count))
 
 
 X_POST = Limit("x", X_POST_MAX, "X weighted characters", x_weighted_length, _x_accepts)

@@ -15,6 +15,7 @@ import regex
 
 from quittex.errors import BadInputError
 from quittex.farewell.limits import Limit
+from quittex.i18n import _
 
 # (what joins two pieces again, where to cut), largest boundary first.
 _BOUNDARIES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -47,7 +48,7 @@ def _numbered(posts: list[str], limit: Limit) -> list[str]:
     numbered = [f"{post}\n\n{n}/{len(posts)}" for n, post in enumerate(posts, start=1)]
     # Only a limit too small for one character and a number could fail here.
     if not all(limit.fits(post) for post in numbered):
-        raise BadInputError(f"This message cannot be cut into posts of {limit.maximum} {limit.unit}.")
+        raise BadInputError(_("This message cannot be cut into posts within {limit}.").format(limit=limit.describe()))
     return numbered
 
 
