@@ -178,3 +178,26 @@ def test_a_text_stdout_takes_bytes_cut_inside_a_character():
         stream.write(data[index : index + 1])
     stream.flush()
     assert text.getvalue() == "Publié sur X 🚲\n"
+
+
+def test_bars_count_in_their_unit_show_the_time_left_and_leave_a_summary(monkeypatch):
+    import io as text_io
+
+    from rich.console import Console
+
+    from quittex.cli import console, progress
+
+    screen = Console(file=text_io.StringIO(), force_terminal=True, width=100)
+    monkeypatch.setattr(console, "err", screen)
+    with progress.archive_progress(progress.READING) as on_progress:
+        on_progress(2, 4, "tweets.js")
+        task = on_progress.progress.tasks[0]
+        assert str(progress.CountColumn().render(task)) == "2/4 files"
+        rewriting = progress.next_stage(on_progress, progress.REWRITING)
+        (task,) = rewriting.progress.tasks
+        assert str(progress.CountColumn().render(task)) == ""  # no stale "0/4" before the stage's total
+        rewriting(15121, 49133)
+        assert str(progress.CountColumn().render(task)) == "15,121/49,133 tweets"
+        assert "elapsed" not in str(progress.TimeLeftColumn().render(task))
+    summary = screen.file.getvalue().strip().splitlines()[-1]
+    assert summary.startswith("Reading: 2 files · Rewriting: 15,121 tweets (")

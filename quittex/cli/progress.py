@@ -88,12 +88,14 @@ class StageProgress:
         """The same bar for the next stage (`label` in English), started from zero."""
         self._remember()
         self.english, self.label = label, _(label)
-        # No total until the new stage gives one: never "0/4" of the last stage's files.
-        self.progress.reset(self.task, total=None, completed=0, description=self.label, unit=_unit(label))
+        # A new task: Rich's reset keeps the old total, and the bar would say
+        # "0/4" of the last stage's files until the new stage gives its own.
+        self.progress.remove_task(self.task)
+        self.task = self.progress.add_task(self.label, total=None, unit=_unit(label))
         return self
 
     def _remember(self) -> None:
-        task = self.progress.tasks[0]
+        task = self.progress.tasks[-1]
         if task.total:
             self.done.append(f"{self.label}: {counted(_unit(self.english), int(task.completed))}")
 
@@ -117,7 +119,7 @@ def archive_progress(label: str) -> Iterator[StageProgress | None]:
     with Progress(*_columns(), console=console.err, transient=True) as progress:
         stages = StageProgress(progress, progress.add_task(_(label), total=None, unit=_unit(label)), label)
         yield stages
-    if stages.done or progress.tasks[0].total:
+    if stages.done or progress.tasks[-1].total:
         console.info(stages.summary())
 
 
