@@ -99,7 +99,7 @@ def _bluesky_password(handle: str) -> Secret:
             + " "
             + shown(_(accounts.APP_PASSWORD_HELP))
         )
-        if not typer.confirm(_("Use it anyway?"), default=False, err=True):
+        if not console.confirm(_("Use it anyway?")):
             console.info(_("Nothing was changed."))
             raise typer.Exit(1)
     return password

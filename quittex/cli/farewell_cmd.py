@@ -143,7 +143,7 @@ def _post_intro(
         if not sys.stdin.isatty():
             raise BadInputError(_("Add --yes to publish the intro post without a terminal."))
         question = _("Publish this post on {platform}?").format(platform=label(platform))
-        if not typer.confirm(question, default=False, err=True):
+        if not console.confirm(question):
             console.info(_("Nothing was published."))
             return
     account, url = post_intro(intro, force=force)

@@ -227,7 +227,7 @@ def _undo_with(target, to: str, yes: bool, state_dir: Path | None) -> tuple[int 
             "Delete the {count} posts quittex made for {account} on {platform}? This cannot be reversed.",
             total,
         ).format(count=format_number(total), account=target.label, platform=label(to))
-        if not typer.confirm(question, default=False, err=True):
+        if not console.confirm(question):
             console.info(_("Nothing was deleted."))
             return None, 0
     deleted = failed = 0

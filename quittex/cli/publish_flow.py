@@ -105,7 +105,7 @@ def _confirm(plan, targets, yes: bool, stages, display: _ProgressDisplay) -> boo
             raise BadInputError(
                 _("Ready to publish {posts}. Add --yes to publish without a terminal.").format(posts=posts)
             )
-        if not typer.confirm(_("Publish {posts}?").format(posts=posts), default=False, err=True):
+        if not console.confirm(_("Publish {posts}?").format(posts=posts)):
             return False
     display.start(plan, targets)
     return True
