@@ -43,7 +43,7 @@ from pydantic import (
 
 from quittex.errors import ConfigError, QuittexError
 from quittex.i18n import N_, _, babel_locale, ngettext
-from quittex.vocabulary import LANGUAGES, MENTION_MODES, VISIBILITIES, Language
+from quittex.vocabulary import LANGUAGES, MENTION_MODES, VISIBILITIES, Language, language_code
 
 DEFAULT_FILENAME = "quittex.toml"
 MAX_FILE_BYTES = 1_000_000  # a project file is a few hundred bytes; refuse anything absurd
@@ -155,9 +155,7 @@ def bluesky_profile_url(handle: str) -> str:
 
 def parse_language(value: Any) -> Any:
     """Accept `FR`, `fr_FR` or `fr-BE` for `fr`: people type what their system shows."""
-    if isinstance(value, str):
-        return re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
-    return value
+    return language_code(value) if isinstance(value, str) else value
 
 
 def default_language() -> str:

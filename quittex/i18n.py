@@ -19,7 +19,7 @@ from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
 
-from quittex.vocabulary import BABEL_LOCALES, LANGUAGES
+from quittex.vocabulary import BABEL_LOCALES, LANGUAGES, language_code
 
 DOMAIN = "quittex"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -90,7 +90,7 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str |
     for name in ENVIRONMENT_VARIABLES:
         value = environ.get(name, "").strip()
         if value:
-            code = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+            code = language_code(value.split(".")[0].split("@")[0])  # fr_FR.UTF-8@euro
             return code if code in LANGUAGES else None
     return None
 

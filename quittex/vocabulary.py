@@ -18,6 +18,12 @@ LANGUAGES: tuple[str, ...] = get_args(Language)
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES", "it": "it_IT", "de": "de_DE"}
 
 
+def language_code(text: str) -> str:
+    """`FR`, `fr_FR` or `fr-BE` → `fr`: people type what their system shows
+    (whether quittex speaks it is the caller's check)."""
+    return text.strip().lower().replace("-", "_").split("_", 1)[0]
+
+
 class MentionMode(StrEnum):
     """How an X @mention is written on the new platforms.
 

@@ -14,7 +14,7 @@ from quittex.cli import click_words, console, language
 from quittex.cli.console import shown
 from quittex.errors import ExitCode, QuittexError
 from quittex.i18n import N_, _
-from quittex.vocabulary import LANGUAGES
+from quittex.vocabulary import LANGUAGES, language_code
 
 
 class QuittexGroup(TyperGroup):
@@ -70,7 +70,7 @@ def _choose_language(ctx: typer.Context, value: str | None) -> str | None:
     # Eager, so that `--lang fr --help` already answers in French.
     if value is None:
         return None
-    code = value.strip().lower().replace("-", "_").split("_")[0]
+    code = language_code(value)
     if code not in LANGUAGES:
         raise typer.BadParameter(
             _("quittex speaks {languages}.").format(languages=", ".join(LANGUAGES)), ctx=ctx, param_hint="--lang"

@@ -16,7 +16,7 @@ from typing import get_args
 
 from quittex import i18n
 from quittex.i18n import N_
-from quittex.vocabulary import LANGUAGES
+from quittex.vocabulary import LANGUAGES, language_code
 
 # The English text of a help, kept on the object so a new language starts from it.
 _SOURCE = "_quittex_english"
@@ -136,7 +136,7 @@ def project_language(path: Path = Path("quittex.toml")) -> str | None:
     value = collective.get("language") if isinstance(collective, dict) else None
     if not isinstance(value, str):
         return None
-    code = value.strip().lower().replace("-", "_").split("_")[0]
+    code = language_code(value)
     return code if code in LANGUAGES else None
 
 
