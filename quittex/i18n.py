@@ -77,8 +77,14 @@ def N_(message: str) -> str:
 
 
 def Nn_(singular: str, plural: str) -> tuple[str, str]:
-    """Marks a counted sentence for the catalog (for `ngettext(*pair, count)` later)."""
+    """Marks a counted sentence for the catalog (for `counted(pair, count)` later)."""
     return singular, plural
+
+
+def counted(pair: tuple[str, str], count: int) -> str:
+    """A pair marked with `Nn_` ("{count} file", "{count} files") for `count`,
+    in the current language, the number written its way."""
+    return ngettext(*pair, count).format(count=format_number(count))
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str | None:

@@ -12,7 +12,7 @@ from rich.table import Table
 from quittex.cli import console
 from quittex.cli.console import shown
 from quittex.errors import QuittexError
-from quittex.i18n import N_, _, format_list, format_number, ngettext
+from quittex.i18n import N_, Nn_, _, counted, format_list, format_number, ngettext
 from quittex.migrate.plan import MigrationPlan, PlatformPlan
 from quittex.platforms import label as platform_label
 from quittex.publish.estimate import human_duration
@@ -207,35 +207,39 @@ def review_notes(report) -> tuple[list[str], list[str]]:
     warnings, notes = [], []
     if report.unknown:
         warnings.append(
-            ngettext(
-                "{count} tweet of the review is not in this archive: it is ignored.",
-                "{count} tweets of the review are not in this archive: they are ignored.",
+            counted(
+                Nn_(
+                    "{count} tweet of the review is not in this archive: it is ignored.",
+                    "{count} tweets of the review are not in this archive: they are ignored.",
+                ),
                 report.unknown,
-            ).format(count=format_number(report.unknown))
+            )
         )
     if report.published_unchanged:
         warnings.append(
-            ngettext(
-                "{count} tweet already published is not changed by the review.",
-                "{count} tweets already published are not changed by the review.",
+            counted(
+                Nn_(
+                    "{count} tweet already published is not changed by the review.",
+                    "{count} tweets already published are not changed by the review.",
+                ),
                 report.published_unchanged,
-            ).format(count=format_number(report.published_unchanged))
+            )
         )
     if report.not_selected:
         notes.append(
-            ngettext(
-                "{count} tweet of the review is not in this selection: a review cannot bring it in.",
-                "{count} tweets of the review are not in this selection: a review cannot bring them in.",
+            counted(
+                Nn_(
+                    "{count} tweet of the review is not in this selection: a review cannot bring it in.",
+                    "{count} tweets of the review are not in this selection: a review cannot bring them in.",
+                ),
                 report.not_selected,
-            ).format(count=format_number(report.not_selected))
+            )
         )
-    changes = [
-        ngettext("{count} tweet left out", "{count} tweets left out", report.left_out),
-        ngettext("{count} tweet edited", "{count} tweets edited", report.edited),
-        ngettext("{count} alt text written", "{count} alt texts written", report.alt_texts),
+    shown_changes = [
+        counted(Nn_("{count} tweet left out", "{count} tweets left out"), report.left_out),
+        counted(Nn_("{count} tweet edited", "{count} tweets edited"), report.edited),
+        counted(Nn_("{count} alt text written", "{count} alt texts written"), report.alt_texts),
     ]
-    counts = (report.left_out, report.edited, report.alt_texts)
-    shown_changes = [text.format(count=format_number(n)) for text, n in zip(changes, counts, strict=True)]
     # Translators: "The review (quittex-review.json): 2 tweets left out, 1 tweet edited and 3 alt texts written."
     said = _("The review ({files}): {changes}.").format(files=report.source, changes=format_list(shown_changes))
     notes.insert(0, said)

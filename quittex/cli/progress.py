@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, Tex
 from rich.text import Text
 
 from quittex.cli import console
-from quittex.i18n import N_, Nn_, _, format_duration, format_number, ngettext
+from quittex.i18n import N_, Nn_, _, counted, format_duration, format_number
 
 # The labels of the bar, in English (the msgids): callers pass one of these, or
 # the same words, and the bar shows them in the chosen language. The core names
@@ -34,10 +34,6 @@ TWEETS = Nn_("{count} tweet", "{count} tweets")
 LINKS = Nn_("{count} link", "{count} links")
 ACCOUNTS = Nn_("{count} account", "{count} accounts")
 UNITS = {READING: FILES, REWRITING: TWEETS, FETCHING_CARDS: LINKS, LOOKING_UP: ACCOUNTS, FOLLOWING: ACCOUNTS}
-
-
-def counted(unit: tuple[str, str], count: int) -> str:
-    return ngettext(*unit, count).format(count=format_number(count))
 
 
 class CountColumn(ProgressColumn):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from quittex.errors import QuittexError
-from quittex.i18n import Nn_, _, format_number, ngettext
+from quittex.i18n import Nn_, _, counted, format_number
 from quittex.text import grapheme_count, parse_for_x, x_weighted_length
 
 X_POST_MAX = 280
@@ -102,8 +102,7 @@ UNIT_TEXTS = {
 
 
 def counted_unit(unit: str, count: int) -> str:
-    singular, plural = UNIT_TEXTS[unit]
-    return ngettext(singular, plural, count).format(count=format_number(count))
+    return counted(UNIT_TEXTS[unit], count)
 
 
 X_POST = Limit("x", X_POST_MAX, "X weighted characters", x_weighted_length, _x_accepts)
