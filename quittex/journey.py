@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import shlex
+import sqlite3
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,25 +172,29 @@ def _saved_accounts() -> dict[str, list[str]]:
 
 def _migrated(state: Path, account_id: str, platforms: list[str]) -> dict[str, dict[str, int]]:
     """platform → journal counts (summed over its target accounts)."""
-    from quittex.publish.journal import Journal, list_journals
+    from quittex.publish.journal import list_journals
 
     found: dict[str, dict[str, int]] = {}
     for path in list_journals(state):
         platform = next((name for name in platforms if path.name.startswith(f"{account_id}-{name}-")), None)
-        if platform is None:
-            continue
-        try:
-            journal = Journal.read_only(path)
-            try:
-                counts = journal.counts()
-            finally:
-                journal.close()
-        except (QuittexError, OSError, ValueError):
+        counts = _journal_counts(path) if platform else None
+        if counts is None:
             continue
         total = found.setdefault(platform, {})
         for state_name, count in counts.items():
             total[state_name] = total.get(state_name, 0) + count
     return found
+
+
+def _journal_counts(path: Path) -> Counter | None:
+    """A journal's posts by state; None when it cannot be read (the guide only reads)."""
+    from quittex.publish.journal import Journal
+
+    try:
+        with Journal.read_only(path) as journal:
+            return journal.counts()
+    except (QuittexError, OSError, ValueError, sqlite3.Error):
+        return None
 
 
 def _finished(counts: dict[str, int]) -> bool:
@@ -217,16 +223,6 @@ def _profile_done(state: Path, platforms: list[str]) -> bool:
 
 
 def _farewell_done(state: Path) -> bool:
-    from quittex.publish.journal import Journal
-
-    for path in sorted((state / "farewell").glob("*.sqlite3")) if (state / "farewell").is_dir() else ():
-        try:
-            journal = Journal.read_only(path)
-            try:
-                if journal.counts().get("done"):
-                    return True
-            finally:
-                journal.close()
-        except (QuittexError, OSError, ValueError):
-            continue
-    return False
+    folder = state / "farewell"
+    journals = sorted(folder.glob("*.sqlite3")) if folder.is_dir() else []
+    return any((_journal_counts(path) or {}).get("done") for path in journals)

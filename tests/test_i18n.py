@@ -435,3 +435,13 @@ def test_publishing_without_accounts_names_each_platform_login_first(lang):
     said = " ".join(result.stderr.split())
     for platform in ("mastodon", "bluesky"):
         assert said.index(f"quittex login {platform}") < said.index(f"QUITTEX_{platform.upper()}_")
+
+
+def test_alone_quittex_reads_past_a_broken_journal(tmp_path, monkeypatch, isolated_home):
+    for folder in (isolated_home / "state", isolated_home / "state" / "farewell"):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "broken.sqlite3").write_bytes(b"not a database")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [])
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "· 7. Farewell not posted yet." in " ".join(result.output.split())
