@@ -5,8 +5,11 @@ the language, and `quittex` alone shows the way out of X."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -258,6 +261,40 @@ def test_typer_errors_are_translated_with_their_inner_problem(monkeypatch):
     expected = french.gettext("Invalid value for {name}: {problem}").format(name="'--top'", problem=problem)
     assert panel == " ".join(expected.split())
     assert french.gettext("Error") in result.output
+
+
+FRESH_PROCESS = """
+import sys
+from quittex.cli.app import main
+sys.argv = ["quittex", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("rich_utils loaded" if "typer.rich_utils" in sys.modules else "rich_utils not loaded", file=sys.stderr)
+"""
+
+
+def _fresh_quittex(*arguments: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "COLUMNS": "200", "QUITTEX_LANG": "en"}
+    return subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS, *arguments], capture_output=True, text=True, env=environment
+    )
+
+
+def test_typer_help_machinery_loads_only_for_help_and_errors_and_is_translated_then():
+    """`typer.rich_utils` (Markdown, tracebacks: a third of a second) is patched
+    when Typer imports it, so a command that runs never pays for it."""
+    ran = _fresh_quittex("inspect", str(EXAMPLE), "--json")
+    assert ran.returncode == 0 and "rich_utils not loaded" in ran.stderr
+    french = i18n._load("fr")
+    failed = _fresh_quittex("--lang", "fr", "migrate", str(EXAMPLE), "--top", "abc")
+    assert "rich_utils loaded" in failed.stderr
+    problem = french.gettext("Input should be a valid integer, unable to parse string as an integer")
+    assert " ".join(problem.split()) in " ".join(_error_panel(failed.stderr).split())
+    assert french.gettext("Error") in failed.stderr
+    helped = _fresh_quittex("--lang", "de", "inspect", "--help")
+    assert i18n._load("de").gettext("Options") in helped.stdout
 
 
 def test_messages_not_from_typer_are_left_as_they_are():

@@ -13,6 +13,9 @@ are shown. tests/test_i18n.py checks every template against the Typer in use.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
+import sys
 from functools import cache
 
 import regex
@@ -22,6 +25,9 @@ from quittex.i18n import N_
 
 # Modules of Typer that call the standard gettext: pointed at quittex's catalog.
 GETTEXT_MODULES = ("typer.core", "typer.rich_utils")
+# Typer imports it only to draw help or an error (it pulls in Markdown and
+# tracebacks: a third of a second): it is patched when Typer imports it.
+RICH_UTILS = "typer.rich_utils"
 # Typer translates these once, when it is imported: they are set again at each change.
 TYPER_WORDS = (
     "DEPRECATED_STRING",
@@ -87,25 +93,55 @@ _typer_english: dict[str, str] = {}
 
 def install() -> None:
     """Make Typer speak through quittex's catalog (once per process)."""
-    if _typer_english:
+    if _installed:
         return
+    _installed.append(True)
     for name in GETTEXT_MODULES:
-        module = importlib.import_module(name)
-        module._ = i18n._  # type: ignore[attr-defined]
-    from typer import rich_utils
+        if name != RICH_UTILS:
+            importlib.import_module(name)._ = i18n._  # type: ignore[attr-defined]
     from typer._click import core, formatting
 
+    _wrap_usage(formatting.HelpFormatter)
+    _wrap_help_option(core.Command)
+    if RICH_UTILS in sys.modules:
+        _patch_rich_utils(sys.modules[RICH_UTILS])
+    else:
+        sys.meta_path.insert(0, _PatchOnImport())
+
+
+_installed: list[bool] = []
+
+
+def _patch_rich_utils(rich_utils) -> None:
+    rich_utils._ = i18n._
     _typer_english.update({word: getattr(rich_utils, word) for word in TYPER_WORDS})
     i18n.on_language_change(_retranslate_typer_words)
     _retranslate_typer_words()
-    _wrap_usage(formatting.HelpFormatter)
-    _wrap_help_option(core.Command)
     _wrap_errors(rich_utils)
 
 
-def _retranslate_typer_words() -> None:
-    from typer import rich_utils
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Patches `typer.rich_utils` as soon as Typer imports it."""
 
+    def find_spec(self, name, path=None, target=None):
+        if name != RICH_UTILS:
+            return None
+        sys.meta_path.remove(self)  # once, and so that find_spec below finds the real module
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module) -> None:
+            load(module)
+            _patch_rich_utils(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _retranslate_typer_words() -> None:
+    rich_utils = sys.modules[RICH_UTILS]
     for word, english in _typer_english.items():
         setattr(rich_utils, word, i18n._(english))
 
