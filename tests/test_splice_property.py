@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from quittex.archive.media_files import MediaIndex
 from quittex.archive.raw import RawTweet
-from quittex.archive.tweets import LazyTweet, build_tweet, quoted_id
+from quittex.archive.tweets import LazyTweet, build_tweet, hashtags_of, quoted_id
 from quittex.models import Tweet
 from tests.archive_builder import escape
 
@@ -123,6 +123,8 @@ def test_a_tweet_read_lazily_answers_as_the_spliced_one(raw):
     lazy, spliced = build_tweet(raw, index), eager(build_tweet(raw, index))
     assert type(lazy) is LazyTweet and type(spliced) is Tweet
     assert lazy.hashtags == spliced.hashtags == [s.value for s in spliced.spans if s.kind == "hashtag"]
+    assert list(hashtags_of(lazy)) == spliced.hashtags == list(hashtags_of(spliced))
+    assert type(lazy) is LazyTweet  # hashtags_of did not splice it
     quoted = quoted_id(lazy)  # answered without splicing when no link may be a quote
     assert quoted == (spliced.quote.tweet_id if spliced.quote else None)
     assert lazy == spliced and type(lazy) is Tweet  # comparing splices

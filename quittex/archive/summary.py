@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from quittex.archive.reader import Archive, count_kinds
+from quittex.archive.tweets import hashtags_of
 from quittex.i18n import _, format_number, ngettext
 from quittex.models import Media, Tweet
 
@@ -88,17 +89,20 @@ class _OwnTally:
 
 
 def _tally_own(own: Iterable[Tweet]) -> _OwnTally:
-    """One pass: 100,000 tweets are walked once rather than four times."""
+    """One pass: 100,000 tweets are walked once rather than four times, and
+    the hashtags counted at once at the end (a Counter per tweet costs more)."""
     tally = _OwnTally()
     langs: list[str | None] = []
+    tags: list[str] = []
     for tweet in own:
         langs.append(tweet.lang)
         if tweet.media:
             tally.media += tweet.media
-        tags = tweet.hashtags  # counted without splicing the text (see LazyTweet)
-        if tags:
-            tally.hashtags.update([tag.lower() for tag in tags])
+        found = hashtags_of(tweet)  # counted without splicing the text (see LazyTweet)
+        if found:
+            tags += found
     tally.languages = Counter(langs)
+    tally.hashtags = Counter(map(str.lower, tags))
     return tally
 
 

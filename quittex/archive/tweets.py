@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -314,6 +315,16 @@ class LazyTweet(Tweet):
 
     def __reduce_ex__(self, protocol):  # type: ignore[override]
         return self.settle().__reduce_ex__(protocol)
+
+
+def hashtags_of(tweet: Tweet) -> Sequence[str]:
+    """The hashtags of `tweet`, as `tweet.hashtags` gives them, without
+    splicing a lazy tweet's text and without a copy: read it, never change it."""
+    if type(tweet) is LazyTweet:
+        pending = _TEXT_SLOT.__get__(tweet, Tweet)
+        if type(pending) is Unspliced:
+            return pending.tags
+    return tweet.hashtags
 
 
 def quoted_id(tweet: Tweet) -> str | None:

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from quittex import __version__
-from quittex.cli import click_words, console, language
+from quittex.cli import click_words, console, language, process
 from quittex.cli.console import shown
 from quittex.errors import ExitCode, QuittexError
 from quittex.i18n import N_, _
@@ -202,4 +202,5 @@ def arrange_commands(group) -> None:
 
 
 def main() -> None:
+    process.running_as_process()
     app()

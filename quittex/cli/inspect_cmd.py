@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from quittex.cli import console
+from quittex.cli import console, process
 from quittex.cli.console import shown
 from quittex.cli.progress import READING, archive_progress
 from quittex.i18n import N_, _, format_moment, format_number, ngettext
@@ -30,6 +30,7 @@ def inspect(
 
     with archive_progress(READING) as on_progress, load_archive(archive, on_progress) as opened:
         summary = summarize(opened)
+        process.keep_until_exit(opened)
     if as_json:
         console.print_json(summary.to_json())
         return
