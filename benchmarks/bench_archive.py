@@ -8,7 +8,9 @@ bare parse (goals: inspect ≤ 0.9×, < 1.5 GB; migrate dry run ≤ 1.6×; the o
 `contacts` within 1.2× of inspect),
 then the median CPU seconds (user + sys) of each command and their ratio: on a
 shared machine CPU time is steadier than wall time (but it does not show what
-running on two cores at once gains).
+running on two cores at once gains), and the fastest run of each: on a machine
+whose speed wanders (a shared virtual machine), the least disturbed run is the
+fairest comparison.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Run:
     wall: float  # seconds
     cpu: float  # user + sys seconds
     peak: int  # peak RSS, bytes
+    fastest: float = 0.0  # wall seconds of the fastest run (medians only)
 
 
 def measure(command: list[str]) -> Run:
@@ -72,6 +75,7 @@ def _median(results: list[Run]) -> Run:
         statistics.median(r.wall for r in results),
         statistics.median(r.cpu for r in results),
         max(r.peak for r in results),
+        min(r.wall for r in results),
     )
 
 
@@ -112,6 +116,8 @@ def main() -> None:
         print(f"{label:34} {run.wall:6.2f} s  peak {run.peak / 2**20:7.0f} MiB  {run.wall / bare.wall:5.2f}× bare")
     for label, run in results.items():
         print(f"{label:34} {run.cpu:6.2f} s CPU (user+sys)  {run.cpu / bare.cpu:5.2f}× bare CPU")
+    for label, run in results.items():
+        print(f"{label:34} {run.fastest:6.2f} s fastest run  {run.fastest / bare.fastest:5.2f}× the fastest bare")
     inspect, contacts = results["quittex inspect --json"], results["quittex contacts --json"]
     wall, cpu = contacts.wall / inspect.wall, contacts.cpu / inspect.cpu
     print(f"contacts / inspect: {wall:.2f}× wall, {cpu:.2f}× CPU (goal ≤ 1.2×)")

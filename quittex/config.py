@@ -22,7 +22,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import date as Date
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import tomli_w
@@ -42,15 +42,22 @@ from pydantic import (
 )
 
 from quittex.errors import ConfigError, QuittexError
-from quittex.i18n import N_, _, babel_locale, ngettext
-from quittex.vocabulary import LANGUAGES, MENTION_MODES, VISIBILITIES, Language, language_code
+from quittex.i18n import N_, _, babel_locale, language_name, ngettext
+from quittex.paths import DEFAULT_FILENAME
+from quittex.vocabulary import (
+    LANGUAGES,
+    MENTION_MODES,
+    VISIBILITIES,
+    Language,
+    ReasonKey,
+    language_code,
+)
+from quittex.vocabulary import (
+    REASON_KEYS as REASON_KEYS,  # the project file's [farewell] presets: its users import it from here
+)
 
-DEFAULT_FILENAME = "quittex.toml"
 MAX_FILE_BYTES = 1_000_000  # a project file is a few hundred bytes; refuse anything absurd
 
-
-ReasonKey = Literal["ownership", "moderation", "surveillance", "disinformation", "independence"]
-REASON_KEYS: tuple[str, ...] = get_args(ReasonKey)
 
 XAccountFate = Literal["closed", "dormant"]
 
@@ -165,14 +172,6 @@ def default_language() -> str:
     except (UnknownLocaleError, ValueError, TypeError):
         return "en"
     return found if found in LANGUAGES else "en"
-
-
-def language_name(code: str) -> str:
-    """ "French", "anglais": a language's name in the language quittex speaks."""
-    try:
-        return Locale.parse(code).get_language_name(babel_locale()) or code
-    except (UnknownLocaleError, ValueError):
-        return code
 
 
 def _blank_to_none(value: Any) -> Any:

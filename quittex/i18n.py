@@ -115,6 +115,16 @@ def babel_locale(language: str | None = None) -> str:
     return BABEL_LOCALES[language or _current]
 
 
+def language_name(code: str) -> str:
+    """ "French", "anglais": a language's name in the language quittex speaks."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_language_name(babel_locale()) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
 def format_number(value: int | float) -> str:
     """1234567 → "1 234 567" in French, "1,234,567" in English."""
     from babel.numbers import format_decimal

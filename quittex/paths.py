@@ -13,6 +13,9 @@ from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
 
+# The project file, in the folder a command runs in.
+DEFAULT_FILENAME = "quittex.toml"
+
 
 def home() -> Path | None:
     value = os.environ.get("QUITTEX_HOME")

@@ -38,6 +38,14 @@ class MentionMode(StrEnum):
 
 MENTION_MODES: tuple[str, ...] = tuple(mode.value for mode in MentionMode)
 
+# The reasons for leaving X a farewell kit has presets for (`[farewell] presets`).
+ReasonKey = Literal["ownership", "moderation", "surveillance", "disinformation", "independence"]
+REASON_KEYS: tuple[str, ...] = get_args(ReasonKey)
+
+# The texts of the farewell kit (`quittex farewell --format`).
+FarewellFormat = Literal["x", "thread", "long", "intro", "bio", "letter"]
+FAREWELL_FORMATS: tuple[str, ...] = get_args(FarewellFormat)
+
 # Who sees a migrated Mastodon post ("direct" exists in the API but makes no sense for an archive).
 Visibility = Literal["public", "unlisted", "private", "direct"]
 VISIBILITIES: tuple[str, ...] = ("public", "unlisted", "private")

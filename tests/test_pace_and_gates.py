@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from quittex.platforms import platform
-from quittex.platforms.bluesky import BlueskyOptions
+from quittex.platforms.bluesky_options import BlueskyOptions
 from quittex.publish.bluesky import gate_records
 from quittex.publish.estimate import estimate_bluesky
 from quittex.publish.journal import Remote

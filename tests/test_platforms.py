@@ -15,7 +15,8 @@ from quittex.migrate import plan_migration
 from quittex.output.html import write_preview
 from quittex.output.json_lines import write_plan
 from quittex.platforms import PLATFORMS, REGISTRY, parse_platforms, platform
-from quittex.platforms.base import PlatformOptions, load
+from quittex.platforms.base import load
+from quittex.platforms.options import PlatformOptions
 from quittex.publish.journal import Journal
 from quittex.publish.ledger import journal_statuses
 from quittex.rewrite.options import RewriteOptions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pyperclip
 import typer
@@ -13,14 +13,17 @@ from rich.text import Text
 
 from quittex.cli import console
 from quittex.cli.console import shown
-from quittex.config import ProjectConfig, language_name, load_config
 from quittex.errors import BadInputError
-from quittex.farewell import FORMATS, FarewellKit, FarewellText, read_template, render_farewell
-from quittex.farewell.context import MissingText
 from quittex.farewell.grammar import ARTICLES, article_examples
-from quittex.i18n import N_, _, format_number, ngettext
+from quittex.i18n import N_, _, format_number, language_name, ngettext
 from quittex.platforms import PLATFORMS, REGISTRY, label
+from quittex.vocabulary import FAREWELL_FORMATS as FORMATS
 from quittex.vocabulary import LANGUAGES
+
+if TYPE_CHECKING:  # the kit itself (Jinja2, the project file's models) is imported when a command runs
+    from quittex.config import ProjectConfig
+    from quittex.farewell import FarewellKit, FarewellText
+    from quittex.farewell.context import MissingText
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
 PostChoice = Enum("PostChoice", {name: name for name in PLATFORMS}, type=str)
@@ -111,6 +114,8 @@ def farewell(
         return
     if pin:
         raise BadInputError(_("--pin goes with --post: it pins the introduction once posted."))
+    from quittex.farewell import read_template, render_farewell
+
     formats = FORMATS if fmt.value == "all" else (fmt.value,)
     custom = read_template(template) if template else None
     kit = render_farewell(
@@ -127,6 +132,7 @@ def _post_intro(
 ) -> None:
     import sys
 
+    from quittex.farewell import render_farewell
     from quittex.farewell.post import post_intro
 
     kit = render_farewell(project, formats=("intro",), lang=lang, other_languages=other_languages)
@@ -165,6 +171,8 @@ def _post_intro(
 
 def _project(config_file: Path | None, mastodon_limit: int | None) -> ProjectConfig:
     given = {"farewell": {"mastodon_limit": mastodon_limit}}
+    from quittex.config import load_config
+
     project = load_config(config_file).merged(given, options={"farewell.mastodon_limit": "--mastodon-limit"})
     for section in project.unknown_sections():
         console.warn(

@@ -15,22 +15,12 @@ import typer
 
 from quittex.cli import console
 from quittex.cli.console import shown
-from quittex.config import (
-    DEFAULT_FILENAME,
-    REASON_KEYS,
-    complete_web_url,
-    config_from_data,
-    language_name,
-    parse_bluesky_handle,
-    parse_language,
-    parse_mastodon_address,
-    save_config,
-)
 from quittex.errors import ConfigError
 from quittex.farewell.grammar import ARTICLES, article_examples, guess_article, parse_article
 from quittex.farewell.presets import reason_presets
-from quittex.i18n import _, babel_locale, current_language, format_day
-from quittex.vocabulary import BABEL_LOCALES, LANGUAGES
+from quittex.i18n import _, babel_locale, current_language, format_day, language_name
+from quittex.paths import DEFAULT_FILENAME
+from quittex.vocabulary import BABEL_LOCALES, LANGUAGES, REASON_KEYS
 
 LanguageChoice = Enum("LanguageChoice", {code: code for code in LANGUAGES}, type=str)
 ReasonChoice = Enum("ReasonChoice", {key: key for key in REASON_KEYS}, type=str)
@@ -93,8 +83,8 @@ def init(
         "description": description,
         "mastodon": mastodon,
         "bluesky": bluesky,
-        "website": _leniently(complete_web_url, website),
-        "newsletter": _leniently(complete_web_url, newsletter),
+        "website": _leniently(_project_file().complete_web_url, website),
+        "newsletter": _leniently(_project_file().complete_web_url, newsletter),
         "newsletter_subscribe": subscribe,
         "date": _leniently(lambda value: parse_day(value, _languages(lang.value if lang else None)), date),
         "presets": [r.value for r in reasons] if reasons else None,
@@ -105,8 +95,9 @@ def init(
     if not answers["name"]:
         raise ConfigError(_("The collective's name is needed."), hint=_("Give --name."))
     # Translators: completes "Problems in {origin}:" when the answers to `quittex init` do not fit.
-    config = config_from_data(_as_sections(answers), origin=_("your answers"))
-    save_config(config, path, overwrite=force)
+    project_file = _project_file()
+    config = project_file.config_from_data(_as_sections(answers), origin=_("your answers"))
+    project_file.save_config(config, path, overwrite=force)
     console.out.print(_("Wrote {path}.").format(path=shown(str(path))), highlight=False)
     console.info(_("Next: [bold]quittex farewell[/bold] prints your farewell texts, ready to paste."))
 
@@ -235,7 +226,7 @@ def _ask_x_account(_answers: dict[str, Any]) -> str:
 
 
 def _parse_language(value: str) -> str:
-    code = parse_language(value)
+    code = _project_file().parse_language(value)
     if code not in LANGUAGES:
         raise ValueError(_("choose one of {languages}").format(languages=", ".join(LANGUAGES)))
     return code
@@ -400,6 +391,14 @@ def _date_words(languages: tuple[str, ...]) -> set[str]:
     return words
 
 
+def _project_file():
+    """`quittex.config`, imported when init runs: its models load pydantic,
+    a fifth of a second that every other command would pay at start-up."""
+    from quittex import config
+
+    return config
+
+
 _QUESTIONS: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("name", _ask_name),
     ("language", _ask_language),
@@ -409,14 +408,19 @@ _QUESTIONS: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
         "mastodon",
         lambda __: _ask(
             _("New Mastodon address (@user@instance)"),
-            _parsed_saying(parse_mastodon_address, _mastodon_understood),
+            _parsed_saying(_project_file().parse_mastodon_address, _mastodon_understood),
         ),
     ),
-    ("bluesky", lambda __: _ask(_("New Bluesky handle (name.bsky.social)"), parse_bluesky_handle)),
-    ("website", lambda __: _ask(_("Website (https://…)"), _parsed_saying(complete_web_url, _site_understood))),
+    ("bluesky", lambda __: _ask(_("New Bluesky handle (name.bsky.social)"), _project_file().parse_bluesky_handle)),
+    (
+        "website",
+        lambda __: _ask(_("Website (https://…)"), _parsed_saying(_project_file().complete_web_url, _site_understood)),
+    ),
     (
         "newsletter",
-        lambda __: _ask(_("Newsletter page (https://…)"), _parsed_saying(complete_web_url, _site_understood)),
+        lambda __: _ask(
+            _("Newsletter page (https://…)"), _parsed_saying(_project_file().complete_web_url, _site_understood)
+        ),
     ),
     ("newsletter_subscribe", lambda __: _ask(_("How do people subscribe to it, in your words"))),
     ("date", _ask_date),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from quittex.cli import console
+from quittex.cli import console, process
 from quittex.cli.console import shown
 from quittex.cli.inspect_cmd import ArchiveArg
 from quittex.cli.progress import FETCHING_CARDS, READING, REWRITING, archive_progress, next_stage
@@ -413,6 +413,7 @@ def migrate(
         render.json_lines(plan)
     else:
         render.terminal(plan, opened.account.username, show, shlex.quote(str(archive)))
+    process.keep_until_exit((opened, plan))
 
 
 def _fetch_cards(plan, allow_private: bool, on_progress) -> None:
@@ -450,6 +451,7 @@ def _json_lines(archive: Path, platforms, select_options, rewrite_options, state
         out = binary_stdout()
         write_json_lines(selection.threads, rewriter, platforms, out, on_progress=next_stage(on_progress, REWRITING))
     out.flush()
+    process.keep_until_exit(opened)
 
 
 def _published(archive, platforms, state_dir: Path | None):

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from quittex.config import REASON_KEYS
-from quittex.vocabulary import LANGUAGES
+from quittex.vocabulary import LANGUAGES, REASON_KEYS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import jinja2
 from babel.lists import format_list
@@ -38,10 +38,10 @@ from quittex.farewell.limits import UNLIMITED, X_BIO, X_POST, Limit, Measure
 from quittex.farewell.split import split_thread
 from quittex.platforms import REGISTRY
 from quittex.platforms.base import load
-from quittex.vocabulary import BABEL_LOCALES, LANGUAGES
+from quittex.vocabulary import BABEL_LOCALES, FAREWELL_FORMATS, LANGUAGES, FarewellFormat
 
-Format = Literal["x", "thread", "long", "intro", "bio", "letter"]
-FORMATS: tuple[str, ...] = get_args(Format)
+Format = FarewellFormat
+FORMATS = FAREWELL_FORMATS
 DETAILS = ("full", "short", "minimal")
 MAX_TEMPLATE_BYTES = 200_000
 

@@ -2,8 +2,8 @@
 
 Each stage reads what it needs of a platform from its `PlatformSpec` here
 instead of naming platforms itself. A new platform writes its own modules
-(settings and factories in `quittex/platforms/<name>.py`, rules in
-`quittex/rewrite/`, a publisher in `quittex/publish/`, logging in in
+(factories in `quittex/platforms/<name>.py`, settings in `<name>_options.py`,
+rules in `quittex/rewrite/`, a publisher in `quittex/publish/`, logging in in
 `quittex/accounts/`) and adds one line to `REGISTRY`.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from quittex.errors import BadInputError
 from quittex.i18n import _
-from quittex.platforms.base import Budgets, PlatformName, PlatformOptions, PlatformSpec, Window
+from quittex.platforms.base import Budgets, PlatformName, PlatformSpec, Window
 from quittex.platforms.bluesky import BLUESKY
 from quittex.platforms.mastodon import MASTODON
 
@@ -58,7 +58,6 @@ __all__ = [
     "REGISTRY",
     "Budgets",
     "PlatformName",
-    "PlatformOptions",
     "PlatformSpec",
     "Window",
     "label",

@@ -13,11 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from quittex.vocabulary import check_template
-
 if TYPE_CHECKING:
+    from quittex.platforms.options import PlatformOptions
     from quittex.publish.base import Publisher
     from quittex.publish.estimate import Estimate
     from quittex.rewrite.rules import PlatformRules
@@ -54,27 +51,6 @@ class Window:
 Budgets = dict[str, list[Window]]
 
 
-class PlatformOptions(BaseModel):
-    """The rewriting settings every platform has; each platform adds its own."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    date_note: bool = Field(True, description="Write the original date in the first post of each tweet.")
-    date_note_template: str | None = Field(None, description="Overrides the global template here.")
-    # Whether the date note may turn a tweet that fits in one post into two.
-    date_note_can_split: bool = True
-
-    @field_validator("date_note_template")
-    @classmethod
-    def _template(cls, value: str | None) -> str | None:
-        return None if value is None else check_template(value)
-
-    @property
-    def length_limit(self) -> int:
-        """The longest post, as the platform counts it."""
-        raise NotImplementedError
-
-
 def load(path: str) -> Any:
     """The object a "package.module:attribute" path names, imported on first use."""
     module, _, attribute = path.partition(":")
@@ -86,7 +62,9 @@ class PlatformSpec:
     """One platform, described once: every stage reads it from the registry.
 
     `settings`: its rewriting options (a pydantic model, a field of
-    `RewriteOptions` under the platform's name). `budgets`: its documented
+    `RewriteOptions` under the platform's name), named by `settings_path`
+    (pydantic takes a fifth of a second to import: only stages that
+    rewrite load it). `budgets`: its documented
     rate limits per request kind. The paths name, in the platform's own
     modules: its rewriting rules (`PlatformRules`), its draft type, its
     media limits (documented defaults), its publishing-time estimate
@@ -98,7 +76,7 @@ class PlatformSpec:
 
     name: PlatformName
     label: str  # as a person reads it
-    settings: type[PlatformOptions]
+    settings_path: str
     budgets: Callable[[], Budgets]
     rules_path: str
     draft_path: str
@@ -109,6 +87,10 @@ class PlatformSpec:
     profile_path: str  # its profile's side (`quittex.profile.remote.ProfileSide`)
     rich_text: bool = False  # links are facets beside the text rather than parsed by the server
     gentle_pace: Window | None = None  # `--pace gentle`: at most this many posts per window
+
+    @property
+    def settings(self) -> type[PlatformOptions]:
+        return load(self.settings_path)
 
     @property
     def rules(self) -> type[PlatformRules]:

@@ -1,7 +1,8 @@
-"""Bluesky, described once: its rewriting settings, rate budgets and factories.
+"""Bluesky, described once: its rate budgets and factories.
 
-Its own modules: `quittex.rewrite.bluesky` (rules), `quittex.publish.bluesky`
-(publisher), `quittex.accounts.bluesky` (logging in), `BlueskyLimits` in
+Its own modules: `quittex.platforms.bluesky_options` (rewriting settings),
+`quittex.rewrite.bluesky` (rules), `quittex.publish.bluesky` (publisher),
+`quittex.accounts.bluesky` (logging in), `BlueskyLimits` in
 `quittex.media.limits`, `estimate_bluesky` in `quittex.publish.estimate`.
 """
 
@@ -10,9 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
 
-from pydantic import Field
-
-from quittex.platforms.base import Budgets, PlatformOptions, PlatformSpec, Window
+from quittex.platforms.base import Budgets, PlatformSpec, Window
 
 if TYPE_CHECKING:
     from quittex.publish.bluesky import BlueskyPublisher
@@ -23,31 +22,6 @@ VIDEO_SERVICE = "https://video.bsky.app"  # = publish.bluesky.DEFAULT_VIDEO_SERV
 
 REPLY_GATES = ("followers", "following", "mentioned", "nobody")
 ReplyGate = Literal["followers", "following", "mentioned", "nobody"]
-
-
-class BlueskyOptions(PlatformOptions):
-    max_graphemes: int = Field(300, ge=50)
-    max_bytes: int = Field(3000, ge=200)
-    max_images: int = Field(4, ge=1, le=4)
-    max_alt_graphemes: int = Field(2000, ge=1)
-    shorten_links: bool = Field(True, description="Show long links as host/path… (the facet keeps the full URL).")
-    sensitive_label: BlueskyLabel = "graphic-media"
-    # Bluesky shows the original date from createdAt, so by default the note
-    # is left out rather than splitting a tweet that fits without it.
-    date_note_can_split: bool = False
-    # How posts go out: "full" at the PDS's limits, "gentle" in batches with pauses.
-    pace: Literal["full", "gentle"] = "full"
-    # Who may reply to the migrated posts (a threadgate; None: everyone), and
-    # whether they may be quoted (a postgate).
-    reply_gate: ReplyGate | None = None
-    quotes_allowed: bool = True
-    # A post without media or quote shows a card of its first link, fetched when published.
-    link_cards: bool = True
-
-    @property
-    def length_limit(self) -> int:
-        """The longest post, as the platform counts it."""
-        return self.max_graphemes
 
 
 def bluesky_budgets() -> Budgets:
@@ -83,7 +57,7 @@ def bluesky_hosted(pds: str) -> bool:
 BLUESKY = PlatformSpec(
     name="bluesky",
     label="Bluesky",
-    settings=BlueskyOptions,
+    settings_path="quittex.platforms.bluesky_options:BlueskyOptions",
     budgets=bluesky_budgets,
     rules_path="quittex.rewrite.bluesky:BlueskyRules",
     draft_path="quittex.rewrite.draft:BlueskyDraft",

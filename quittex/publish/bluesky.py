@@ -53,7 +53,8 @@ from quittex.alttext import clip_alt_text
 from quittex.errors import AuthError
 from quittex.i18n import N_, _
 from quittex.media import BlueskyLimits
-from quittex.platforms.bluesky import BlueskyOptions, bluesky_budgets
+from quittex.platforms.bluesky import bluesky_budgets
+from quittex.platforms.bluesky_options import BlueskyOptions
 from quittex.publish.base import MediaFile, RateLimitError, RefusedError, TransientError, UploadedMedia
 from quittex.publish.journal import Entry, Remote
 from quittex.publish.pacing import Pacer

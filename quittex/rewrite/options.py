@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from quittex.i18n import _
 from quittex.platforms import PLATFORMS, REGISTRY, PlatformName
-from quittex.platforms.bluesky import BlueskyLabel, BlueskyOptions
-from quittex.platforms.mastodon import MastodonOptions
+from quittex.platforms.bluesky import BlueskyLabel
+from quittex.platforms.bluesky_options import BlueskyOptions
+from quittex.platforms.mastodon_options import MastodonOptions
 from quittex.vocabulary import LANGUAGES, TEMPLATE_FIELDS, Language, MentionMode, check_template
 
 Locale = Language
