@@ -11,7 +11,6 @@ import html
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from quittex.archive.media_files import MediaIndex, media_from_raw
 from quittex.archive.raw import RawEntities, RawTweet
@@ -29,12 +28,13 @@ _SNOWFLAKE_EPOCH_MS = 1288834974657
 
 def parse_created_at(value: str) -> datetime:
     """`Sat Nov 09 12:14:18 +0000 2024`, always UTC. Runs once per tweet:
-    rearranged for `fromisoformat` (the day part cached, as tweets share
+    rearranged for `fromisoformat` (the day part remembered, as tweets share
     days), five times faster than slicing out six ints, `strptime` as the
     fallback."""
     if len(value) == 30 and value[20:25] == "+0000":
+        day = value[4:10] + value[26:30]  # "Nov 092024"
         try:
-            return datetime.fromisoformat(_iso_day(value[4:10], value[26:30]) + value[11:19] + "+00:00")
+            return datetime.fromisoformat((_ISO_DAYS.get(day) or _iso_day(day)) + value[11:19] + "+00:00")
         except (KeyError, ValueError):
             pass
     try:
@@ -43,10 +43,16 @@ def parse_created_at(value: str) -> datetime:
         return parse_iso(value)
 
 
-@lru_cache(maxsize=4096)
-def _iso_day(month_day: str, year: str) -> str:
-    """("Nov 09", "2024") → "2024-11-09T"."""
-    return f"{year}-{_MONTHS[month_day[:3]]:02d}-{month_day[4:]}T"
+_ISO_DAYS: dict[str, str] = {}
+
+
+def _iso_day(day: str) -> str:
+    """ "Nov 092024" → "2024-11-09T" (KeyError for a month X never writes),
+    remembered: one dictionary look-up per tweet, on one string."""
+    iso = f"{day[6:]}-{_MONTHS[day[:3]]:02d}-{day[4:6]}T"
+    if len(_ISO_DAYS) < 100_000:  # what hostile dates could add stays bounded
+        _ISO_DAYS[day] = iso
+    return iso
 
 
 def parse_iso(value: str) -> datetime:
