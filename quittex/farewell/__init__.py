@@ -38,30 +38,9 @@ sentence. German texts keep to the nominative (the name itself is never declined
 
 from typing import Any
 
-# Imported on first use (Jinja2 and the project file's models take a tenth of a
-# second): a command that only needs `grammar` or `presets` does not pay for it.
-_FROM_RENDER = (
-    "DETAILS",
-    "FORMATS",
-    "CustomTemplate",
-    "FarewellKit",
-    "FarewellText",
-    "Post",
-    "TextTooLongError",
-    "read_template",
-    "render_farewell",
-    "template_variables",
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FROM_RENDER:
-        from quittex.farewell import render
-
-        return getattr(render, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
+# Every name comes from `render`, imported on first use (Jinja2 and the project
+# file's models take a tenth of a second): a command that only needs `grammar`
+# or `presets` does not pay for it.
 __all__ = [
     "DETAILS",
     "FORMATS",
@@ -74,3 +53,11 @@ __all__ = [
     "render_farewell",
     "template_variables",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from quittex.farewell import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
