@@ -392,8 +392,8 @@ def _date_words(languages: tuple[str, ...]) -> set[str]:
 
 
 def _project_file():
-    """`quittex.config`, imported when init runs: its models load pydantic,
-    a fifth of a second that every other command would pay at start-up."""
+    """`quittex.config`, imported when init runs: importing pydantic and
+    building the project file's models would cost every command at start-up."""
     from quittex import config
 
     return config

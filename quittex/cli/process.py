@@ -1,6 +1,6 @@
 """What a command leaves to the end of the process.
 
-A 100,000-tweet archive is some ten million small objects; freeing them one
+A 100,000-tweet archive is millions of small objects; freeing them one
 by one when the command returns takes half a second, after the result is
 printed, to give back memory the system reclaims at once when the process
 ends. So once `quittex` runs as its own process (not called from tests or

@@ -63,8 +63,8 @@ class PlatformSpec:
 
     `settings`: its rewriting options (a pydantic model, a field of
     `RewriteOptions` under the platform's name), named by `settings_path`
-    (pydantic takes a fifth of a second to import: only stages that
-    rewrite load it). `budgets`: its documented
+    (importing pydantic and building the models would cost every command
+    at start-up, `--help` included: only the stages that rewrite load it). `budgets`: its documented
     rate limits per request kind. The paths name, in the platform's own
     modules: its rewriting rules (`PlatformRules`), its draft type, its
     media limits (documented defaults), its publishing-time estimate
