@@ -25,15 +25,22 @@ def statuses(server) -> list:
 
 def migrate(env: dict[str, str]) -> subprocess.Popen:
     command = [sys.executable, "-m", "quittex", "migrate", str(EXAMPLE), "--to", "mastodon", "--yes"]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal
+    )
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a person at a terminal sends it: a suite started in the
+    background (`cmd &` in a script) passes SIGINT down ignored, and a
+    program that inherits it ignored rightly never sees it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(mastodon_server, tmp_path):  # noqa: F811
     with FaultProxy(mastodon_server.url) as proxy:
-        # Slow answers, so that the interrupt lands in the middle of the run: a
-        # second per post leaves ten seconds to notice the third one, even on a
-        # loaded machine (half a second once let a clean-clone CI run finish first).
-        proxy.add(Fault("delay", path="/api/v1/statuses", method="POST", seconds=1.0, times=1000))
+        # Slow answers, so that the interrupt lands in the middle of the run.
+        proxy.add(Fault("delay", path="/api/v1/statuses", method="POST", seconds=0.5, times=1000))
         env = {
             **os.environ,
             "QUITTEX_HOME": str(tmp_path),
