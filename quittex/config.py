@@ -52,9 +52,6 @@ from quittex.vocabulary import (
     ReasonKey,
     language_code,
 )
-from quittex.vocabulary import (
-    REASON_KEYS as REASON_KEYS,  # the project file's [farewell] presets: its users import it from here
-)
 
 MAX_FILE_BYTES = 1_000_000  # a project file is a few hundred bytes; refuse anything absurd
 

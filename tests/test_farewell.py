@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from mastodon import Mastodon
 from twitter_text import parse_tweet
 
-from quittex.config import REASON_KEYS, ProjectConfig, config_from_data, load_config
+from quittex.config import ProjectConfig, config_from_data, load_config
 from quittex.errors import BadInputError, ConfigError, ExitCode, QuittexError
 from quittex.farewell import FORMATS, CustomTemplate, TextTooLongError, render_farewell, template_variables
 from quittex.farewell.context import CONTEXT_VARIABLES, farewell_context
@@ -40,7 +40,7 @@ from quittex.farewell.limits import (
 )
 from quittex.farewell.presets import reason_presets
 from quittex.farewell.split import split_thread
-from quittex.vocabulary import LANGUAGES
+from quittex.vocabulary import LANGUAGES, REASON_KEYS
 from tests.cli_helpers import run_cli
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "quittex.toml"
