@@ -63,14 +63,14 @@ class PlatformSpec:
 
     `settings`: its rewriting options (a pydantic model, a field of
     `RewriteOptions` under the platform's name), named by `settings_path`
-    (importing pydantic and building the models would cost every command
-    at start-up, `--help` included: only the stages that rewrite load it). `budgets`: its documented
-    rate limits per request kind. The paths name, in the platform's own
-    modules: its rewriting rules (`PlatformRules`), its draft type, its
-    media limits (documented defaults), its publishing-time estimate
-    `(posts, media) -> Estimate`, `connect(account) -> Publisher`, which
-    logs in from a saved session or the environment, and the farewell intro
-    post's length limit, and its profile's side (what a profile holds,
+    (importing pydantic and building the models would cost every command at
+    start-up, `--help` included: only the stages that rewrite load it).
+    `budgets`: its documented rate limits per request kind. The paths name, in
+    the platform's own modules: its rewriting rules (`PlatformRules`), its
+    draft type, its media limits (documented defaults), its publishing-time
+    estimate `(posts, media) -> Estimate`, `connect(account) -> Publisher`,
+    which logs in from a saved session or the environment, and the farewell
+    intro post's length limit, and its profile's side (what a profile holds,
     read, changed and put back).
     """
 
