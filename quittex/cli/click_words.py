@@ -15,12 +15,12 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.util
+import re
 import sys
 from functools import cache
 
-import regex
-
 from quittex import i18n
+from quittex.cli.standins import stand_in
 from quittex.i18n import N_
 
 # Modules of Typer that call the standard gettext: pointed at quittex's catalog.
@@ -28,6 +28,9 @@ GETTEXT_MODULES = ("typer.core", "typer.rich_utils")
 # Typer imports it only to draw help or an error (it pulls in Markdown and
 # tracebacks: a third of a second): it is patched when Typer imports it.
 RICH_UTILS = "typer.rich_utils"
+# What it imports at its top and quittex's help and errors never use: imported
+# on first use (see standins.py).
+DEFERRED_BY_RICH_UTILS = ("rich.markdown", "rich.traceback")
 # Typer translates these once, when it is imported: they are set again at each change.
 TYPER_WORDS = (
     "DEPRECATED_STRING",
@@ -133,7 +136,8 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
         load = spec.loader.exec_module
 
         def exec_module(module) -> None:
-            load(module)
+            with stand_in(*DEFERRED_BY_RICH_UTILS):
+                load(module)
             _patch_rich_utils(module)
 
         spec.loader.exec_module = exec_module  # type: ignore[method-assign]
@@ -180,16 +184,14 @@ def _wrap_errors(rich_utils) -> None:
 
 
 @cache
-def _patterns() -> tuple[tuple[regex.Pattern, str], ...]:
+def _patterns() -> tuple[tuple[re.Pattern, str], ...]:
     found = []
     for template in MESSAGES:
-        parts = regex.split(r"\{(\w+)\}", template)
-        pattern = "".join(
-            regex.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)" for index, part in enumerate(parts)
-        )
-        found.append((regex.compile(f"^{pattern}$", flags=regex.DOTALL), template))
+        parts = re.split(r"\{(\w+)\}", template)
+        pattern = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)" for index, part in enumerate(parts))
+        found.append((re.compile(f"^{pattern}$", flags=re.DOTALL), template))
     # The most specific first: more literal text wins over a looser template.
-    found.sort(key=lambda pair: -len(regex.sub(r"\{\w+\}", "", pair[1])))
+    found.sort(key=lambda pair: -len(re.sub(r"\{\w+\}", "", pair[1])))
     return tuple(found)
 
 

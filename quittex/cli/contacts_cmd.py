@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.table import Table
 from typer.core import TyperGroup
@@ -27,7 +26,7 @@ from quittex.platforms import PLATFORMS, label, parse_platforms
 class _ListByDefault(TyperGroup):
     """`quittex contacts ARCHIVE` is `quittex contacts list ARCHIVE`."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = ["list", *args]
         return super().parse_args(ctx, args)
